@@ -1,0 +1,18 @@
+/**
+ * One jest run covers both kinds of test:
+ * - marbles/   virtual-time specs (TestScheduler), no I/O
+ * - __tests__/ unit and integration tests against real loopback servers (127.0.0.1, port 0)
+ * Type errors are caught by `tsc --noEmit` in `pretest`, so ts-jest only transpiles.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/marbles', '<rootDir>/__tests__'],
+  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 20000,
+  maxWorkers: 2,
+};

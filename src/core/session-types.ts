@@ -1,0 +1,44 @@
+import { Observable, SchedulerLike } from 'rxjs';
+import { FeedError } from './errors';
+import { SocketFactory } from './protocol';
+import { FeedStatus, KeyState } from './status';
+import { BackoffOptions } from './backoff';
+
+/** A received frame, as recorders want it. */
+export interface ReceivedFrame {
+  /** Receive time, epoch ms on the session's scheduler. */
+  readonly at: number;
+  readonly frame: string;
+}
+
+/**
+ * One broker session: a hot, lazy, shared connection and its key table.
+ * Nothing connects until the first `stream(key)` subscriber; the socket closes
+ * `connectionLingerMs` after the last key is released.
+ */
+export interface Session<M> {
+  /** Messages for one key. The first subscriber registers it; the last one leaving releases it. */
+  stream(key: string): Observable<M>;
+  /** Connection state; replays the current state to new subscribers. Does not keep the connection open. */
+  readonly status$: Observable<FeedStatus>;
+  /** Decode failures, rejected keys, server notices, connection failures (hot). */
+  readonly errors$: Observable<FeedError>;
+  /** The key table after every change (replays the current table). */
+  readonly subscriptions$: Observable<readonly KeyState[]>;
+  /** Every inbound frame with its receive time, while connected (hot). */
+  readonly frames$: Observable<ReceivedFrame>;
+}
+
+export interface SessionOptions {
+  /** Virtual time in tests; `asyncScheduler` otherwise. */
+  readonly scheduler?: SchedulerLike;
+  /** Opens sockets; defaults to rxjs-websockets over `ws` in Node, native WebSocket in browsers. */
+  readonly socket?: SocketFactory;
+  readonly backoff?: Partial<BackoffOptions>;
+  /** A connection with no inbound frame for this long is dead and is reconnected. 0 disables. Default 30 000. */
+  readonly livenessMs?: number;
+  /** How long the socket stays open after the last key is released. Default 1 000. */
+  readonly connectionLingerMs?: number;
+  /** How long a key stays registered after its last subscriber leaves. Default 250. */
+  readonly keyLingerMs?: number;
+}
