@@ -1,0 +1,11 @@
+export * from './errors';
+export * from './status';
+export * from './protocol';
+export * from './backoff';
+export * from './session';
+export * from './session-types';
+export { Multiplexer } from './multiplexer';
+export { webSocketFactory } from './socket';
+export type { WebSocketFactoryOptions } from './socket';
+export { describeCloseCode } from './close-codes';
+export { redact, redactError } from './redact';

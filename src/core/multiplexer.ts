@@ -1,0 +1,254 @@
+import { Observable, SchedulerLike, Subject, Subscription } from 'rxjs';
+import { FeedError } from './errors';
+import { KeyState } from './status';
+
+/** Sends subscribe/release requests on the current connection. */
+export interface Link {
+  request(subscribe: readonly string[], release: readonly string[]): void;
+}
+
+export interface MultiplexerOptions {
+  readonly broker: string;
+  readonly scheduler: SchedulerLike;
+  /** How long a key stays registered after its last subscriber leaves. */
+  readonly keyLingerMs: number;
+  readonly keysPerConnection?: number;
+  /** Held while a key is registered: keeps the shared connection open; errors when it fails for good. */
+  readonly connection$: Observable<unknown>;
+  /** Called after every change of the table (not on data). */
+  readonly changed: () => void;
+}
+
+interface Entry<M> {
+  readonly key: string;
+  readonly subject: Subject<M>;
+  subscribers: number;
+  /** Subscribe sent on the current connection. */
+  sent: boolean;
+  /** Acknowledged by the broker on the current connection. */
+  active: boolean;
+  linger?: Subscription;
+  readonly hold: Subscription;
+}
+
+/**
+ * The key table: the one place that knows which (type, item) keys are live.
+ *
+ * - The first subscriber to a key asks for it; K subscribers share one registration.
+ * - The last subscriber leaving starts a linger; a subscriber arriving within it cancels the
+ *   release, so UI churn does not flap the server.
+ * - Keys asked for in the same tick go out in one `request` (the broker batches them).
+ * - `attach` (after each login) registers every live key again, before anything else.
+ * - Routing a message is one Map lookup: cost does not grow with keys or subscribers.
+ */
+export class Multiplexer<M> {
+  private readonly entries = new Map<string, Entry<M>>();
+  private readonly toSubscribe = new Set<string>();
+  private readonly toRelease = new Set<string>();
+  private flushing?: Subscription;
+  /** Holds of released keys, let go once their release is on the wire. */
+  private readonly afterFlush: Subscription[] = [];
+  private link?: Link;
+
+  constructor(private readonly options: MultiplexerOptions) {}
+
+  /** Messages for `key`; registers it while anyone listens. */
+  stream(key: string): Observable<M> {
+    return new Observable<M>((subscriber) => {
+      let entry = this.entries.get(key);
+      if (entry === undefined) {
+        const full = this.makeRoom();
+        if (full) {
+          subscriber.error(full.with({ key, message: `${full.message}; ${key} was not sent` }));
+          return;
+        }
+        const opened = this.open(key);
+        if ('failure' in opened) {
+          subscriber.error(opened.failure); // the connection failed at once (bad configuration)
+          return;
+        }
+        entry = opened;
+      } else if (entry.linger) {
+        entry.linger.unsubscribe();
+        entry.linger = undefined;
+      }
+      const live = entry;
+      live.subscribers += 1;
+      const inner = live.subject.subscribe(subscriber);
+      this.options.changed();
+      return () => {
+        inner.unsubscribe();
+        live.subscribers -= 1;
+        if (live.subscribers === 0 && this.entries.get(key) === live) this.startLinger(live);
+        this.options.changed();
+      };
+    });
+  }
+
+  /** Delivers a decoded message to the subscribers of its key. */
+  route(key: string, message: M): boolean {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return false;
+    entry.subject.next(message);
+    return true;
+  }
+
+  /** A connection is logged in: register every live key on it now. */
+  attach(link: Link): void {
+    this.link = link;
+    this.toSubscribe.clear();
+    this.toRelease.clear();
+    for (const entry of [...this.entries.values()]) {
+      if (entry.subscribers === 0) {
+        // Lingering keys were never registered on this connection: nothing to release.
+        this.drop(entry);
+      } else {
+        this.toSubscribe.add(entry.key);
+      }
+    }
+    this.flush();
+  }
+
+  /** The connection is gone: nothing is registered any more. */
+  detach(): void {
+    this.link = undefined;
+    this.flushing?.unsubscribe();
+    this.flushing = undefined;
+    for (const hold of this.afterFlush.splice(0)) hold.unsubscribe();
+    this.toSubscribe.clear();
+    this.toRelease.clear();
+    for (const entry of this.entries.values()) {
+      entry.sent = false;
+      entry.active = false;
+    }
+    this.options.changed();
+  }
+
+  confirm(keys: readonly string[]): void {
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (entry) entry.active = true;
+    }
+    this.options.changed();
+  }
+
+  /** The broker refused these keys: only their subscribers fail. */
+  reject(keys: readonly string[], error: FeedError): void {
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (entry === undefined) continue;
+      this.entries.delete(key);
+      this.toSubscribe.delete(key);
+      entry.linger?.unsubscribe();
+      entry.subject.error(error.key === undefined ? error.with({ key }) : error);
+      entry.hold.unsubscribe();
+    }
+    this.options.changed();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  snapshot(): KeyState[] {
+    return [...this.entries.values()].map((e) => ({
+      key: e.key,
+      state: e.subscribers === 0 ? 'lingering' : e.active ? 'active' : 'requested',
+      subscribers: e.subscribers,
+    }));
+  }
+
+  private open(key: string): Entry<M> | { readonly failure: unknown } {
+    const subject = new Subject<M>();
+    const entry: Entry<M> = { key, subject, subscribers: 0, sent: false, active: false, hold: new Subscription() };
+    this.entries.set(key, entry);
+    // In the table before the connection starts, so a synchronous login registers it.
+    let failure: { failure: unknown } | undefined;
+    entry.hold.add(
+      this.options.connection$.subscribe({
+        error: (err: unknown) => {
+          failure = { failure: err };
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+          entry.linger?.unsubscribe();
+          subject.error(err);
+          this.options.changed();
+        },
+      }),
+    );
+    if (failure) return failure;
+    if (this.link && !entry.sent) {
+      this.toSubscribe.add(key);
+      this.scheduleFlush();
+    }
+    return entry;
+  }
+
+  /** At the broker's key limit, evict a lingering key; if none, the limit error. */
+  private makeRoom(): FeedError | undefined {
+    const limit = this.options.keysPerConnection;
+    if (limit === undefined || this.entries.size < limit) return undefined;
+    for (const entry of this.entries.values()) {
+      if (entry.subscribers === 0) {
+        entry.linger?.unsubscribe();
+        this.release(entry);
+        return undefined;
+      }
+    }
+    return new FeedError({
+      kind: 'limit',
+      broker: this.options.broker,
+      message: `${this.options.broker}: subscription limit reached (${limit} keys per connection)`,
+    });
+  }
+
+  private startLinger(entry: Entry<M>): void {
+    entry.linger = this.options.scheduler.schedule(() => this.release(entry), this.options.keyLingerMs);
+  }
+
+  private release(entry: Entry<M>): void {
+    entry.linger = undefined;
+    if (this.entries.get(entry.key) !== entry) return;
+    if (this.toSubscribe.delete(entry.key) || !entry.sent || !this.link) {
+      // Never reached the server on this connection: forget it quietly.
+      this.drop(entry);
+      return;
+    }
+    this.entries.delete(entry.key);
+    this.toRelease.add(entry.key);
+    // Keep the connection held until the release is on the wire.
+    this.scheduleFlush(entry.hold);
+    this.options.changed();
+  }
+
+  private drop(entry: Entry<M>): void {
+    this.entries.delete(entry.key);
+    entry.linger?.unsubscribe();
+    entry.subject.complete();
+    entry.hold.unsubscribe();
+    this.options.changed();
+  }
+
+  private scheduleFlush(releaseAfter?: Subscription): void {
+    if (releaseAfter) this.afterFlush.push(releaseAfter);
+    this.flushing ??= this.options.scheduler.schedule(() => {
+      this.flushing = undefined;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const subscribe = [...this.toSubscribe];
+    const release = [...this.toRelease];
+    this.toSubscribe.clear();
+    this.toRelease.clear();
+    if (this.link && (subscribe.length > 0 || release.length > 0)) {
+      for (const key of subscribe) {
+        const entry = this.entries.get(key);
+        if (entry) entry.sent = true;
+      }
+      this.link.request(subscribe, release);
+    }
+    const held = this.afterFlush.splice(0);
+    for (const hold of held) hold.unsubscribe();
+  }
+}

@@ -1,0 +1,221 @@
+import {
+  BehaviorSubject,
+  Observable,
+  Subject,
+  Subscription,
+  asyncScheduler,
+  defer,
+  finalize,
+  from,
+  ignoreElements,
+  isObservable,
+  of,
+  retry,
+  share,
+  switchMap,
+  throwError,
+  timeout,
+  timer,
+} from 'rxjs';
+import { BackoffOptions, backoffDelay, defaultBackoff } from './backoff';
+import { FeedError, toFeedError } from './errors';
+import { Multiplexer } from './multiplexer';
+import { BrokerProtocol, FrameEvent, SessionCodec, SessionSetup, SocketResponses } from './protocol';
+import { redactError } from './redact';
+import { ReceivedFrame, Session, SessionOptions } from './session-types';
+import { webSocketFactory } from './socket';
+import { FeedStatus, KeyState } from './status';
+
+export type { Session, SessionOptions, ReceivedFrame } from './session-types';
+
+/** Emitted by one connection attempt once it has stayed up for `healthyAfterMs`. */
+const HEALTHY = 'healthy' as const;
+
+/**
+ * One broker session: a hot, lazy, shared connection with a key table.
+ *
+ *   stream(k) ──► key table ──(first subscriber)──► connection$ (shared, lingers after the last key)
+ *                                                        │
+ *   open() ─► socket ─► login ─► loggedIn ─► register live keys ─► route frames by key
+ *      ▲                                                 │ failure (close, silence, 'failed' event)
+ *      └──── retry({ delay: full-jitter backoff, resetOnSuccess }) ◄─┘  unless the error is fatal
+ */
+export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOptions = {}): Session<M> {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const openSocket = options.socket ?? webSocketFactory();
+  const backoff: BackoffOptions = { ...defaultBackoff, ...options.backoff };
+  const livenessMs = options.livenessMs ?? 30_000;
+  const connectionLingerMs = options.connectionLingerMs ?? 1_000;
+  const broker = protocol.name;
+
+  const status = new BehaviorSubject<FeedStatus>({ state: 'closed' });
+  const errors = new Subject<FeedError>();
+  const frames = new Subject<ReceivedFrame>();
+  const table = new BehaviorSubject<readonly KeyState[]>([]);
+
+  const secrets = (): readonly string[] => protocol.secrets?.() ?? [];
+  const report = (error: FeedError): void => errors.next(redactError(error, secrets()));
+
+  let attempt = 1;
+  let lastError: FeedError | undefined;
+  let connections = 0;
+
+  const classify = (err: unknown): FeedError => {
+    const error = toFeedError(err, { kind: 'connection', broker });
+    const withBroker = error.broker === undefined ? error.with({ broker }) : error;
+    return redactError(protocol.classify ? protocol.classify(withBroker) : withBroker, secrets());
+  };
+
+  /** One connection, from open() to failure; emits HEALTHY once it has stayed up. */
+  const connectOnce = (): Observable<typeof HEALTHY> =>
+    defer(() => {
+      status.next({ state: 'connecting', attempt });
+      return toObservable(protocol.open({ attempt, lastError }));
+    }).pipe(
+      switchMap((setup) =>
+        openSocket(setup.url, setup.headers).pipe(switchMap((responses) => runConnection(setup.codec, responses))),
+      ),
+    );
+
+  const runConnection = (codec: SessionCodec<M>, responses: SocketResponses): Observable<typeof HEALTHY> =>
+    new Observable<typeof HEALTHY>((subscriber) => {
+      const outbox = new Subject<string>();
+      const send = (frame: string): void => outbox.next(frame);
+      const timers = new Subscription();
+      let ready = false;
+
+      const becomeReady = (): void => {
+        if (ready) return;
+        ready = true;
+        connections += 1;
+        mux.attach({
+          request: (subscribe, release) => {
+            if (release.length > 0) for (const f of codec.release(release)) send(f);
+            if (subscribe.length > 0) for (const f of codec.subscribe(subscribe)) send(f);
+          },
+        });
+        status.next({ state: 'open', connections, keys: mux.size });
+        timers.add(scheduler.schedule(() => subscriber.next(HEALTHY), backoff.healthyAfterMs));
+      };
+
+      const handle = (event: FrameEvent<M>): void => {
+        switch (event.type) {
+          case 'data':
+            mux.route(event.key, event.message);
+            return;
+          case 'reply':
+            send(event.frame);
+            return;
+          case 'loggedIn':
+            becomeReady();
+            return;
+          case 'subscribed':
+            mux.confirm(event.keys);
+            return;
+          case 'released':
+            return;
+          case 'rejected':
+            report(event.error);
+            mux.reject(event.keys, redactError(event.error, secrets()));
+            return;
+          case 'report':
+            report(event.error);
+            return;
+          case 'failed':
+            subscriber.error(event.error);
+            return;
+        }
+      };
+
+      let inbound = responses(outbox);
+      if (livenessMs > 0) {
+        inbound = inbound.pipe(
+          timeout({
+            each: livenessMs,
+            scheduler,
+            with: () =>
+              throwError(
+                () => new FeedError({ kind: 'timeout', broker, message: `${broker}: no frame for ${livenessMs} ms; connection presumed dead` }),
+              ),
+          }),
+        );
+      }
+      timers.add(
+        inbound.subscribe({
+          next: (frame) => {
+            if (frames.observed) frames.next({ at: scheduler.now(), frame });
+            const events = codec.decode(frame);
+            for (let i = 0; i < events.length && !subscriber.closed; i++) handle(events[i]);
+          },
+          error: (err: unknown) => subscriber.error(err),
+          complete: () =>
+            subscriber.error(new FeedError({ kind: 'connection', broker, message: `${broker}: the server ended the stream` })),
+        }),
+      );
+
+      if (codec.login) send(codec.login());
+      else becomeReady();
+
+      return () => {
+        timers.unsubscribe();
+        outbox.complete();
+        mux.detach();
+      };
+    });
+
+  const connection$: Observable<never> = connectOnce().pipe(
+    retry({
+      resetOnSuccess: true,
+      delay: (err: unknown, failures: number) => {
+        const error = classify(err);
+        lastError = error;
+        errors.next(error);
+        if (error.fatal || failures >= backoff.maxAttempts) {
+          status.next({ state: 'closed', error });
+          return throwError(() => error);
+        }
+        const delayMs = backoffDelay(failures, backoff);
+        attempt = failures + 1;
+        status.next({ state: 'reconnecting', attempt, delayMs, reason: error.message });
+        return timer(delayMs, scheduler);
+      },
+    }),
+    ignoreElements(),
+    finalize(() => {
+      attempt = 1;
+      lastError = undefined;
+      if (status.value.state !== 'closed') status.next({ state: 'closed' });
+    }),
+    share({ resetOnRefCountZero: () => timer(connectionLingerMs, scheduler) }),
+  );
+
+  // retry's count restarts when connectOnce emits, and it emits only HEALTHY: that is the reset.
+  const mux: Multiplexer<M> = new Multiplexer<M>({
+    broker,
+    scheduler,
+    keyLingerMs: options.keyLingerMs ?? 250,
+    keysPerConnection: protocol.keysPerConnection,
+    connection$,
+    changed: () => table.next(mux.snapshot()),
+  });
+
+  return {
+    stream: (key) => mux.stream(key),
+    status$: status.asObservable(),
+    errors$: errors.asObservable(),
+    subscriptions$: table.asObservable(),
+    frames$: frames.asObservable(),
+  };
+}
+
+function toObservable<T>(value: T | PromiseLike<T> | Observable<T>): Observable<T> {
+  if (isObservable(value)) return value;
+  if (isPromiseLike(value)) return from(value);
+  return of(value);
+}
+
+function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
+
+export type { SessionSetup };

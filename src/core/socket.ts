@@ -1,0 +1,146 @@
+import { catchError, defer, map, throwError } from 'rxjs';
+import makeWebSocketObservable, { WebSocketLike } from 'rxjs-websockets';
+import type { ClientRequest, IncomingMessage } from 'http';
+import { FeedError } from './errors';
+import { describeCloseCode } from './close-codes';
+import { SocketFactory, SocketResponses } from './protocol';
+
+export interface WebSocketFactoryOptions {
+  /** Fail an opening handshake that takes longer than this. Default 10 000 ms (Node only). */
+  readonly handshakeTimeoutMs?: number;
+  /** Largest inbound message accepted. Default 16 MiB (multi-record KIS frames exceed 8 KiB). */
+  readonly maxPayloadBytes?: number;
+}
+
+/** What the socket said before it failed, kept for the error message. */
+interface Probe {
+  httpStatus?: number;
+  httpBody?: string;
+  closeCode?: number;
+  closeReason?: string;
+  error?: Error & { code?: string };
+}
+
+/**
+ * Sockets through rxjs-websockets: `ws` in Node (which can send upgrade headers), the native
+ * WebSocket in browsers (which cannot: headers are dropped there). Failures become FeedErrors
+ * that say what happened: the HTTP status of a refused upgrade, the close code and its meaning,
+ * or the network error code.
+ */
+export function webSocketFactory(options: WebSocketFactoryOptions = {}): SocketFactory {
+  return (url, headers) =>
+    defer(() => {
+      const invalid = checkUrl(url);
+      if (invalid) return throwError(() => invalid);
+      const probe: Probe = {};
+      const native = (globalThis as { WebSocket?: new (url: string, protocols: string | string[]) => WebSocketLike })
+        .WebSocket;
+      const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined' && native !== undefined;
+      const makeWebSocket = inBrowser
+        ? (u: string, p: string | string[]) => new native(u, p)
+        : (u: string, p: string | string[]) => nodeSocket(u, p, headers, probe, options);
+      return makeWebSocketObservable<string>(url, { protocols: [], makeWebSocket }).pipe(
+        map((getResponses): SocketResponses => (input) => getResponses(input).pipe(map(toText))),
+        catchError((err: unknown) => throwError(() => describeFailure(err, probe, url))),
+      );
+    });
+}
+
+function checkUrl(url: string): FeedError | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return new FeedError({ kind: 'config', message: `invalid WebSocket URL: ${JSON.stringify(url)}` });
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    return new FeedError({ kind: 'config', message: `WebSocket URL must start with ws:// or wss://, got ${parsed.protocol}//` });
+  }
+  return undefined;
+}
+
+function toText(payload: unknown): string {
+  if (typeof payload === 'string') return payload;
+  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
+  if (payload instanceof ArrayBuffer) return Buffer.from(payload).toString('utf8');
+  return String(payload);
+}
+
+function nodeSocket(
+  url: string,
+  protocols: string | string[],
+  headers: Readonly<Record<string, string>> | undefined,
+  probe: Probe,
+  options: WebSocketFactoryOptions,
+): WebSocketLike {
+  // Loaded lazily so browser bundles never pull in `ws`.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const WS = require('ws') as typeof import('ws');
+  const socket = new WS(url, protocols, {
+    headers: headers ? { ...headers } : undefined,
+    handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
+    maxPayload: options.maxPayloadBytes ?? 16 * 1024 * 1024,
+  });
+  // Registered before rxjs-websockets' own handlers, so the probe is filled when they run.
+  socket.on('close', (code: number, reason: Buffer) => {
+    probe.closeCode = code;
+    probe.closeReason = reason.toString('utf8');
+  });
+  socket.on('error', (err: Error) => {
+    probe.error = err;
+  });
+  // A refused upgrade: keep the status and the start of the body (brokers explain there), then abort.
+  socket.on('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
+    probe.httpStatus = res.statusCode;
+    let body = '';
+    const abort = (): void => {
+      clearTimeout(timer);
+      probe.httpBody = body.slice(0, 300);
+      socket.terminate();
+    };
+    const timer = setTimeout(abort, 1_000);
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      if (body.length < 2_000) body += chunk;
+    });
+    res.on('end', abort);
+    res.on('error', abort);
+  });
+  return socket as unknown as WebSocketLike;
+}
+
+function describeFailure(err: unknown, probe: Probe, url: string): FeedError {
+  if (err instanceof FeedError) return err;
+  const where = safeOrigin(url);
+  if (probe.httpStatus !== undefined) {
+    const status = probe.httpStatus;
+    const body = probe.httpBody ? `: ${probe.httpBody.replace(/\s+/g, ' ').trim()}` : '';
+    const message = `${where} refused the WebSocket upgrade with HTTP ${status}${body}`;
+    if (status === 401 || status === 403) return new FeedError({ kind: 'auth', fatal: true, code: String(status), message });
+    if (status === 400 || status === 404) return new FeedError({ kind: 'config', fatal: true, code: String(status), message });
+    return new FeedError({ kind: 'connection', code: String(status), message });
+  }
+  if (probe.closeCode !== undefined && probe.error === undefined) {
+    const code = probe.closeCode;
+    const reason = probe.closeReason ? ` "${probe.closeReason}"` : '';
+    return new FeedError({
+      kind: 'connection',
+      code: String(code),
+      message: `${where} closed the connection: ${code} ${describeCloseCode(code)}${reason}`,
+    });
+  }
+  const e: (Error & { code?: string }) | undefined = probe.error ?? (err instanceof Error ? err : undefined);
+  const code = e?.code;
+  const text = e?.message || (err instanceof Error ? err.message : String(err)) || 'socket error';
+  return new FeedError({ kind: 'connection', code, message: `${where}: ${text}` });
+}
+
+/** Origin and path only: query strings may carry tokens. */
+function safeOrigin(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return 'socket';
+  }
+}

@@ -1,0 +1,83 @@
+import { NEVER, Observable, SchedulerLike, Subject, asyncScheduler, defer, map, merge, switchMap, throwError, timer } from 'rxjs';
+import { FeedError } from '../core/errors';
+import { SocketFactory, SocketResponses } from '../core/protocol';
+
+/** How one scripted connection behaves. */
+export interface ScriptedConnection {
+  /** What the server sends, timed from the moment the socket opens (e.g. `cold('-a--b', frames)`).
+   *  An error ends the connection with that error, as a dropped socket does. */
+  readonly inbound?: Observable<string>;
+  /** Refuse to open (after `openAfterMs`), failing with this error: a refused upgrade, an unreachable host. */
+  readonly refuse?: FeedError;
+  /** Open after this many ms instead of at once. */
+  readonly openAfterMs?: number;
+  /** A tiny server: frames to answer each client frame with (delivered asynchronously). */
+  readonly respond?: (frame: string) => readonly string[];
+}
+
+/** A frame the client sent. */
+export interface SentFrame {
+  /** 1 for the first connection. */
+  readonly connection: number;
+  /** Scheduler time when it was sent. */
+  readonly at: number;
+  readonly frame: string;
+}
+
+/**
+ * A SocketFactory driven by a script instead of a network, for specs in virtual time
+ * (TestScheduler) or for fast unit tests. Each connection attempt asks `script(n)` how to behave.
+ *
+ * ```ts
+ * const socket = new ScriptedSocket((n) => ({ inbound: cold('-a-b', frames), respond: ackLogin }), scheduler);
+ * const session = createSession(protocol, { socket: socket.factory, scheduler });
+ * ...
+ * expect(socket.sent.map((s) => s.frame)).toEqual([...]);
+ * ```
+ */
+export class ScriptedSocket {
+  /** Every frame sent, across connections, in order. */
+  readonly sent: SentFrame[] = [];
+  /** The same, as a hot stream (for `expectObservable`). */
+  readonly sent$ = new Subject<string>();
+  /** Every connection attempt's URL and headers. */
+  readonly opens: { readonly url: string; readonly headers?: Readonly<Record<string, string>> }[] = [];
+
+  constructor(
+    private readonly script: (connection: number) => ScriptedConnection,
+    private readonly scheduler: SchedulerLike = asyncScheduler,
+  ) {}
+
+  /** How many connections were attempted. */
+  get attempts(): number {
+    return this.opens.length;
+  }
+
+  /** Frames sent on one connection. */
+  sentOn(connection: number): string[] {
+    return this.sent.filter((s) => s.connection === connection).map((s) => s.frame);
+  }
+
+  readonly factory: SocketFactory = (url, headers) =>
+    defer(() => {
+      this.opens.push({ url, headers });
+      const connection = this.opens.length;
+      const plan = this.script(connection);
+      const opening = timer(plan.openAfterMs ?? 0, this.scheduler);
+      if (plan.refuse) {
+        const refusal = plan.refuse;
+        return opening.pipe(switchMap(() => throwError(() => refusal)));
+      }
+      const responses: SocketResponses = (input) => {
+        const replies = new Subject<string>();
+        input.subscribe((frame) => {
+          this.sent.push({ connection, at: this.scheduler.now(), frame });
+          this.sent$.next(frame);
+          const answers = plan.respond?.(frame) ?? [];
+          if (answers.length > 0) this.scheduler.schedule(() => answers.forEach((a) => replies.next(a)));
+        });
+        return merge(plan.inbound ?? NEVER, replies);
+      };
+      return opening.pipe(map(() => responses));
+    });
+}
