@@ -1,7 +1,17 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is compiled to dist/ by `npm install` (the `prepare` script).
-require('../dist/cli/main.js').main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(`rx-market: ${err && err.message ? err.message : err}\n`); process.exitCode = 1; },
+// The CLI is compiled to dist/ by `npm install` / `npm ci` (the `prepare` script runs `tsc`).
+const { main } = require('../dist/cli/main.js');
+
+main(process.argv.slice(2)).then(
+  (code) => exit(code),
+  (err) => {
+    process.stderr.write(`rx-market: ${err && err.message ? err.message : err}\n`);
+    exit(1);
+  },
 );
+
+// Exit once stdout is flushed, so piped NDJSON is never cut short and no lingering timer keeps us alive.
+function exit(code) {
+  process.stdout.write('', () => process.exit(code));
+}

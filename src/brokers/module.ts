@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import { FeedError } from '../core/errors';
 import { FeedStatus, KeyState } from '../core/status';
-import { ReceivedFrame } from '../core/session-types';
+import { ReceivedFrame, SessionOptions } from '../core/session-types';
 import { MarketEvent } from '../model';
 
 /** What every broker feed exposes besides its typed streams. */
@@ -39,6 +39,8 @@ export interface BrokerServer {
   readonly env: Readonly<Record<string, string>>;
   /** Sends a normalized event, encoded in the broker's wire format, to every socket subscribed to it. */
   publish(event: MarketEvent): void;
+  /** Sends a raw wire frame, as is, to every logged-in client (replay of recordings). */
+  broadcastRaw(frame: string): void;
   /** Symbols some client is subscribed to now (any type). */
   subscribedSymbols(): readonly string[];
   /** Drops every client connection (abnormally), to exercise reconnects. */
@@ -63,7 +65,7 @@ export interface BrokerModule<F extends Feed = Feed> {
   /** Whether the environment holds real credentials (otherwise the demo uses the simulator). */
   hasCredentials(env: Readonly<Record<string, string | undefined>>): boolean;
   /** A feed configured from the environment; throws a FeedError of kind 'config' when it cannot. */
-  feedFromEnv(env: Readonly<Record<string, string | undefined>>): F;
+  feedFromEnv(env: Readonly<Record<string, string | undefined>>, session?: SessionOptions): F;
   readonly streams: Readonly<Record<string, CliStream<F>>>;
   /** Starts a loopback server speaking this broker's protocol. */
   startServer(options?: BrokerServerOptions): Promise<BrokerServer>;
