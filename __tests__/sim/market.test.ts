@@ -1,0 +1,191 @@
+import { MarketEvent, OrderBook, OrderEvent, Position, Trade } from '../../src/model/market';
+import { krxGrid } from '../../src/sim/grid';
+import { KRX_INSTRUMENTS } from '../../src/sim/instruments';
+import { initialMarket, MarketOptions, marketConfig, stepMarket } from '../../src/sim/market';
+import { createRng } from '../../src/sim/rng';
+
+/** Runs the pure core for `steps` steps of 100 ms from t0. */
+function run(options: MarketOptions, seed: number, steps: number): MarketEvent[] {
+  const config = marketConfig(options);
+  const rng = createRng(seed);
+  let state = initialMarket(config, rng);
+  const events: MarketEvent[] = [];
+  const t0 = Date.UTC(2026, 10, 20, 0, 0, 0);
+  for (let i = 0; i < steps; i++) {
+    const next = stepMarket(config, state, rng, t0 + i * config.stepMs);
+    state = next.state;
+    events.push(...next.events);
+  }
+  return events;
+}
+
+const STEPS = 20_000; // 2 000 simulated seconds per symbol
+
+describe.each([
+  ['kiwoom', { broker: 'kiwoom', instruments: KRX_INSTRUMENTS }],
+  ['weex', { broker: 'weex' }],
+] as const)('simulated %s market over a long seeded run', (_name, options) => {
+  const events = run(options, 42, STEPS);
+  const config = marketConfig(options);
+  const grid = (symbol: string) => config.instruments.find((i) => i.symbol === symbol)!.grid;
+  const ofKind = <K extends MarketEvent['kind']>(kind: K) =>
+    events.filter((e): e is Extract<MarketEvent, { kind: K }> => e.kind === kind);
+
+  it('books are sorted, on the tick grid, never crossed, with positive sizes and full depth', () => {
+    const books = ofKind('book');
+    expect(books.length).toBeGreaterThan(STEPS);
+    for (const b of books) {
+      const g = grid(b.symbol);
+      expect(b.asks).toHaveLength(config.depth);
+      expect(b.bids).toHaveLength(config.depth);
+      for (const l of [...b.asks, ...b.bids]) {
+        expect(g.onGrid(l.price)).toBe(true);
+        expect(l.size).toBeGreaterThan(0);
+      }
+      for (let i = 1; i < config.depth; i++) {
+        expect(b.asks[i].price).toBeGreaterThan(b.asks[i - 1].price);
+        expect(b.bids[i].price).toBeLessThan(b.bids[i - 1].price);
+      }
+      expect(b.bids[0].price).toBeLessThan(b.asks[0].price);
+    }
+  });
+
+  it('every trade is on the grid, positive, and at or inside the touch of the book that follows it', () => {
+    const pending = new Map<string, Trade[]>();
+    let checked = 0;
+    for (const e of events) {
+      if (e.kind === 'trade') {
+        expect(grid(e.symbol).onGrid(e.price)).toBe(true);
+        expect(e.size).toBeGreaterThan(0);
+        pending.set(e.symbol, [...(pending.get(e.symbol) ?? []), e]);
+      } else if (e.kind === 'book') {
+        for (const t of pending.get(e.symbol) ?? []) {
+          expect(t.price).toBeGreaterThanOrEqual(e.bids[0].price);
+          expect(t.price).toBeLessThanOrEqual(e.asks[0].price);
+          // A buy lifts the ask, so it prints above the remaining bid; a sell below the remaining ask.
+          if (t.side === 'buy') expect(t.price).toBeGreaterThan(e.bids[0].price);
+          else expect(t.price).toBeLessThan(e.asks[0].price);
+          checked++;
+        }
+        pending.delete(e.symbol);
+      }
+    }
+    expect(checked).toBeGreaterThan(1_000);
+    expect([...pending.values()].flat()).toHaveLength(0);
+  });
+
+  it('quotes repeat the top of the book just published', () => {
+    const lastBook = new Map<string, OrderBook>();
+    let quotes = 0;
+    for (const e of events) {
+      if (e.kind === 'book') lastBook.set(e.symbol, e);
+      if (e.kind === 'quote') {
+        const b = lastBook.get(e.symbol)!;
+        expect([e.bestBid, e.bestAsk, e.bestBidSize, e.bestAskSize]).toEqual([
+          b.bids[0].price,
+          b.asks[0].price,
+          b.bids[0].size,
+          b.asks[0].size,
+        ]);
+        quotes++;
+      }
+    }
+    expect(quotes).toBeGreaterThan(100);
+  });
+
+  it('trades on both sides at about the configured rate, and prices move', () => {
+    const trades = ofKind('trade');
+    const expected = config.tradesPerSecond * (STEPS / 10) * config.instruments.length;
+    // Halts take some time off the tape; the rest is Poisson noise.
+    expect(trades.length).toBeGreaterThan(expected * 0.6);
+    expect(trades.length).toBeLessThan(expected * 1.1);
+    const buys = trades.filter((t) => t.side === 'buy').length;
+    expect(buys / trades.length).toBeGreaterThan(0.3);
+    expect(buys / trades.length).toBeLessThan(0.7);
+    for (const i of config.instruments) {
+      const prices = new Set(trades.filter((t) => t.symbol === i.symbol).map((t) => t.price));
+      expect(prices.size).toBeGreaterThan(5);
+    }
+  });
+
+  it('timestamps never go back', () => {
+    for (let i = 1; i < events.length; i++) expect(events[i].timestamp).toBeGreaterThanOrEqual(events[i - 1].timestamp);
+  });
+
+  it("the paper trader's orders, fills and positions add up", () => {
+    const orders = ofKind('order');
+    const positions = ofKind('position');
+    expect(orders.filter((o) => o.status === 'accepted').length).toBeGreaterThan(10);
+    expect(orders.filter((o) => o.status === 'filled').length).toBeGreaterThan(2);
+    const held = new Map<string, number>();
+    const byId = new Map<string, OrderEvent>();
+    for (const e of events) {
+      if (e.kind === 'order') {
+        if (e.status !== 'cancelled') expect(e.filledQty + e.unfilledQty).toBeCloseTo(e.orderQty, 8);
+        if (e.fillQty !== undefined) {
+          expect(e.fillPrice).toBe(e.orderPrice);
+          held.set(e.symbol, (held.get(e.symbol) ?? 0) + (e.side === 'buy' ? e.fillQty : -e.fillQty));
+        }
+        const before = byId.get(e.orderId);
+        if (before) expect(e.filledQty).toBeGreaterThanOrEqual(before.filledQty);
+        else expect(e.status).toBe('accepted');
+        byId.set(e.orderId, e);
+      }
+      if (e.kind === 'position') {
+        const p = e as Position;
+        expect(p.qty).toBeGreaterThanOrEqual(0);
+        expect(p.qty).toBeCloseTo(held.get(p.symbol) ?? NaN, 8);
+      }
+    }
+    expect(positions.length).toBeGreaterThan(0);
+  });
+
+  it('the same seed gives the same market, another seed another one', () => {
+    expect(run(options, 42, 3_000)).toEqual(events.slice(0, run(options, 42, 3_000).length));
+    expect(run(options, 43, 3_000)).not.toEqual(run(options, 42, 3_000));
+  });
+});
+
+describe('KRX specifics', () => {
+  const events = run({ broker: 'kiwoom', instruments: KRX_INSTRUMENTS }, 7, STEPS);
+
+  it('opens with a pre-open notice, then the open, before any trade', () => {
+    const firstTrade = events.findIndex((e) => e.kind === 'trade');
+    const notices = events.slice(0, firstTrade).filter((e) => e.kind === 'status' && e.symbol === '');
+    expect(notices.map((e) => e.kind === 'status' && [e.phase, e.code])).toEqual([
+      ['preOpen', '0'],
+      ['open', '3'],
+    ]);
+  });
+
+  it('a halted stock does not trade until the interruption ends', () => {
+    const halted = new Set<string>();
+    let halts = 0;
+    for (const e of events) {
+      if (e.kind === 'status' && e.symbol !== '') {
+        if (e.halted) {
+          halts++;
+          halted.add(e.symbol);
+        } else halted.delete(e.symbol);
+      }
+      if (e.kind === 'trade') expect(halted.has(e.symbol)).toBe(false);
+    }
+    expect(halts).toBeGreaterThan(0);
+  });
+
+  it('publishes a KOSPI-like index from the simulated stocks', () => {
+    const ticks = events.filter((e) => e.kind === 'index');
+    expect(ticks.length).toBeGreaterThan(100);
+    for (const t of ticks) if (t.kind === 'index') expect(t.value).toBeGreaterThan(0);
+  });
+
+  it('books straddle tick bands where a stock sits on a boundary', () => {
+    const kakao = events.find((e): e is OrderBook => e.kind === 'book' && e.symbol === '035720')!;
+    const ticks = new Set(kakao.asks.concat(kakao.bids).map((l) => krxGrid.tickAt(l.price)));
+    expect(ticks).toEqual(new Set([10, 50]));
+  });
+
+  it('times are KST with the +09:00 offset', () => {
+    expect(events[0].time).toBe('2026-11-20T09:00:00.000+09:00');
+  });
+});
