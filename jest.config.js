@@ -15,4 +15,5 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 20000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/__tests__/support/summary-reporter.js'],
 };
