@@ -4,6 +4,7 @@
  */
 const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   core: () => import('./core'),
+  book: () => import('./book'),
 };
 
 async function main(): Promise<void> {

@@ -1,12 +1,17 @@
 import { BrokerModule } from './module';
+import { kisModule } from './kis/cli';
+import { kiwoomModule } from './kiwoom/cli';
+import { weexModule } from './weex/cli';
 
 export * from './module';
+export { kis, kisFromEnv } from './kis';
+export type { KisFeed, KisOptions, KisStreamOptions, KisBookOptions, KisExchange, KisEnv, ExpectedMatch } from './kis';
 
 /**
  * Every broker the CLI and the dashboard know. A new broker is a new folder with a
  * BrokerModule, and one line here.
  */
-export const brokers: readonly BrokerModule<any>[] = [];
+export const brokers: readonly BrokerModule<any>[] = [kiwoomModule, kisModule, weexModule];
 
 export function findBroker(name: string): BrokerModule<any> | undefined {
   return brokers.find((b) => b.name === name);

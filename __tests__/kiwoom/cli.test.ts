@@ -1,0 +1,120 @@
+/**
+ * `rx-market stream kiwoom ...` as users run it: the built CLI in a child process, pointed at the
+ * loopback server through KIWOOM_* variables. (The test command builds dist/ first.)
+ */
+import { spawn } from 'child_process';
+import * as path from 'path';
+import { KiwoomServer, startKiwoomServer } from '../../src/testing';
+import { kstInstant } from '../../src/brokers/kiwoom/mapping';
+
+const root = path.join(__dirname, '..', '..');
+let server: KiwoomServer;
+
+beforeEach(async () => {
+  server = await startKiwoomServer({ pingIntervalMs: 0 });
+});
+
+afterEach(async () => {
+  await server.close();
+});
+
+interface Run {
+  readonly code: Promise<number | null>;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+}
+
+function cli(args: readonly string[], env: Readonly<Record<string, string>> = server.env): Run {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'rx-market.js'), ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  return { code, stdout: () => out, stderr: () => err };
+}
+
+function todayAt(hms: string): string {
+  const d = kstInstant(Date.now()).time.slice(0, 10);
+  return `${d}T${hms}+09:00`;
+}
+
+const lines = (text: string): Record<string, unknown>[] =>
+  text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('rx-market stream kiwoom', () => {
+  it('trades 005930 --count 3 prints 3 NDJSON trades and exits 0', async () => {
+    const run = cli(['stream', 'kiwoom', 'trades', '005930', '--count', '3', '--timeout', '20']);
+    await server.waitFor(() => server.registrations().includes('0B|005930'), 15_000);
+    const at = kstInstant(Date.parse('2026-11-20T09:01:01+09:00'));
+    for (const price of [60700, 60800, 60600, 60500]) {
+      server.publish({ kind: 'trade', broker: 'kiwoom', symbol: '005930', price, size: 500, side: 'buy', direction: 'down', ...at, raw: {} });
+    }
+    expect(await run.code).toBe(0);
+    const out = lines(run.stdout());
+    expect(out).toHaveLength(3);
+    expect(out[0]).toEqual({
+      kind: 'trade',
+      broker: 'kiwoom',
+      symbol: '005930',
+      exchange: 'KRX',
+      price: 60700,
+      size: 500,
+      side: 'buy',
+      direction: 'down',
+      // The wire carries HHMMSS only: the CLI dates it on today's KST date.
+      time: todayAt('09:01:01'),
+      timestamp: Date.parse(todayAt('09:01:01')),
+    });
+    expect(out.map((l) => l.price)).toEqual([60700, 60800, 60600]);
+    expect(run.stderr()).toMatch(/\[status\] open/);
+  });
+
+  it('raw --type 0J prints the named fields of the sample index frame', async () => {
+    const run = cli(['stream', 'kiwoom', 'raw', '001', '--type', '0J', '--count', '1', '--timeout', '20']);
+    await server.waitFor(() => server.registrations().includes('0J|001'), 15_000);
+    server.broadcastRaw(server.sampleFrame('0J'));
+    expect(await run.code).toBe(0);
+    const [line] = lines(run.stdout());
+    expect(line).toMatchObject({ kind: 'raw', broker: 'kiwoom', type: '0J', symbol: '001', value: 1762.61, direction: 'down', change: -189.51 });
+  });
+
+  it('orders prints order events of the account', async () => {
+    const run = cli(['stream', 'kiwoom', 'orders', '--count', '1', '--timeout', '20']);
+    await server.waitFor(() => server.registrations().includes('00|'), 15_000);
+    server.broadcastRaw(server.sampleFrame('00'));
+    expect(await run.code).toBe(0);
+    expect(lines(run.stdout())[0]).toMatchObject({ kind: 'order', broker: 'kiwoom', symbol: '005930', orderId: '0000018', side: 'buy', status: 'accepted' });
+  });
+
+  it('rejected keys: non-zero exit, a one-line error, nothing on stdout, no connection', async () => {
+    const run = cli(['stream', 'kiwoom', 'trades', '005930', '--count', '3', '--timeout', '20'], {
+      ...server.env,
+      KIWOOM_SECRETKEY: 'not-the-secret',
+    });
+    const code = await run.code;
+    expect(code).not.toBe(0);
+    expect(code).not.toBe(3); // not the timeout: the fatal error
+    expect(run.stdout()).toBe('');
+    const errorLines = run.stderr().split('\n').filter((l) => l.startsWith('rx-market:'));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatch(/token request refused/);
+    expect(run.stderr()).not.toMatch(/not-the-secret/);
+    expect(server.counters).toMatchObject({ tokenRequests: 1, connections: 0 });
+  });
+
+  it('exits non-zero when the timeout passes first', async () => {
+    const run = cli(['stream', 'kiwoom', 'trades', '005930', '--count', '3', '--timeout', '0.5']);
+    const code = await run.code;
+    expect(code).not.toBe(0);
+    expect(run.stdout()).toBe('');
+    expect(run.stderr()).toMatch(/timed out/);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * `rx-market stream weex ...` as users run it: the built CLI in its own process against the
+ * loopback WEEX server. The test command builds dist/ first (`pretest`).
+ */
+import { ChildProcess, spawn } from 'child_process';
+import path from 'path';
+import { startWeexServer, WeexServer } from '../../src/brokers/weex/server';
+import { Trade } from '../../src/model/market';
+import { waitFor } from './support';
+
+const bin = path.join(__dirname, '..', '..', 'bin', 'rx-market.js');
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+let server: WeexServer;
+const children: ChildProcess[] = [];
+afterEach(async () => {
+  children.splice(0).forEach((c) => c.exitCode === null && c.kill());
+  await server.close();
+});
+
+function run(args: string[], env: Readonly<Record<string, string>>): Run {
+  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+const trade = (price: number, side: 'buy' | 'sell'): Trade => ({
+  kind: 'trade',
+  broker: 'weex',
+  symbol: 'BTCUSDT',
+  time: '2026-04-02T09:10:40.002Z',
+  timestamp: 1_775_121_040_002,
+  price,
+  size: 0.25,
+  side,
+  raw: undefined,
+});
+
+describe('rx-market stream weex (CLI)', () => {
+  it('trades: prints 3 NDJSON lines and exits 0', async () => {
+    server = await startWeexServer();
+    const r = run(['stream', 'weex', 'trades', 'BTCUSDT', '--count', '3', '--timeout', '15'], server.env);
+    await waitFor('the CLI to subscribe', () => server.subscribedStreams('public').includes('BTCUSDT@trade'), 10_000);
+    server.publish(trade(65000.5, 'buy'));
+    server.publish(trade(65000, 'sell'));
+    server.publish(trade(64999.5, 'buy'));
+    const { code, stdout, stderr } = await r.done;
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.kind, l.broker, l.symbol, l.price, l.size, l.side])).toEqual([
+      ['trade', 'weex', 'BTCUSDT', 65000.5, 0.25, 'buy'],
+      ['trade', 'weex', 'BTCUSDT', 65000, 0.25, 'sell'],
+      ['trade', 'weex', 'BTCUSDT', 64999.5, 0.25, 'buy'],
+    ]);
+    expect(lines[0].time).toBe('2026-04-02T09:10:40.002Z');
+    expect(lines[0].raw).toBeUndefined();
+  }, 20_000);
+
+  it('book: prints only synced books, as OrderBook lines', async () => {
+    server = await startWeexServer();
+    server.setBook('BTCUSDT', { bids: [{ price: 990, size: 1 }], asks: [{ price: 1001, size: 2 }] });
+    const r = run(['stream', 'weex', 'book', 'BTCUSDT', '--depth', '15', '--count', '2', '--timeout', '15'], server.env);
+    await waitFor('the CLI to subscribe', () => server.subscribedStreams('public').includes('BTCUSDT@depth15'), 10_000);
+    server.changeBook('BTCUSDT', { bids: [{ price: 991, size: 3 }] });
+    const { code, stdout } = await r.done;
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.kind, l.symbol, l.bids, l.asks])).toEqual([
+      ['book', 'BTCUSDT', [{ price: 990, size: 1 }], [{ price: 1001, size: 2 }]],
+      ['book', 'BTCUSDT', [{ price: 991, size: 3 }, { price: 990, size: 1 }], [{ price: 1001, size: 2 }]],
+    ]);
+  }, 20_000);
+
+  it('orders with a wrong secret: exits non-zero at once with a one-line auth error', async () => {
+    server = await startWeexServer();
+    const r = run(['stream', 'weex', 'orders', '--count', '1', '--timeout', '15'], { ...server.env, WEEX_SECRET_KEY: 'not-the-secret' });
+    const { code, stdout, stderr } = await r.done;
+    expect(code).not.toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/401/);
+    expect(stderr).not.toContain('not-the-secret');
+    expect(server.upgrades.filter((u) => u.path === '/v3/ws/private')).toHaveLength(1);
+  }, 20_000);
+});

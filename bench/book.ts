@@ -1,0 +1,215 @@
+import { dirname, join } from 'path';
+import { BookMessage, initialSync, stepSync, SyncState } from '../src/brokers/weex/book/book-sync';
+import { LevelChange } from '../src/brokers/weex/book/book-levels';
+
+/**
+ * Order-book update cost: rx-market's WEEX book (sorted typed arrays + update-id sync machine)
+ * beside ccxt's OrderBook (the class its WebSocket exchanges keep books in), on the same
+ * generated deltas. Each delta changes 1–4 levels inside a book held at exactly `depth` levels a
+ * side (updates, deletions, insertions), as a WEEX depth15/depth200 stream would.
+ *
+ * Per-delta times are taken with process.hrtime.bigint around each delta, minus the median cost
+ * of an empty timing; the mean comes from the untimed total, which is the more exact figure.
+ */
+
+const DELTAS = Number(process.env.BENCH_BOOK_DELTAS ?? 100_000);
+const WARMUP = 20_000;
+const ROUNDS = 3;
+const DEPTHS = [15, 200] as const;
+
+interface CcxtSide {
+  storeArray(delta: [number, number]): void;
+  readonly length: number;
+}
+interface CcxtBook {
+  readonly bids: CcxtSide;
+  readonly asks: CcxtSide;
+  nonce?: number;
+}
+type CcxtOrderBook = new (snapshot?: object, depth?: number) => CcxtBook;
+
+/** ccxt keeps OrderBook out of its public exports; load it from its CommonJS build by path. */
+function loadCcxtOrderBook(): CcxtOrderBook {
+  const root = dirname(require.resolve('ccxt')); // .../ccxt/dist
+  return (require(join(root, 'cjs', 'src', 'base', 'ws', 'OrderBook.js')) as { OrderBook: CcxtOrderBook }).OrderBook;
+}
+
+/** Deterministic generator (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Scenario {
+  readonly snapshot: BookMessage;
+  readonly deltas: readonly BookMessage[];
+}
+
+/** A book of `depth` levels a side on a 0.5 tick grid, then deltas that keep it at `depth`. */
+function scenario(depth: number, count: number, seed: number): Scenario {
+  const random = prng(seed);
+  const tick = 0.5;
+  const mid = 65_000;
+  const window = depth * 2; // ticks a side levels may move within
+  const side = (sign: 1 | -1) => {
+    const active = Array.from({ length: depth }, (_, i) => i + 1); // tick offsets from mid
+    const idle = Array.from({ length: window - depth }, (_, i) => depth + i + 1);
+    const price = (offset: number) => mid + sign * offset * tick;
+    return { active, idle, price };
+  };
+  const bids = side(-1);
+  const asks = side(1);
+  const level = (price: number, size: number): LevelChange => {
+    const p = price.toFixed(1);
+    const s = size.toFixed(3);
+    return { price: Number(p), size: Number(s), raw: [p, s] };
+  };
+  const size = () => 0.001 + Math.floor(random() * 5000) / 1000;
+  const snapshot: BookMessage = {
+    kind: 'snapshot',
+    firstId: 1,
+    lastId: 1,
+    bids: bids.active.map((o) => level(bids.price(o), size())),
+    asks: asks.active.map((o) => level(asks.price(o), size())),
+    timestamp: 0,
+  };
+  const deltas: BookMessage[] = [];
+  let id = 1;
+  for (let n = 0; n < count; n++) {
+    const changes: { bids: LevelChange[]; asks: LevelChange[] } = { bids: [], asks: [] };
+    const k = 1 + Math.floor(random() * 4);
+    for (let j = 0; j < k; j++) {
+      const which = random() < 0.5 ? 'bids' : 'asks';
+      const s = which === 'bids' ? bids : asks;
+      const r = random();
+      if (r < 0.6) {
+        changes[which].push(level(s.price(s.active[Math.floor(random() * depth)]), size()));
+      } else {
+        // Move a level: delete one, insert another (the book keeps `depth` levels).
+        const out = Math.floor(random() * s.active.length);
+        const inn = Math.floor(random() * s.idle.length);
+        const gone = s.active[out];
+        const come = s.idle[inn];
+        s.active[out] = come;
+        s.idle[inn] = gone;
+        changes[which].push(level(s.price(gone), 0), level(s.price(come), size()));
+      }
+    }
+    id += 1;
+    deltas.push({ kind: 'delta', firstId: id, lastId: id, bids: changes.bids, asks: changes.asks, timestamp: id });
+  }
+  return { snapshot, deltas };
+}
+
+interface Runner {
+  /** Loads the snapshot; returns a function applying delta i. */
+  prepare(s: Scenario, depth: number): (i: number) => void;
+}
+
+const ours: Runner = {
+  prepare(s, depth) {
+    let state: SyncState = stepSync(initialSync(depth), s.snapshot).state;
+    const deltas = s.deltas;
+    return (i) => {
+      state = stepSync(state, deltas[i]).state;
+    };
+  },
+};
+
+function ccxtRunner(OrderBook: CcxtOrderBook): Runner {
+  return {
+    prepare(s, depth) {
+      const book = new OrderBook({}, depth);
+      for (const l of s.snapshot.bids) book.bids.storeArray([l.price, l.size]);
+      for (const l of s.snapshot.asks) book.asks.storeArray([l.price, l.size]);
+      book.nonce = s.snapshot.lastId;
+      // ccxt stores the delta arrays themselves, so each run gets its own (made outside the timing).
+      const deltas = s.deltas.map((d) => ({
+        u: d.lastId,
+        bids: d.bids.map((l): [number, number] => [l.price, l.size]),
+        asks: d.asks.map((l): [number, number] => [l.price, l.size]),
+      }));
+      return (i) => {
+        const d = deltas[i];
+        for (let j = 0; j < d.bids.length; j++) book.bids.storeArray(d.bids[j]);
+        for (let j = 0; j < d.asks.length; j++) book.asks.storeArray(d.asks[j]);
+        book.nonce = d.u;
+      };
+    },
+  };
+}
+
+interface Figures {
+  readonly p50: number;
+  readonly p99: number;
+  readonly mean: number;
+}
+
+function timerOverhead(): number {
+  const samples = new Float64Array(200_000);
+  for (let i = 0; i < samples.length; i++) {
+    const t0 = process.hrtime.bigint();
+    samples[i] = Number(process.hrtime.bigint() - t0);
+  }
+  return percentile(samples, 0.5);
+}
+
+function measure(runner: Runner, s: Scenario, depth: number, overhead: number): Figures {
+  // Warm up on a separate book so the JIT has seen the code.
+  const warm = runner.prepare(s, depth);
+  for (let i = 0; i < WARMUP; i++) warm(i);
+
+  const timed = runner.prepare(s, depth);
+  const samples = new Float64Array(s.deltas.length);
+  for (let i = 0; i < s.deltas.length; i++) {
+    const t0 = process.hrtime.bigint();
+    timed(i);
+    samples[i] = Math.max(0, Number(process.hrtime.bigint() - t0) - overhead);
+  }
+
+  const untimed = runner.prepare(s, depth);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < s.deltas.length; i++) untimed(i);
+  const mean = Number(process.hrtime.bigint() - t0) / s.deltas.length;
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), mean };
+}
+
+function percentile(samples: Float64Array, q: number): number {
+  const sorted = Float64Array.from(samples).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ns = (x: number): string => `${x.toFixed(0)} ns`;
+
+export async function run(): Promise<void> {
+  const ccxt = ccxtRunner(loadCcxtOrderBook());
+  const overhead = timerOverhead();
+  console.log(`\n# book: update cost per delta, ${DELTAS} deltas of 1–4 levels, median of ${ROUNDS} rounds\n`);
+  console.log(`(timer overhead ${ns(overhead)} subtracted from p50/p99; mean from an untimed pass)\n`);
+  console.log('| depth | rx-market p50 | p99 | mean | ccxt OrderBook p50 | p99 | mean | ccxt / rx-market p50 | mean |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const depth of DEPTHS) {
+    const s = scenario(depth, DELTAS + WARMUP, depth);
+    const mine: Figures[] = [];
+    const theirs: Figures[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      mine.push(measure(ours, s, depth, overhead));
+      theirs.push(measure(ccxt, s, depth, overhead));
+    }
+    const m = (xs: Figures[], k: keyof Figures) => median(xs.map((x) => x[k]));
+    console.log(
+      `| ${depth} | ${ns(m(mine, 'p50'))} | ${ns(m(mine, 'p99'))} | ${ns(m(mine, 'mean'))} | ${ns(m(theirs, 'p50'))} | ${ns(
+        m(theirs, 'p99'),
+      )} | ${ns(m(theirs, 'mean'))} | ${(m(theirs, 'p50') / m(mine, 'p50')).toFixed(2)} | ${(m(theirs, 'mean') / m(mine, 'mean')).toFixed(2)} |`,
+    );
+  }
+  console.log('\nrx-market per delta = update-id check + level changes + depth trim + crossed-book check;');
+  console.log('ccxt per delta = storeArray per level + nonce. Ratio > 1: rx-market is faster.');
+}

@@ -1,0 +1,214 @@
+/**
+ * The codec of one KIS connection: register/release requests out; data frames, control replies
+ * and PINGPONG in. It holds what only lives as long as the connection: the AES key/iv each
+ * subscription reply hands out, and the keys registered on it.
+ */
+import { FrameEvent, SessionCodec } from '../../core/protocol';
+import { FeedError } from '../../core/errors';
+import { CipherKey, decryptPayload } from './cipher';
+import { ControlMessage, formatRequest, keyOf, meaningOf, parseKey } from './control';
+import { DataEnvelope, parseEnvelope } from './envelope';
+import { FillBook } from './fills';
+import { KisMessage, toMessage } from './message';
+import { KisRecord, chooseLayout, splitRecords } from './record';
+import { trIdInfo } from './tr-ids';
+
+export interface KisCodecOptions {
+  readonly approvalKey: string;
+  readonly custType: 'P' | 'B';
+  /** Epoch ms now: dates records that carry only a time. */
+  readonly now: () => number;
+  /** Running fill totals, kept for the life of the feed. */
+  readonly fills: FillBook;
+  /** (tr_id, length) pairs already reported as carrying unknown trailing values (feed-wide). */
+  readonly reportedLayouts: Set<string>;
+  /** A registration succeeded: the approval key is good. */
+  readonly onSubscribed?: () => void;
+}
+
+type Event = FrameEvent<KisMessage>;
+
+const broker = 'kis';
+
+export class KisCodec implements SessionCodec<KisMessage> {
+  /** AES key/iv per tr_id, from this connection's subscribe replies. */
+  private readonly ciphers = new Map<string, CipherKey>();
+  /** Keys registered (or being registered) on this connection, by tr_id. */
+  private readonly keys = new Map<string, Set<string>>();
+
+  constructor(private readonly options: KisCodecOptions) {}
+
+  subscribe(keys: readonly string[]): readonly string[] {
+    return this.requests(keys, '1');
+  }
+
+  release(keys: readonly string[]): readonly string[] {
+    const frames = this.requests(keys, '2');
+    for (const key of keys) {
+      const parts = parseKey(key);
+      if (parts) this.keys.get(parts.trId)?.delete(key);
+    }
+    return frames;
+  }
+
+  decode(frame: string): readonly Event[] {
+    const env = parseEnvelope(frame);
+    if (env.type === 'control') return this.decodeControl(frame);
+    if (env.type === 'malformed') return [decodeError(env.reason, frame)];
+    return this.decodeData(env.envelope, frame);
+  }
+
+  private requests(keys: readonly string[], trType: '1' | '2'): string[] {
+    const frames: string[] = [];
+    for (const key of keys) {
+      const parts = parseKey(key);
+      if (!parts) continue; // keys come from the feed, which only makes `${tr_id}|${tr_key}`
+      if (trType === '1') {
+        const set = this.keys.get(parts.trId) ?? new Set<string>();
+        set.add(key);
+        this.keys.set(parts.trId, set);
+      }
+      frames.push(formatRequest({ approvalKey: this.options.approvalKey, custType: this.options.custType, trType, ...parts }));
+    }
+    return frames;
+  }
+
+  private decodeControl(text: string): Event[] {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return [decodeError('neither a data frame nor JSON', text)];
+    }
+    const decoded = ControlMessage.decode(json);
+    if (decoded._tag === 'Left') return [decodeError('unrecognised control message', text)];
+    const m = decoded.right;
+    const meaning = meaningOf(m);
+    const trId = m.header.tr_id;
+    const key = keyOf(trId, m.header.tr_key ?? '');
+    const code = m.body?.msg_cd;
+    const said = `${code ?? ''} ${m.body?.msg1 ?? ''}`.trim();
+    switch (meaning.type) {
+      case 'ping':
+        // Echo the text itself: works in browsers too, where pong frames cannot be sent.
+        return [{ type: 'reply', frame: text }];
+      case 'subscribed':
+        if (meaning.cipher) this.ciphers.set(trId, meaning.cipher);
+        this.options.onSubscribed?.();
+        return [{ type: 'subscribed', keys: [key] }];
+      case 'released':
+        if ((this.keys.get(trId)?.size ?? 0) === 0) this.ciphers.delete(trId);
+        return [{ type: 'released', keys: [key] }];
+      case 'refused': {
+        const limit = code === 'OPSP0008';
+        const message = limit
+          ? `KIS refused ${key}: ${said} (the session already holds its maximum of registrations)`
+          : `KIS refused ${key}: ${said}`;
+        const error = new FeedError({ kind: 'rejected', broker, code, key, message });
+        return this.keys.get(trId)?.has(key) ? [{ type: 'rejected', keys: [key], error }] : [{ type: 'report', error }];
+      }
+      case 'invalidApproval':
+        return [
+          {
+            type: 'failed',
+            error: new FeedError({
+              kind: 'auth',
+              broker,
+              code,
+              fatal: false,
+              message: `KIS rejected the approval key (${said}); reconnecting with a new one`,
+            }),
+          },
+        ];
+      case 'appKeyInUse':
+        return [
+          {
+            type: 'failed',
+            error: new FeedError({
+              kind: 'auth',
+              broker,
+              code,
+              fatal: true,
+              message:
+                `KIS app key already in use by another session (${said}): KIS allows one WebSocket session ` +
+                'per app key; close the other session (or use another app key) and start again',
+            }),
+          },
+        ];
+      case 'error':
+        return [{ type: 'report', error: new FeedError({ kind: 'notice', broker, code, message: `KIS says: ${said || text}` }) }];
+    }
+  }
+
+  private decodeData(env: DataEnvelope, frame: string): Event[] {
+    const info = trIdInfo(env.trId);
+    if (info === undefined) return [decodeError(`unknown tr_id ${env.trId}`, frame)];
+    let payload = env.payload;
+    if (env.encrypted) {
+      const cipher = this.ciphers.get(env.trId);
+      if (cipher === undefined) return [decodeError(`encrypted ${env.trId} frame before its key arrived; dropped`, frame)];
+      try {
+        payload = decryptPayload(env.payload, cipher);
+      } catch (err) {
+        return [decodeError(`cannot decrypt ${env.trId} frame (${(err as Error).message})`, frame)];
+      }
+    }
+    const split = splitRecords(payload, env.count);
+    if (!split.ok) return [decodeError(`${env.trId}: ${split.reason}`, frame)];
+    const length = split.records[0].length;
+    const choice = chooseLayout(env.trId, length, split.records[0][0]);
+    if (!choice.ok) return [decodeError(choice.reason, frame)];
+    const events: Event[] = [];
+    if (!choice.known) {
+      const seen = `${env.trId}/${length}`;
+      if (!this.options.reportedLayouts.has(seen)) {
+        this.options.reportedLayouts.add(seen);
+        const message =
+          `${env.trId} records have ${length} values; read with the ${choice.layout.length}-value layout, ` +
+          `${length - choice.layout.length} trailing value(s) kept in raw.extra (reported once)`;
+        events.push({ type: 'report', error: new FeedError({ kind: 'notice', broker, message, raw: frame }) });
+      }
+    }
+    const now = this.options.now();
+    for (const values of split.records) {
+      const positional = choice.layout.codec.decode(values);
+      if (positional._tag === 'Left') {
+        events.push(decodeError(`${env.trId}: record does not fit its layout`, frame));
+        continue;
+      }
+      const record: KisRecord = { trId: env.trId, ...positional.right };
+      const route = this.route(info.kind, env.trId);
+      const result = toMessage(info.kind, record, { now }, route.symbol);
+      if (!result.ok) {
+        events.push(decodeError(`${env.trId}: ${result.reason}`, frame));
+        continue;
+      }
+      const message = result.event.kind === 'order' ? this.options.fills.apply(result.event) : result.event;
+      const key = route.key ?? keyOf(env.trId, info.kind === 'notice' ? fieldOf(record, 'CUST_ID') : message.symbol);
+      events.push({ type: 'data', key, message });
+    }
+    return events;
+  }
+
+  /**
+   * Records name their instrument in their first value, except notices (keyed by HTS ID, which
+   * is one per session in practice) and doc-style H0UNMKO0 records (no code): those go to the
+   * only key of their tr_id when there is exactly one.
+   */
+  private route(kind: string, trId: string): { readonly key?: string; readonly symbol?: string } {
+    const keys = this.keys.get(trId);
+    if (keys === undefined || keys.size !== 1) return {};
+    const [only] = keys;
+    if (kind === 'notice') return { key: only };
+    if (kind === 'status') return { symbol: parseKey(only)?.trKey };
+    return {};
+  }
+}
+
+function fieldOf(record: KisRecord, name: string): string {
+  return (record.fields as Readonly<Record<string, string>>)[name] ?? '';
+}
+
+function decodeError(message: string, raw: string): Event {
+  return { type: 'report', error: new FeedError({ kind: 'decode', broker, message, raw }) };
+}

@@ -1,0 +1,107 @@
+/** The KIS feed: typed market and account streams over one KIS session. */
+import { Observable, defer, filter, map, throwError } from 'rxjs';
+import { createSession } from '../../core/session';
+import { SessionOptions } from '../../core/session-types';
+import { FeedError } from '../../core/errors';
+import { Feed } from '../module';
+import { KisOptions, optionsFromEnv, resolveConfig } from './config';
+import { keyOf } from './control';
+import { KisMessage } from './message';
+import { kisProtocol } from './protocol';
+import { KisEnv, KisExchange, KisFeedKind, marketTrId, noticeTrId, parseExchange } from './tr-ids';
+import { KisTrade } from './trade';
+import { KisOrderBook } from './book';
+import { KisExpectedMatch } from './expected';
+import { KisMarketStatus } from './market-status';
+import { KisOrderEvent } from './notice';
+
+export interface KisStreamOptions {
+  /** Venue: 'KRX', 'NXT' or 'UN' (integrated, the default in real; 'KRX' in paper). */
+  readonly exchange?: KisExchange;
+}
+
+export interface KisBookOptions extends KisStreamOptions {
+  /** Keep the best N levels a side (KIS sends 10). */
+  readonly depth?: number;
+}
+
+export interface KisFeed extends Feed {
+  readonly env: KisEnv;
+  /** Trades (H0STCNT0 / H0NXCNT0 / H0UNCNT0): aggressor side, direction vs. previous close. */
+  trades$(symbol: string, options?: KisStreamOptions): Observable<KisTrade>;
+  /** Ten-level order books, best first (H0STASP0 / H0NXASP0 / H0UNASP0). */
+  orderBook$(symbol: string, options?: KisBookOptions): Observable<KisOrderBook>;
+  /** Expected auction matches (H0STANC0 / H0NXANC0 / H0UNANC0). */
+  expected$(symbol: string, options?: KisStreamOptions): Observable<KisExpectedMatch>;
+  /** Market-operation notices: session changes, halts, VI (H0STMKO0 / H0NXMKO0 / H0UNMKO0). */
+  marketStatus$(symbol: string, options?: KisStreamOptions): Observable<KisMarketStatus>;
+  /** The user's order receipts and fills, decrypted (H0STCNI0, paper H0STCNI9); needs `htsId`. */
+  account$(): Observable<KisOrderEvent>;
+}
+
+const configError = (message: string): FeedError => new FeedError({ kind: 'config', broker: 'kis', message });
+
+/** A stock code as KIS keys it: six characters (`005930`), seven for ETNs (`Q500001`). */
+function checkSymbol(symbol: string): string {
+  const s = typeof symbol === 'string' ? symbol.trim().toUpperCase() : '';
+  if (!/^[0-9A-Z]{6,7}$/.test(s)) {
+    throw configError(`KIS symbol must be a 6-character stock code such as 005930 (7 for ETNs), got ${JSON.stringify(symbol)}`);
+  }
+  return s;
+}
+
+/**
+ * A KIS (Korea Investment & Securities) real-time feed. Nothing connects until a stream is
+ * subscribed; all streams share one session (KIS allows one per app key, 41 registrations).
+ *
+ * ```ts
+ * const feed = kis({ appKey, appSecret, htsId, env: 'real' });
+ * feed.trades$('005930', { exchange: 'KRX' }).subscribe((t) => console.log(t.price, t.side));
+ * ```
+ */
+export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): KisFeed {
+  // Records that carry only a time are dated by the session's clock (virtual in marble tests).
+  const scheduler = sessionOptions.scheduler;
+  const config = resolveConfig({ ...options, clock: options.clock ?? (scheduler ? () => scheduler.now() : Date.now) });
+  const session = createSession(kisProtocol(config), sessionOptions);
+
+  const market = <T extends KisMessage>(kind: Exclude<KisFeedKind, 'notice'>, symbol: string, o: KisStreamOptions = {}) =>
+    defer(() => {
+      const code = checkSymbol(symbol);
+      const exchange = o.exchange === undefined ? config.exchange : parseExchange(o.exchange);
+      if (exchange === undefined) throw configError(`KIS exchange must be KRX, NXT or UN, got ${JSON.stringify(o.exchange)}`);
+      return session.stream(keyOf(marketTrId(kind, exchange), code));
+    }).pipe(filter((m): m is T => m.kind === kindOf[kind]));
+
+  return {
+    broker: 'kis',
+    env: config.env,
+    trades$: (symbol, o) => market<KisTrade>('trade', symbol, o),
+    orderBook$: (symbol, o) => {
+      const books = market<KisOrderBook>('book', symbol, o);
+      const depth = o?.depth;
+      if (depth === undefined) return books;
+      if (!Number.isInteger(depth) || depth < 1) return throwError(() => configError(`book depth must be a positive integer, got ${depth}`));
+      return books.pipe(map((b) => ({ ...b, asks: b.asks.slice(0, depth), bids: b.bids.slice(0, depth) })));
+    },
+    expected$: (symbol, o) => market<KisExpectedMatch>('expected', symbol, o),
+    marketStatus$: (symbol, o) => market<KisMarketStatus>('status', symbol, o),
+    account$: () =>
+      defer(() =>
+        config.htsId === undefined
+          ? throwError(() => configError('KIS account$ needs the HTS ID (option htsId, env KIS_HTS_ID)'))
+          : session.stream(keyOf(noticeTrId(config.env), config.htsId)),
+      ).pipe(filter((m): m is KisOrderEvent => m.kind === 'order')),
+    status$: session.status$,
+    errors$: session.errors$,
+    subscriptions$: session.subscriptions$,
+    frames$: session.frames$,
+  };
+}
+
+const kindOf = { trade: 'trade', book: 'book', expected: 'expected', status: 'status' } as const;
+
+/** A KIS feed from KIS_APPKEY, KIS_APPSECRET, KIS_HTS_ID, KIS_ENV, KIS_REST_URL, KIS_WS_URL. */
+export function kisFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, sessionOptions: SessionOptions = {}): KisFeed {
+  return kis(optionsFromEnv(env), sessionOptions);
+}

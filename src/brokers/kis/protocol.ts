@@ -1,0 +1,50 @@
+/** KIS as the core sees it: how to open a connection, and the codec of each connection. */
+import { AttemptContext, BrokerProtocol, SessionSetup } from '../../core/protocol';
+import { ApprovalCache, requestApprovalKey } from './approval';
+import { KisCodec } from './codec';
+import { KisConfig } from './config';
+import { FillBook } from './fills';
+import { KisMessage } from './message';
+
+/**
+ * The KIS BrokerProtocol. KIS has no login message: a session is ready as soon as the socket is
+ * open, and every register request carries the approval key instead. One approval key serves
+ * every reconnect; it is re-issued once after OPSP0011, never in a loop.
+ */
+export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
+  const approval = new ApprovalCache({
+    now: config.clock,
+    ...(config.approvalKey ? { initialKey: config.approvalKey } : {}),
+    ...(config.approvalMaxAgeMs !== undefined ? { maxAgeMs: config.approvalMaxAgeMs } : {}),
+    issue: () =>
+      requestApprovalKey({
+        restUrl: config.restUrl,
+        appKey: config.appKey,
+        appSecret: config.appSecret,
+        ...(config.fetch ? { fetch: config.fetch } : {}),
+      }),
+  });
+  const fills = new FillBook();
+  const reportedLayouts = new Set<string>();
+  return {
+    name: 'kis',
+    keysPerConnection: config.maxSubscriptions,
+    secrets: () => [config.appKey, config.appSecret, ...(approval.key ? [approval.key] : [])],
+    open(context: AttemptContext): SessionSetup<KisMessage> | Promise<SessionSetup<KisMessage>> {
+      const setup = (approvalKey: string): SessionSetup<KisMessage> => ({
+        url: config.wsUrl,
+        codec: new KisCodec({
+          approvalKey,
+          custType: config.custType,
+          now: config.clock,
+          fills,
+          reportedLayouts,
+          onSubscribed: () => approval.confirm(),
+        }),
+      });
+      // Synchronous when the cached key is usable, so reconnects run in virtual time too.
+      const key = approval.get(context.lastError);
+      return typeof key === 'string' ? setup(key) : key.then(setup);
+    },
+  };
+}

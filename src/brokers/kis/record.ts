@@ -1,0 +1,106 @@
+/**
+ * Records: one frame's `^`-separated values cut into records by the frame's record count, and
+ * each record named by an io-ts codec built from its tr_id's ordered field list.
+ */
+import * as t from 'io-ts';
+import { layouts, statusWithoutCode } from './fields';
+import { KisTrId } from './tr-ids';
+
+/** A decoded record: its tr_id, its values by KIS field name, and values past the known layout. */
+export interface KisRecord<F extends string = string> {
+  readonly trId: string;
+  readonly fields: Readonly<Record<F, string>>;
+  /** Trailing values no known layout names (a field KIS appended); empty normally. */
+  readonly extra: readonly string[];
+}
+
+export type Positional<F extends string> = Omit<KisRecord<F>, 'trId'>;
+
+/**
+ * An io-ts codec from a record's values to its named fields. It needs at least as many values
+ * as names; values beyond them are kept, in order, as `extra`. Encoding gives the values back.
+ */
+export function positional<F extends string>(
+  name: string,
+  names: readonly F[],
+): t.Type<Positional<F>, readonly string[], unknown> {
+  return new t.Type<Positional<F>, readonly string[], unknown>(
+    name,
+    (u): u is Positional<F> => typeof u === 'object' && u !== null && 'fields' in u && 'extra' in u,
+    (u, c) => {
+      // A hand-written check: io-ts' array codec builds a context per element, and records are long.
+      if (!Array.isArray(u) || !u.every((v) => typeof v === 'string')) return t.failure(u, c, `${name} needs an array of strings`);
+      const list = u as readonly string[];
+      if (list.length < names.length) {
+        return t.failure(u, c, `${name} needs ${names.length} values, got ${list.length}`);
+      }
+      const fields = {} as Record<F, string>;
+      names.forEach((n, i) => {
+        fields[n] = list[i];
+      });
+      return t.success({ fields, extra: list.slice(names.length) });
+    },
+    (r) => [...names.map((n) => r.fields[n]), ...r.extra],
+  );
+}
+
+/** A layout: the codec for records of one length of one tr_id. */
+export interface Layout {
+  readonly trId: string;
+  readonly length: number;
+  readonly codec: t.Type<Positional<string>, readonly string[], unknown>;
+}
+
+const table = new Map<string, readonly Layout[]>();
+for (const [trId, lists] of Object.entries(layouts) as [KisTrId, readonly (readonly string[])[]][]) {
+  table.set(
+    trId,
+    lists
+      .map((names) => ({ trId, length: names.length, codec: positional(`${trId}/${names.length}`, names) }))
+      .sort((a, b) => a.length - b.length),
+  );
+}
+const statusNoCode: Layout = {
+  trId: 'H0UNMKO0',
+  length: statusWithoutCode.length,
+  codec: positional('H0UNMKO0/doc', statusWithoutCode),
+};
+
+/** How a record of `length` values is read: exactly (`known`), or with a tail kept as extra. */
+export type LayoutChoice =
+  | { readonly ok: true; readonly layout: Layout; readonly known: boolean }
+  | { readonly ok: false; readonly reason: string };
+
+/** Picks the layout for `length` values of `trId`; fails for unknown tr_ids and short records. */
+export function chooseLayout(trId: string, length: number, first?: string): LayoutChoice {
+  const options = table.get(trId);
+  if (options === undefined) return { ok: false, reason: `unknown tr_id ${trId}` };
+  // The H0UNMKO0 doc has no stock code; live frames do. A record starting with Y/N is the doc's.
+  if (trId === 'H0UNMKO0' && length === statusNoCode.length && (first === 'Y' || first === 'N')) {
+    return { ok: true, layout: statusNoCode, known: true };
+  }
+  const exact = options.find((l) => l.length === length);
+  if (exact) return { ok: true, layout: exact, known: true };
+  const fitting = options.filter((l) => l.length < length);
+  if (fitting.length === 0) {
+    const known = options.map((l) => l.length).join('/');
+    return { ok: false, reason: `${trId} record has ${length} values, fewer than any known layout (${known})` };
+  }
+  return { ok: true, layout: fitting[fitting.length - 1], known: false };
+}
+
+/** The records of a payload: `count` records of equal length, concatenated with `^`. */
+export function splitRecords(
+  payload: string,
+  count: number,
+): { readonly ok: true; readonly records: readonly (readonly string[])[] } | { readonly ok: false; readonly reason: string } {
+  if (!Number.isInteger(count) || count < 1) return { ok: false, reason: `invalid record count ${count}` };
+  const values = payload.split('^');
+  const perRecord = values.length / count;
+  if (!Number.isInteger(perRecord)) {
+    return { ok: false, reason: `${values.length} values do not split into ${count} records` };
+  }
+  const records: string[][] = [];
+  for (let i = 0; i < count; i++) records.push(values.slice(i * perRecord, (i + 1) * perRecord));
+  return { ok: true, records };
+}

@@ -1,0 +1,233 @@
+/**
+ * The Kiwoom feed: typed streams over one shared, lazy connection.
+ *
+ * ```ts
+ * const feed = kiwoom({ appKey, secretKey, env: 'mock' });   // nothing connects yet
+ * feed.trades$('005930').subscribe((t) => console.log(t.price, t.size, t.side));
+ * feed.orderBook$('005930', { exchange: 'SOR' });             // registers 0D 005930_AL
+ * feed.stream$('0J', '001');                                  // Observable<RealRecord<'0J'>>
+ * ```
+ */
+import { Observable, Subject, defer, filter, map, merge, mergeMap, take, throwError } from 'rxjs';
+import { FeedError } from '../../core/errors';
+import { createSession } from '../../core/session';
+import { SessionOptions } from '../../core/session-types';
+import { Feed } from '../module';
+import { IndexTick, MarketStatus, OrderBook, OrderEvent, Position, Quote, Trade, kstDate } from '../../model';
+import { KiwoomMessage } from './codec';
+import { Condition, ConditionEvent, ConditionList, ConditionSnapshot } from './conditions';
+import { Exchange, KiwoomEnv, endpoints, exchanges } from './endpoints';
+import { checkedSeq, conditionKey, conditionListKey, keyFor, realKey } from './keys';
+import { snapshotEvents, toConditionEvent, toIndexTick, toMarketStatus, toOrderBook, toOrderEvent, toPosition, toQuote, toTrade } from './mapping';
+import { kiwoomProtocol } from './protocol';
+import { RealCode, realTables } from './real-types';
+import { RealRecord, RealRecordMap } from './record';
+import { Fetch, TokenCache, issueToken } from './token';
+
+export interface KiwoomOptions {
+  readonly appKey: string;
+  readonly secretKey: string;
+  /** Default 'production'. The mock server serves KRX only. */
+  readonly env?: KiwoomEnv;
+  /** Overrides the REST base of the environment (tests, simulators). */
+  readonly restUrl?: string;
+  /** Overrides the WebSocket URL of the environment. */
+  readonly wsUrl?: string;
+  /** Venue of stock streams when a call does not say. Default 'KRX'. */
+  readonly exchange?: Exchange;
+  /** Epoch ms now; gives the trading date of HHMMSS times and the receive time of 0C/04. Default: the session scheduler's clock. */
+  readonly clock?: () => number;
+  /**
+   * An access token issued elsewhere (e.g. by your REST client), used until the server rejects
+   * it; then a new one is issued with the keys.
+   */
+  readonly accessToken?: string;
+  /** Token requests go through this; default the global fetch. */
+  readonly fetch?: Fetch;
+  /** A token is re-issued this long before its expiry. Default 60 000. */
+  readonly tokenMarginMs?: number;
+  /** Distinct items per REG group. Default 100. */
+  readonly maxItemsPerGroup?: number;
+  /** `stex_tp` of live condition searches. Default 'K' (KRX). */
+  readonly conditionExchange?: string;
+}
+
+/** The venue of a stock stream. */
+export interface VenueOption {
+  readonly exchange?: Exchange;
+}
+
+export interface KiwoomFeed extends Feed {
+  readonly broker: 'kiwoom';
+  /** Trades of one stock (0B). */
+  trades$(symbol: string, options?: VenueOption): Observable<Trade<RealRecord<'0B'>>>;
+  /** The 10-level book of one stock (0D), best first; `depth` keeps the best N levels. */
+  orderBook$(symbol: string, options?: VenueOption & { readonly depth?: number }): Observable<OrderBook<RealRecord<'0D'>>>;
+  /** Best ask and bid of one stock (0C). */
+  quotes$(symbol: string, options?: VenueOption): Observable<Quote<RealRecord<'0C'>>>;
+  /** Orders and fills on the token's account (00). */
+  account$(): Observable<OrderEvent<RealRecord<'00'>>>;
+  /** Holdings of the token's account after each change (04). */
+  balance$(): Observable<Position<RealRecord<'04'>>>;
+  /** A sector or market index (0J): '001' KOSPI, '101' KOSDAQ, '201' KOSPI200, ... */
+  index$(sector?: string): Observable<IndexTick<RealRecord<'0J'>>>;
+  /** Market session notices (0s). */
+  marketStatus$(): Observable<MarketStatus<RealRecord<'0s'>>>;
+  /**
+   * Any real-time type by its code, decoded with every FID named: `stream$('0J', '001')`.
+   * Account and market-wide types (00, 04, 0s, 1h) take no item; for 1h an item filters by stock.
+   */
+  stream$<C extends RealCode>(code: C, item?: string, options?: VenueOption): Observable<RealRecordMap[C]>;
+  /** The conditions saved in the user's HTS (CNSRLST); one list, then completes. */
+  conditions$(): Observable<readonly Condition[]>;
+  /** A live condition search: the stocks matching at start (`initial`), then entries and exits. */
+  condition$(seq: string): Observable<ConditionEvent>;
+}
+
+function configError(message: string): FeedError {
+  return new FeedError({ kind: 'config', broker: 'kiwoom', fatal: true, message: `kiwoom: ${message}` });
+}
+
+const defaultFetch: Fetch = (url, init) => {
+  const f = (globalThis as { fetch?: Fetch }).fetch;
+  if (!f) return Promise.reject(new Error('no global fetch (Node 18+ required)'));
+  return f(url, init);
+};
+
+/**
+ * A Kiwoom feed. Nothing connects until a stream is subscribed; all streams share one socket,
+ * which closes a linger after the last one ends.
+ */
+export function kiwoom(options: KiwoomOptions, sessionOptions: SessionOptions = {}): KiwoomFeed {
+  if (!options || typeof options.appKey !== 'string' || options.appKey.trim() === '') {
+    throw configError('appKey is required (KIWOOM_APPKEY)');
+  }
+  if (typeof options.secretKey !== 'string' || options.secretKey.trim() === '') {
+    throw configError('secretKey is required (KIWOOM_SECRETKEY)');
+  }
+  const env = options.env ?? 'production';
+  if (env !== 'production' && env !== 'mock') throw configError(`env must be 'production' or 'mock', got ${JSON.stringify(env)}`);
+  const defaultExchange = options.exchange ?? 'KRX';
+  if (!exchanges.includes(defaultExchange)) throw configError(`unknown exchange ${JSON.stringify(defaultExchange)}`);
+
+  const scheduler = sessionOptions.scheduler;
+  const clock = options.clock ?? (scheduler ? () => scheduler.now() : Date.now);
+  const restUrl = options.restUrl ?? endpoints[env].rest;
+  const wsUrl = options.wsUrl ?? endpoints[env].ws;
+  const credentials = { appKey: options.appKey, secretKey: options.secretKey };
+  const fetchImpl = options.fetch ?? defaultFetch;
+  const tokens = new TokenCache(() => issueToken(restUrl, credentials, fetchImpl), clock, options.tokenMarginMs, options.accessToken);
+  const tables = realTables(() => kstDate(clock()));
+  const session = createSession<KiwoomMessage>(
+    kiwoomProtocol({
+      ...credentials,
+      wsUrl,
+      tokens,
+      tables,
+      maxItemsPerGroup: options.maxItemsPerGroup,
+      conditionExchange: options.conditionExchange,
+    }),
+    sessionOptions,
+  );
+  const localErrors = new Subject<FeedError>();
+
+  /** The session stream of a key, built lazily so bad input errors the stream, not the caller. */
+  const keyed = <T>(build: () => string): Observable<T> =>
+    defer(() => {
+      let key: string;
+      try {
+        key = build();
+      } catch (err) {
+        return throwError(() => err);
+      }
+      return session.stream(key) as Observable<unknown> as Observable<T>;
+    });
+
+  const venue = (o: VenueOption | undefined): Exchange => {
+    const exchange = o?.exchange ?? defaultExchange;
+    if (env === 'mock' && exchange !== 'KRX') {
+      throw configError(`the mock server serves KRX only; ${exchange} needs env 'production'`);
+    }
+    return exchange;
+  };
+
+  const stock = <C extends RealCode>(code: C, symbol: string, o?: VenueOption): Observable<RealRecordMap[C]> =>
+    keyed<RealRecordMap[C]>(() => keyFor(code, symbol, venue(o)));
+
+  const stream$ = <C extends RealCode>(code: C, item = '', o?: VenueOption): Observable<RealRecordMap[C]> => {
+    if (code === '1h' && item !== '') {
+      // VI is registered market-wide; an item filters by stock.
+      return keyed<RealRecordMap[C]>(() => realKey('1h', '')).pipe(filter((r) => r.symbol === item));
+    }
+    const records = keyed<RealRecordMap[C]>(() => keyFor(code, item, code === '0J' || code === '0U' || code === '0I' ? undefined : venue(o)));
+    // A live condition's key also carries its start snapshot, which is no 02 record.
+    return code === '02' ? records.pipe(filter((m) => 'type' in m)) : records;
+  };
+
+  const feed: KiwoomFeed = {
+    broker: 'kiwoom',
+    status$: session.status$,
+    errors$: merge(session.errors$, localErrors),
+    subscriptions$: session.subscriptions$,
+    frames$: session.frames$,
+    trades$: (symbol, o) => stock('0B', symbol, o).pipe(map(toTrade)),
+    orderBook$: (symbol, o) => stock('0D', symbol, o).pipe(map((r) => toOrderBook(r, o?.depth))),
+    quotes$: (symbol, o) => stock('0C', symbol, o).pipe(map((r) => toQuote(r, clock()))),
+    account$: () =>
+      stream$('00').pipe(
+        mergeMap((r) => {
+          const event = toOrderEvent(r);
+          if (event) return [event];
+          localErrors.next(
+            new FeedError({ kind: 'decode', broker: 'kiwoom', message: `kiwoom: order ${r.fields.orderId} names no side (907/905); skipped` }),
+          );
+          return [];
+        }),
+      ),
+    balance$: () => stream$('04').pipe(map((r) => toPosition(r, clock()))),
+    index$: (sector = '001') => stream$('0J', sector).pipe(map(toIndexTick)),
+    marketStatus$: () => stream$('0s').pipe(map(toMarketStatus)),
+    stream$,
+    conditions$: () =>
+      keyed<ConditionList>(() => conditionListKey).pipe(
+        take(1),
+        map((l) => l.conditions),
+      ),
+    condition$: (seq) =>
+      keyed<RealRecord<'02'> | ConditionSnapshot>(() => conditionKey(checkedSeq(seq))).pipe(
+        mergeMap((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
+      ),
+  };
+  return feed;
+}
+
+/** Variables `kiwoomFromEnv` reads. */
+export const kiwoomEnvVars = ['KIWOOM_APPKEY', 'KIWOOM_SECRETKEY', 'KIWOOM_ENV', 'KIWOOM_REST_URL', 'KIWOOM_WS_URL'] as const;
+
+/**
+ * A feed configured from the environment: KIWOOM_APPKEY, KIWOOM_SECRETKEY, KIWOOM_ENV
+ * (production | mock, default production), KIWOOM_REST_URL and KIWOOM_WS_URL (overrides).
+ */
+export function kiwoomFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  sessionOptions: SessionOptions = {},
+  overrides: Partial<KiwoomOptions> = {},
+): KiwoomFeed {
+  const missing = ['KIWOOM_APPKEY', 'KIWOOM_SECRETKEY'].filter((k) => !env[k]);
+  if (missing.length > 0) throw configError(`set ${missing.join(' and ')} (see \`rx-market --help\`)`);
+  const e = env.KIWOOM_ENV?.trim().toLowerCase();
+  if (e !== undefined && e !== '' && e !== 'production' && e !== 'mock') {
+    throw configError(`KIWOOM_ENV must be 'production' or 'mock', got ${JSON.stringify(env.KIWOOM_ENV)}`);
+  }
+  return kiwoom(
+    {
+      appKey: env.KIWOOM_APPKEY as string,
+      secretKey: env.KIWOOM_SECRETKEY as string,
+      env: (e || 'production') as KiwoomEnv,
+      ...(env.KIWOOM_REST_URL ? { restUrl: env.KIWOOM_REST_URL } : {}),
+      ...(env.KIWOOM_WS_URL ? { wsUrl: env.KIWOOM_WS_URL } : {}),
+      ...overrides,
+    },
+    sessionOptions,
+  );
+}

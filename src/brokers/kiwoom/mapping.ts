@@ -1,0 +1,248 @@
+/**
+ * Kiwoom records → the normalized model. Each event keeps its record as `raw`.
+ *
+ * Records without a time of their own (0C quotes, 04 balances) are stamped with the receive
+ * time from the feed's clock.
+ */
+import { IndexTick, MarketPhase, MarketStatus, OrderBook, OrderEvent, OrderStatus, Position, PriceLevel, Quote, Side, Trade } from '../../model';
+import { ConditionEvent, ConditionSnapshot } from './conditions';
+import { RealRecord } from './record';
+
+const BROKER = 'kiwoom';
+
+/** An epoch instant as ISO-8601 in KST. */
+export function kstInstant(epochMs: number): { readonly time: string; readonly timestamp: number } {
+  const shifted = new Date(Math.floor(epochMs / 1000) * 1000 + 9 * 3600_000).toISOString();
+  return { time: `${shifted.slice(0, 19)}+09:00`, timestamp: epochMs };
+}
+
+function at(iso: string): { readonly time: string; readonly timestamp: number } {
+  return { time: iso, timestamp: Date.parse(iso) };
+}
+
+/** 0B → Trade: last price, |FID 15| as size, its sign as the aggressor. */
+export function toTrade(r: RealRecord<'0B'>): Trade<RealRecord<'0B'>> {
+  const f = r.fields;
+  return {
+    kind: 'trade',
+    broker: BROKER,
+    symbol: r.symbol,
+    exchange: r.exchange,
+    price: f.lastPrice,
+    size: f.size,
+    ...(f.side === undefined ? {} : { side: f.side }),
+    direction: f.direction,
+    ...at(f.time),
+    raw: r,
+  };
+}
+
+/** 0D → OrderBook: up to 10 levels a side, best first; levels without a price are skipped. */
+export function toOrderBook(r: RealRecord<'0D'>, depth = 10): OrderBook<RealRecord<'0D'>> {
+  const f = r.fields as unknown as Readonly<Record<string, number | undefined>>;
+  const side = (prefix: 'ask' | 'bid'): PriceLevel[] => {
+    const out: PriceLevel[] = [];
+    for (let i = 1; i <= 10 && out.length < depth; i++) {
+      const price = f[`${prefix}Price${i}`];
+      if (!price) continue;
+      out.push({ price, size: f[`${prefix}Size${i}`] ?? 0 });
+    }
+    return out;
+  };
+  return {
+    kind: 'book',
+    broker: BROKER,
+    symbol: r.symbol,
+    exchange: r.exchange,
+    asks: side('ask'),
+    bids: side('bid'),
+    ...at(r.fields.time),
+    raw: r,
+  };
+}
+
+/** 0C → Quote (best ask and bid; no sizes, no time on the wire). */
+export function toQuote(r: RealRecord<'0C'>, now: number): Quote<RealRecord<'0C'>> {
+  const { bestAsk, bestBid } = r.fields;
+  return {
+    kind: 'quote',
+    broker: BROKER,
+    symbol: r.symbol,
+    exchange: r.exchange,
+    ...(bestAsk ? { bestAsk } : {}),
+    ...(bestBid ? { bestBid } : {}),
+    ...kstInstant(now),
+    raw: r,
+  };
+}
+
+/**
+ * 913 (order status text) with 902/905 → OrderStatus:
+ * 접수 accepted; 체결 filled, or partiallyFilled while 902 (unfilled) > 0; 확인 (the confirmation
+ * of a modify/cancel order) modified or cancelled by 905's 정정/취소; 취소 cancelled; 거부 rejected.
+ */
+export function orderStatusOf(r: RealRecord<'00'>): OrderStatus {
+  const f = r.fields;
+  const kind = f.orderKind ?? '';
+  switch (f.status) {
+    case 'accepted':
+      return 'accepted';
+    case 'filled':
+      return f.unfilledQty > 0 ? 'partiallyFilled' : 'filled';
+    case 'confirmed':
+      return kind.includes('취소') ? 'cancelled' : kind.includes('정정') ? 'modified' : 'accepted';
+    case 'cancelled':
+      return 'cancelled';
+    case 'rejected':
+      return 'rejected';
+    default:
+      // Unknown wording: judge by the quantities.
+      return (f.executionQty ?? 0) > 0 ? (f.unfilledQty > 0 ? 'partiallyFilled' : 'filled') : 'accepted';
+  }
+}
+
+function sideOf(r: RealRecord<'00'>): Side | undefined {
+  const s: string | undefined = r.fields.side;
+  if (s === 'buy' || s === 'sell') return s;
+  const kind = r.fields.orderKind ?? '';
+  return kind.includes('매수') ? 'buy' : kind.includes('매도') ? 'sell' : undefined;
+}
+
+/**
+ * 00 → OrderEvent. Assumed (legacy OpenAPI+ convention; the REST docs do not say, verify with
+ * live fills): 910/911 are the order's fill price and cumulative filled quantity, 914/915 the
+ * price and quantity of this one fill. So `filledQty` = 911 (or, on fills without it,
+ * 900 − 902), and `fillPrice`/`fillQty` = 914/915, falling back to 910/911 when those are blank.
+ * Undefined when the record names no side at all.
+ */
+export function toOrderEvent(r: RealRecord<'00'>): OrderEvent<RealRecord<'00'>> | undefined {
+  const f = r.fields;
+  const side = sideOf(r);
+  if (side === undefined) return undefined;
+  const status = orderStatusOf(r);
+  const isFill = status === 'filled' || status === 'partiallyFilled';
+  const filledQty = f.executionQty ?? (isFill ? Math.max(0, f.orderQty - f.unfilledQty) : 0);
+  const fillPrice = isFill ? (f.unitFillPrice ?? f.executionPrice) : undefined;
+  const fillQty = isFill ? (f.unitFillQty ?? f.executionQty) : undefined;
+  const original = f.originalOrderId && /[1-9]/.test(f.originalOrderId) ? f.originalOrderId : undefined;
+  return {
+    kind: 'order',
+    broker: BROKER,
+    symbol: r.symbol,
+    orderId: f.orderId,
+    ...(original ? { originalOrderId: original } : {}),
+    side,
+    status,
+    orderQty: f.orderQty,
+    orderPrice: f.orderPrice ?? 0,
+    filledQty,
+    unfilledQty: f.unfilledQty,
+    ...(fillPrice !== undefined ? { fillPrice } : {}),
+    ...(fillQty !== undefined ? { fillQty } : {}),
+    ...(f.account ? { account: f.account } : {}),
+    ...at(f.time),
+    raw: r,
+  };
+}
+
+/** 04 → Position (930 holding, 931 average price, 933 sellable). */
+export function toPosition(r: RealRecord<'04'>, now: number): Position<RealRecord<'04'>> {
+  const f = r.fields;
+  return {
+    kind: 'position',
+    broker: BROKER,
+    symbol: r.symbol,
+    qty: f.qty,
+    avgPrice: f.avgPrice,
+    ...(f.account ? { account: f.account } : {}),
+    ...(f.availableQty !== undefined ? { availableQty: f.availableQty } : {}),
+    ...(f.lastPrice !== undefined ? { lastPrice: f.lastPrice } : {}),
+    ...kstInstant(now),
+    raw: r,
+  };
+}
+
+/** 0J → IndexTick; the change is signed (down = negative). */
+export function toIndexTick(r: RealRecord<'0J'>): IndexTick<RealRecord<'0J'>> {
+  const f = r.fields;
+  return {
+    kind: 'index',
+    broker: BROKER,
+    symbol: r.symbol,
+    value: f.value,
+    ...(f.change !== undefined ? { change: f.change } : {}),
+    direction: f.direction,
+    ...at(f.time),
+    raw: r,
+  };
+}
+
+/** 장운영구분 (FID 215) → phase. Codes follow the official spec; unknown codes are 'unknown'. */
+const phases: Readonly<Record<string, MarketPhase>> = {
+  '0': 'preOpen',
+  '3': 'open',
+  '2': 'preClose',
+  '4': 'closed',
+  '8': 'closed',
+  '9': 'closed',
+  a: 'afterHours',
+  b: 'afterHours',
+  c: 'afterHours',
+  d: 'closed',
+  P: 'afterHours',
+  Q: 'preOpen',
+  R: 'open',
+  S: 'closed',
+  T: 'afterHours',
+  U: 'afterHours',
+  V: 'closed',
+  W: 'closed',
+};
+
+export function marketPhaseOf(code: string): MarketPhase {
+  return phases[code] ?? 'unknown';
+}
+
+/** 0s → MarketStatus for the whole market (symbol ''). */
+export function toMarketStatus(r: RealRecord<'0s'>): MarketStatus<RealRecord<'0s'>> {
+  const f = r.fields;
+  return {
+    kind: 'status',
+    broker: BROKER,
+    symbol: r.symbol,
+    phase: marketPhaseOf(f.operation),
+    code: f.operation,
+    ...at(f.time),
+    raw: r,
+  };
+}
+
+/** 02 → ConditionEvent. */
+export function toConditionEvent(r: RealRecord<'02'>, now: number): ConditionEvent {
+  const f = r.fields;
+  return {
+    kind: 'condition',
+    broker: BROKER,
+    seq: f.conditionSeq,
+    symbol: r.symbol,
+    action: f.action === 'leave' ? 'leave' : 'enter',
+    initial: false,
+    ...(f.time ? at(f.time) : kstInstant(now)),
+    raw: r,
+  };
+}
+
+/** The CNSRREQ snapshot → one 'enter' event per matching stock. */
+export function snapshotEvents(s: ConditionSnapshot, now: number): ConditionEvent[] {
+  const when = kstInstant(now);
+  return s.symbols.map((symbol) => ({
+    kind: 'condition',
+    broker: BROKER,
+    seq: s.seq,
+    symbol,
+    action: 'enter',
+    initial: true,
+    ...when,
+    raw: s,
+  }));
+}

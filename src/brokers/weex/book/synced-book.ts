@@ -1,0 +1,78 @@
+import { Observable, Subscription, take } from 'rxjs';
+import { BookMessage, initialSync, stepSync, BookInput } from './book-sync';
+import { BookState, bookState } from './book-state';
+
+/** Where a synced book gets its messages. */
+export interface BookSource {
+  /** Opens the depth stream; the venue answers a new subscription with a snapshot. */
+  readonly open: () => Observable<BookMessage>;
+  /** Emits when the connection was lost: the book is void until the next snapshot. */
+  readonly resets$: Observable<unknown>;
+  /**
+   * After the depth stream was closed for a resync: emits once the venue has forgotten the old
+   * subscription, so that opening again brings a fresh snapshot.
+   */
+  readonly settled: () => Observable<unknown>;
+}
+
+export interface SyncedBookOptions {
+  readonly symbol: string;
+  readonly depth: number;
+  readonly broker: string;
+}
+
+/**
+ * A book kept in sync with the venue, as a stream of states; `book` only when synced.
+ * A thin wrapper: `stepSync` decides, this only wires inputs in and resync requests out.
+ *
+ *   depth:   ---S--d--d-----d(gap)-------------S'--d-->
+ *   resets:  ------------------------------------------>
+ *   output:  y--s--s--s-----r---------(settled)-s--s-->    y syncing, s synced, r resyncing
+ *                                  └ close depth stream, wait, open again
+ */
+export function syncedBook(source: BookSource, options: SyncedBookOptions): Observable<BookState> {
+  const { symbol, depth, broker } = options;
+  return new Observable<BookState>((subscriber) => {
+    let state = initialSync(depth);
+    let generation = 0;
+    let depthStream: Subscription | undefined;
+    const teardown = new Subscription();
+
+    const feed = (input: BookInput): void => {
+      const step = stepSync(state, input);
+      state = step.state;
+      if (step.changed) subscriber.next(bookState(state, symbol, broker));
+      if (step.resync) reopen();
+    };
+
+    const open = (): void => {
+      const mine = ++generation;
+      const sub = source.open().subscribe({
+        next: (message) => {
+          if (mine === generation) feed(message);
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+      // The stream may have asked for a resync while subscribing (synchronous sources).
+      if (mine === generation) depthStream = sub;
+      else sub.unsubscribe();
+    };
+
+    const reopen = (): void => {
+      generation++;
+      depthStream?.unsubscribe();
+      depthStream = undefined;
+      teardown.add(source.settled().pipe(take(1)).subscribe(() => open()));
+    };
+
+    subscriber.next(bookState(state, symbol, broker));
+    teardown.add(source.resets$.subscribe(() => feed({ kind: 'reset' })));
+    open();
+    return () => {
+      generation++;
+      teardown.unsubscribe();
+      depthStream?.unsubscribe();
+    };
+  });
+}

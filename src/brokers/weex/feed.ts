@@ -1,0 +1,169 @@
+import {
+  Observable,
+  ReplaySubject,
+  combineLatest,
+  defer,
+  distinctUntilChanged,
+  filter,
+  map,
+  merge,
+  mergeMap,
+  pairwise,
+  share,
+  throwError,
+} from 'rxjs';
+import { createSession } from '../../core/session';
+import { Session, SessionOptions } from '../../core/session-types';
+import { FeedStatus } from '../../core/status';
+import { OrderEvent, Position, Quote, Trade } from '../../model/market';
+import { Feed } from '../module';
+import { BookState } from './book/book-state';
+import { syncedBook } from './book/synced-book';
+import { WeexBalance, WeexCandle, WeexFill, WeexTicker } from './events';
+import { withFillDetails } from './order-fills';
+import { WeexMarket, WeexOptions, resolveWeexConfig, weexOptionsFromEnv } from './options';
+import { WeexPush } from './v3/codec';
+import { toBalances, toBookMessage, toCandles, toFills, toOrders, toPositions, toQuote, toTickers, toTrades } from './v3/mapping';
+import { missingCredentials, weexV3Protocol } from './v3/protocol';
+import {
+  BookDepth,
+  PriceType,
+  bookTickerStream,
+  checkDepth,
+  depthStream,
+  klineStream,
+  normalizeSymbol,
+  privateStreams,
+  tickerStream,
+  tradeStream,
+} from './v3/streams';
+
+export interface OrderBookOptions {
+  /** Levels a side: 15 (default) or 200, the two depths WEEX serves. */
+  readonly depth?: BookDepth;
+}
+
+/** WEEX streams: public market data on one connection, the user's account on a signed one. */
+export interface WeexFeed extends Feed {
+  /** 'contract' or 'spot'. */
+  readonly market: WeexMarket;
+  /** 24h ticker. */
+  tickers$(symbol: string): Observable<WeexTicker>;
+  /** Trades, aggressor side from WEEX's buyer-is-maker flag. */
+  trades$(symbol: string): Observable<Trade>;
+  /**
+   * The book, kept in sync from a snapshot and update-id-checked deltas; `book` is present only
+   * while `status` is 'synced'. Gaps, crossed books and reconnects resync automatically.
+   */
+  orderBook$(symbol: string, options?: OrderBookOptions): Observable<BookState>;
+  /** Best bid and ask (spot market only). */
+  quotes$(symbol: string): Observable<Quote>;
+  /** Candles of `interval` ('1m', '5m', ... '1M'). */
+  candles$(symbol: string, interval: string, priceType?: PriceType): Observable<WeexCandle>;
+  /** Balance changes (private). */
+  account$(): Observable<WeexBalance>;
+  /** Position changes (private, contract market). */
+  positions$(): Observable<Position>;
+  /** Order changes, with the fill each one reports (private). */
+  orders$(): Observable<OrderEvent>;
+  /** Executions of the user's orders (private). */
+  fills$(): Observable<WeexFill>;
+  /** Each connection's own status (`status$` merges them). */
+  readonly publicStatus$: Observable<FeedStatus>;
+  readonly privateStatus$: Observable<FeedStatus>;
+}
+
+/**
+ * A WEEX feed (V3 protocol). Nothing connects until a stream is subscribed; the private
+ * connection opens only for private streams.
+ *
+ * ```ts
+ * const feed = weex({ apiKey, secretKey, passphrase });
+ * feed.orderBook$('BTCUSDT', { depth: 15 }).pipe(filter((s) => s.status === 'synced'))
+ * ```
+ */
+export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions = {}): WeexFeed {
+  const config = resolveWeexConfig(options);
+  const pub: Session<WeexPush> = createSession(
+    weexV3Protocol({ url: config.publicUrl, side: 'public', userAgent: config.userAgent, credentials: config.credentials }),
+    sessionOptions,
+  );
+  const priv: Session<WeexPush> = createSession(
+    weexV3Protocol({
+      url: config.privateUrl,
+      side: 'private',
+      userAgent: config.userAgent,
+      credentials: config.credentials,
+      now: config.now,
+    }),
+    sessionOptions,
+  );
+
+  /** Typed messages of one public stream; bad symbols fail the subscription with a config error. */
+  const publicStream = <T>(symbol: string, key: (s: string) => string, read: (p: WeexPush) => readonly T[]): Observable<T> =>
+    defer(() => pub.stream(key(normalizeSymbol(symbol)))).pipe(mergeMap(read));
+
+  const privateStream = <T>(key: string, read: (p: WeexPush) => readonly T[]): Observable<T> =>
+    defer(() => (config.credentials ? priv.stream(key) : throwError(() => missingCredentials()))).pipe(mergeMap(read));
+
+  const books = new Map<string, Observable<BookState>>();
+  const orderBook$ = (symbol: string, bookOptions: OrderBookOptions = {}): Observable<BookState> =>
+    defer(() => {
+      const s = normalizeSymbol(symbol);
+      const depth = checkDepth(bookOptions.depth ?? 15);
+      const key = depthStream(s, depth);
+      let book = books.get(key);
+      if (!book) {
+        book = syncedBook(
+          {
+            open: () => pub.stream(key).pipe(mergeMap((p) => (p.e === 'depth' || p.e === 'depthSnapshot' ? [toBookMessage(p)] : []))),
+            resets$: connectionLost(pub.status$),
+            settled: () => pub.subscriptions$.pipe(filter((table) => !table.some((k) => k.key === key))),
+          },
+          { symbol: s, depth, broker: 'weex' },
+        ).pipe(share({ connector: () => new ReplaySubject<BookState>(1), resetOnRefCountZero: true }));
+        books.set(key, book);
+      }
+      return book;
+    });
+
+  return {
+    broker: 'weex',
+    market: config.market,
+    tickers$: (symbol) => publicStream(symbol, tickerStream, (p) => (p.e === 'ticker' ? toTickers(p) : [])),
+    trades$: (symbol) => publicStream(symbol, tradeStream, (p) => (p.e === 'trade' || p.e === 'tradeSnapshot' ? toTrades(p) : [])),
+    quotes$: (symbol) => publicStream(symbol, bookTickerStream, (p) => (p.e === 'bookTicker' ? [toQuote(p)] : [])),
+    candles$: (symbol, interval, priceType = 'LAST_PRICE') =>
+      publicStream(
+        symbol,
+        (s) => klineStream(s, interval, priceType),
+        (p) => (p.e === 'kline' || p.e === 'klineSnapshot' ? toCandles(p) : []),
+      ),
+    orderBook$,
+    account$: () => privateStream(privateStreams.account, (p) => (p.e === 'account' ? toBalances(p) : [])),
+    positions$: () => privateStream(privateStreams.positions, (p) => (p.e === 'positions' ? toPositions(p) : [])),
+    orders$: () => privateStream(privateStreams.orders, (p) => (p.e === 'orders' ? toOrders(p) : [])).pipe(withFillDetails()),
+    fills$: () => privateStream(privateStreams.fills, (p) => (p.e === 'fill' ? toFills(p) : [])),
+    status$: merge(pub.status$, priv.status$),
+    publicStatus$: pub.status$,
+    privateStatus$: priv.status$,
+    errors$: merge(pub.errors$, priv.errors$),
+    subscriptions$: combineLatest([pub.subscriptions$, priv.subscriptions$]).pipe(map(([a, b]) => [...a, ...b])),
+    frames$: merge(pub.frames$, priv.frames$),
+  };
+}
+
+/** A feed configured from WEEX_* environment variables (see `weexEnvVars`). */
+export function weexFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, sessionOptions?: SessionOptions): WeexFeed {
+  return weex(weexOptionsFromEnv(env), sessionOptions);
+}
+
+/** Emits each time an open connection stops being open: every book on it is void. */
+export function connectionLost(status$: Observable<FeedStatus>): Observable<FeedStatus> {
+  return status$.pipe(
+    distinctUntilChanged((a, b) => (a.state === 'open') === (b.state === 'open')),
+    pairwise(),
+    filter(([before, after]) => before.state === 'open' && after.state !== 'open'),
+    map(([, after]) => after),
+  );
+}

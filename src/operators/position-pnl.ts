@@ -1,0 +1,173 @@
+import { merge, Observable } from 'rxjs';
+import { map } from 'rxjs/operators';
+import { MarketEvent, OrderEvent, Trade } from '../model';
+import { add, compare, div, exact, Exact, min, mul, neg, sign, sub, toNumber, ZERO, absExact } from './exact';
+
+/** The PnL of one symbol after a fill or a price change. */
+export interface PnL {
+  readonly symbol: string;
+  /** Signed position: negative when short. */
+  readonly qty: number;
+  /** Average cost of the open position; 0 when flat. */
+  readonly avgPrice: number;
+  /** The price the position is marked at: the latest trade or fill seen for the symbol. */
+  readonly lastPrice: number;
+  /** PnL locked in by closing trades (average-cost method). */
+  readonly realized: number;
+  /** (lastPrice − avgPrice) × qty. */
+  readonly unrealized: number;
+  /** realized + unrealized, summed exactly. */
+  readonly total: number;
+}
+
+/** A position held before the stream starts. */
+export interface OpeningPosition {
+  readonly symbol: string;
+  /** Signed: negative for a short. */
+  readonly qty: number;
+  readonly avgPrice: number;
+}
+
+export interface PositionPnLOptions {
+  readonly opening?: readonly OpeningPosition[];
+}
+
+interface Book {
+  qty: Exact;
+  /** Signed cost of the open position: avgPrice × qty. */
+  cost: Exact;
+  realized: Exact;
+  last: Exact;
+}
+
+/** Applies a signed quantity `dq` at price `p` with the average-cost method. */
+function applyFill(book: Book, dq: Exact, p: Exact): void {
+  if (sign(book.qty) === 0 || sign(book.qty) === sign(dq)) {
+    book.cost = add(book.cost, mul(p, dq));
+    book.qty = add(book.qty, dq);
+    return;
+  }
+  // Reducing (and maybe flipping): the closed part realizes against the average cost.
+  const avg = div(book.cost, book.qty);
+  const closing = min(absExact(dq), absExact(book.qty));
+  const closed = sign(dq) > 0 ? closing : neg(closing); // signed like dq
+  book.realized = add(book.realized, mul(sub(p, avg), neg(closed)));
+  book.qty = add(book.qty, closed);
+  book.cost = mul(avg, book.qty);
+  const rest = sub(dq, closed);
+  if (sign(rest) !== 0) {
+    book.qty = rest;
+    book.cost = mul(p, rest);
+  }
+}
+
+function snapshot(symbol: string, b: Book): PnL {
+  const unrealized = sub(mul(b.last, b.qty), b.cost);
+  return {
+    symbol,
+    qty: toNumber(b.qty),
+    avgPrice: sign(b.qty) === 0 ? 0 : toNumber(div(b.cost, b.qty)),
+    lastPrice: toNumber(b.last),
+    realized: toNumber(b.realized),
+    unrealized: toNumber(unrealized),
+    total: toNumber(add(b.realized, unrealized)),
+  };
+}
+
+function finite(x: number | undefined): x is number {
+  return x !== undefined && Number.isFinite(x);
+}
+
+/**
+ * Realized and unrealized PnL per symbol, from the account's fills (`account$`: order events;
+ * other account events such as positions are ignored) and the market's last price (`trades$`).
+ * Emits the symbol's PnL after every fill, and after every trade that changes the last price of
+ * a symbol with fills (or an opening position).
+ *
+ * ```
+ * positionPnL(trades$, account$)      f = buy 10 @ 100 (fill), g = sell 4 @ 103 (fill)
+ * account: -f------g----|             a = trade @ 102, b = trade @ 102, c = trade @ 101
+ * trades:  ---a--b----c-|
+ * result:  -p-q----r--s-|   p: qty 10 avg 100 unreal 0      q: unreal 20
+ *                           r: qty 6  real 12  unreal 18     s: unreal 6 (b: same price, no emit)
+ * ```
+ * Average-cost method: buys into a long (or sells into a short) move the average; a reducing
+ * fill realizes (fill − average) × closed quantity and leaves the average unchanged; a fill that
+ * goes through zero closes the old position and opens the rest at the fill price. Gross of
+ * fees and taxes: a round trip realizes exactly (sell − buy) × quantity, nothing hidden.
+ *
+ * Fills: an order event is a fill when it has a `fillPrice`. The quantity applied is the growth
+ * of the order's cumulative `filledQty` (keyed by account + orderId), so partial fills add up,
+ * a duplicate fill event (redelivered after a reconnect) applies nothing, and a stale older one
+ * arriving after a newer one applies nothing (the newer one already carried its quantity, at
+ * its own price). Where a broker leaves `filledQty` at 0, `fillQty` is applied as is.
+ * Cancels, rejections, acceptances and modifications move nothing: the filled part of a
+ * cancelled order stays in the position.
+ *
+ * Numerics: exact. Quantities, costs and PnL are exact fractions (see `exact.ts`), each output
+ * rounded to the nearest double once; an average cost such as 100/3 is never rounded inside.
+ */
+export function positionPnL(
+  trades$: Observable<Trade>,
+  account$: Observable<MarketEvent>,
+  options: PositionPnLOptions = {},
+): Observable<PnL> {
+  return new Observable<PnL>((subscriber) => {
+    const books = new Map<string, Book>();
+    const opening = new Map<string, OpeningPosition>();
+    for (const o of options.opening ?? []) opening.set(o.symbol, o);
+    const applied = new Map<string, Exact>();
+
+    const bookOf = (symbol: string, price: Exact): Book => {
+      let b = books.get(symbol);
+      if (!b) {
+        const o = opening.get(symbol);
+        const qty = exact(o?.qty ?? 0);
+        b = { qty, cost: o ? mul(exact(o.avgPrice), qty) : ZERO, realized: ZERO, last: price };
+        books.set(symbol, b);
+      }
+      return b;
+    };
+
+    const onFill = (e: OrderEvent) => {
+      if (!finite(e.fillPrice)) return;
+      const id = `${e.account ?? ''}\u0000${e.orderId}`;
+      let qty: Exact;
+      if (e.filledQty > 0) {
+        const before = applied.get(id) ?? ZERO;
+        const cumulative = exact(e.filledQty);
+        if (compare(cumulative, before) <= 0) return;
+        applied.set(id, cumulative);
+        qty = sub(cumulative, before);
+      } else if (finite(e.fillQty) && e.fillQty > 0) {
+        qty = exact(e.fillQty);
+      } else return;
+      const price = exact(e.fillPrice);
+      const b = bookOf(e.symbol, price);
+      applyFill(b, e.side === 'buy' ? qty : neg(qty), price);
+      b.last = price;
+      subscriber.next(snapshot(e.symbol, b));
+    };
+
+    const onTrade = (t: Trade) => {
+      if (!Number.isFinite(t.price)) return;
+      const price = exact(t.price);
+      let b = books.get(t.symbol);
+      if (!b) {
+        if (!opening.has(t.symbol)) return;
+        b = bookOf(t.symbol, price);
+      } else if (compare(b.last, price) === 0) return;
+      b.last = price;
+      subscriber.next(snapshot(t.symbol, b));
+    };
+
+    return merge(
+      trades$.pipe(map((t) => () => onTrade(t))),
+      account$.pipe(map((e) => () => (e.kind === 'order' ? onFill(e) : undefined))),
+    ).subscribe({
+      next: (handle) => handle(),
+      error: (e) => subscriber.error(e),
+      complete: () => subscriber.complete(),
+    });
+  });
+}
