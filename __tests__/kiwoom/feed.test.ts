@@ -364,6 +364,24 @@ describe('kiwoom feed against the loopback server', () => {
     await server.waitFor(() => server.counters.conditionClears === 1);
   });
 
+  it('a live condition is listed and requested again after a reconnect', async () => {
+    await start();
+    const feed = feedOf(server);
+    const events = record(feed.condition$('2'));
+    await server.waitFor(() => server.counters.conditionSearches === 1);
+    server.dropConnections();
+    await server.waitFor(() => server.counters.conditionSearches === 2);
+    expect(server.counters.conditionLists).toBe(2);
+    const perConnection = [1, 2].map((n) => server.received.filter((r) => r.connection === n).map((r) => JSON.parse(r.frame).trnm));
+    expect(perConnection).toEqual([
+      ['LOGIN', 'CNSRLST', 'CNSRREQ'],
+      ['LOGIN', 'CNSRLST', 'CNSRREQ'],
+    ]);
+    server.pushCondition('2', '035720', 'D');
+    await server.waitFor(() => events.values.length === 1);
+    expect(events.values[0]).toMatchObject({ seq: '2', symbol: '035720', action: 'leave', initial: false });
+  });
+
   it('bad input errors the stream with a clear message instead of reaching the wire', async () => {
     await start();
     const feed = feedOf(server);

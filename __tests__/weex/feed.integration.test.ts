@@ -98,7 +98,38 @@ describe('public streams', () => {
     expect(bad).toMatchObject({ kind: 'config', fatal: true });
     const depth = await firstValueFrom(feed.orderBook$('BTCUSDT', { depth: 50 as 15 })).catch((e: FeedError) => e);
     expect((depth as FeedError).message).toContain('15 or 200');
+    const candles = await firstValueFrom(feed.candles$('BTCUSDT', '7 minutes')).catch((e: FeedError) => e);
+    expect((candles as FeedError).message).toContain('invalid candle interval');
     expect(server.upgrades).toHaveLength(0);
+  });
+});
+
+describe('subscriptions', () => {
+  it('batches keys requested together, and fails the 101st key of a connection fast', async () => {
+    server = await startWeexServer();
+    feed = weex({ publicUrl: server.publicUrl }, fast);
+    const symbols = Array.from({ length: 100 }, (_, i) => `S${i}USDT`);
+    for (const s of symbols) subs.add(feed.tickers$(s).subscribe());
+    await waitFor('100 streams', () => server.subscribedStreams('public').length === 100);
+    const requests = server.received.filter((f) => f.frame.includes('"SUBSCRIBE"')).map((f) => JSON.parse(f.frame).params.length);
+    expect(requests).toEqual([50, 50]);
+    const error = (await firstValueFrom(feed.tickers$('ONEMOREUSDT')).catch((e: unknown) => e)) as FeedError;
+    expect([error.kind, error.key]).toEqual(['limit', 'ONEMOREUSDT@ticker']);
+    expect(server.subscribedStreams('public')).not.toContain('ONEMOREUSDT@ticker');
+  });
+
+  it('tickers reach their stream with parsed numbers', async () => {
+    server = await startWeexServer();
+    feed = weex({ publicUrl: server.publicUrl }, fast);
+    const ticker = firstValueFrom(feed.tickers$('BTCUSDT').pipe(timeout(3_000)));
+    await waitFor('subscription', () => server.subscribedStreams('public').includes('BTCUSDT@ticker'));
+    server.pushPublic('BTCUSDT@ticker', {
+      e: 'ticker',
+      E: 1_775_121_040_100,
+      s: 'BTCUSDT',
+      d: [{ p: '-93.2', P: '-0.0436', c: '65000.3', o: '65093.5', h: '66000.0', l: '64000.0', v: '150000.1', q: '9800000000.0', n: 7 }],
+    });
+    expect(await ticker).toMatchObject({ kind: 'ticker', symbol: 'BTCUSDT', last: 65000.3, change: -93.2, changeRatio: -0.0436, trades: 7 });
   });
 });
 

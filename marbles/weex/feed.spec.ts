@@ -85,6 +85,29 @@ describe('weex orderBook$ over the session', () => {
     });
   });
 
+  it('a book subscribed again while its key still lingers waits for the release, so it gets a fresh snapshot', () => {
+    ts.run(({ cold }) => {
+      const socket = new ScriptedSocket(() => ({ inbound: cold('-'), respond: answering([10, 20]) }), ts);
+      const feed = weex({}, { scheduler: ts, socket: socket.factory, livenessMs: 0, keyLingerMs: 100, connectionLingerMs: 1_000 });
+      const seen: string[] = [];
+      const watchFrom = (from: number, to: number) => {
+        let sub: Subscription | undefined;
+        ts.schedule(() => (sub = feed.orderBook$('BTCUSDT').subscribe((s) => seen.push(`${ts.now()} ${word(s)}`))), from);
+        ts.schedule(() => sub?.unsubscribe(), to);
+      };
+      watchFrom(0, 50);
+      watchFrom(60, 400);
+      ts.flush();
+      expect(seen).toEqual(['0 syncing', '0 book@10#0', '60 syncing', '150 book@20#0']);
+      expect(socket.sent.map((s) => `${s.at} ${JSON.parse(s.frame).method}`)).toEqual([
+        '0 SUBSCRIBE',
+        '150 UNSUBSCRIBE',
+        '150 SUBSCRIBE',
+        '500 UNSUBSCRIBE',
+      ]);
+    });
+  });
+
   it('answers server pings with PONG frames on the public socket', () => {
     ts.run(({ cold }) => {
       const { socket } = watch(

@@ -1,4 +1,4 @@
-import { NEVER, Observable, map, timer } from 'rxjs';
+import { NEVER, Observable, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { syncedBook } from '../../src/brokers/weex/book/synced-book';
 import { BookMessage } from '../../src/brokers/weex/book/book-sync';
@@ -40,10 +40,11 @@ const word = (s: BookState): string =>
       ? `r:${s.reason}#${s.resyncs}`
       : `b${s.book.bids[0]?.price}@${s.book.raw.lastUpdateId}#${s.resyncs}`;
 
-function book(opens: Observable<BookMessage>[], resets$: Observable<unknown> = NEVER, settleMs = 5) {
+/** Each open() gets the next scripted depth stream (its leading silence is the venue's delay). */
+function book(opens: Observable<BookMessage>[], resets$: Observable<unknown> = NEVER) {
   let n = 0;
   return syncedBook(
-    { open: () => opens[n++], resets$, settled: () => timer(settleMs) },
+    { open: () => opens[n++], resets$ },
     { symbol: 'BTCUSDT', depth: 15, broker: 'weex' },
   ).pipe(map(word));
 }
@@ -56,10 +57,10 @@ describe('syncedBook', () => {
     });
   });
 
-  it('on a gap: shows resyncing, closes the depth stream, waits until settled, reopens and syncs again', () => {
+  it('on a gap: shows resyncing, closes the depth stream and opens it again, then syncs from the new snapshot', () => {
     ts.run(({ cold, expectObservable, expectSubscriptions }) => {
       const first = cold('-s-a-g---', { s: snap(10, 1), a: delta(11, 11, 2), g: delta(14, 14, 3) });
-      const second = cold('--t-c', { t: snap(20, 5), c: delta(21, 21, 6) });
+      const second = cold('-------t-c', { t: snap(20, 5), c: delta(21, 21, 6) });
       expectObservable(book([first, second])).toBe('ys-a-g------t-c', {
         y: 'y',
         s: 'b1@10#0',
@@ -69,15 +70,15 @@ describe('syncedBook', () => {
         c: 'b6@21#1',
       });
       expectSubscriptions(first.subscriptions).toBe('^----!');
-      expectSubscriptions(second.subscriptions).toBe('----------^');
+      expectSubscriptions(second.subscriptions).toBe('-----^');
     });
   });
 
   it('on a crossed book: the same, with reason crossed', () => {
     ts.run(({ cold, expectObservable }) => {
       const first = cold('-s-x', { s: snap(10, 1), x: delta(11, 11, 250) });
-      const second = cold('t', { t: snap(30, 2) });
-      expectObservable(book([first, second], NEVER, 3)).toBe('ys-x--t', { y: 'y', s: 'b1@10#0', x: 'r:crossed#1', t: 'b2@30#1' });
+      const second = cold('---t', { t: snap(30, 2) });
+      expectObservable(book([first, second])).toBe('ys-x--t', { y: 'y', s: 'b1@10#0', x: 'r:crossed#1', t: 'b2@30#1' });
     });
   });
 
@@ -97,13 +98,13 @@ describe('syncedBook', () => {
     });
   });
 
-  it('unsubscribing closes the depth stream and any pending reopen', () => {
+  it('unsubscribing closes the depth stream, also one reopened for a resync', () => {
     ts.run(({ cold, expectObservable, expectSubscriptions }) => {
       const first = cold('-s-g', { s: snap(10, 1), g: delta(20, 20, 2) });
-      const second = cold('t', { t: snap(30, 3) });
-      expectObservable(book([first, second], NEVER, 10), '^----!').toBe('ys-g', { y: 'y', s: 'b1@10#0', g: 'r:gap#1' });
+      const second = cold('----------t', { t: snap(30, 3) });
+      expectObservable(book([first, second]), '^----!').toBe('ys-g', { y: 'y', s: 'b1@10#0', g: 'r:gap#1' });
       expectSubscriptions(first.subscriptions).toBe('^--!');
-      expectSubscriptions(second.subscriptions).toBe([]);
+      expectSubscriptions(second.subscriptions).toBe('---^-!');
     });
   });
 });

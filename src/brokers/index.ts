@@ -4,6 +4,8 @@ import { kiwoomModule } from './kiwoom/cli';
 import { weexModule } from './weex/cli';
 
 export * from './module';
+export { kiwoom, kiwoomFromEnv } from './kiwoom';
+export type { KiwoomFeed, KiwoomOptions, RealRecord as KiwoomRecord, RealCode as KiwoomRealCode, Exchange as KiwoomExchange } from './kiwoom';
 export { kis, kisFromEnv } from './kis';
 export type { KisFeed, KisOptions, KisStreamOptions, KisBookOptions, KisExchange, KisEnv, ExpectedMatch } from './kis';
 

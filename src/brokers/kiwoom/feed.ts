@@ -59,7 +59,12 @@ export interface VenueOption {
 
 export interface KiwoomFeed extends Feed {
   readonly broker: 'kiwoom';
-  /** Trades of one stock (0B). */
+  /**
+   * Trades of one stock (0B) on one venue; other items of the same frames go to their own streams.
+   *
+   *   wire:              -[0B 005930, 0J 001]-[0B 000660]-[0B 005930_NX]-[0B 005930]-
+   *   trades$('005930'): -t-------------------------------------------------t---------
+   */
   trades$(symbol: string, options?: VenueOption): Observable<Trade<RealRecord<'0B'>>>;
   /** The 10-level book of one stock (0D), best first; `depth` keeps the best N levels. */
   orderBook$(symbol: string, options?: VenueOption & { readonly depth?: number }): Observable<OrderBook<RealRecord<'0D'>>>;
@@ -96,10 +101,13 @@ const defaultFetch: Fetch = (url, init) => {
 
 /**
  * A Kiwoom feed. Nothing connects until a stream is subscribed; all streams share one socket,
- * which closes a linger after the last one ends.
+ * which closes a linger after the last one ends. Without options it reads the environment
+ * (see `kiwoomFromEnv`).
  */
-export function kiwoom(options: KiwoomOptions, sessionOptions: SessionOptions = {}): KiwoomFeed {
-  if (!options || typeof options.appKey !== 'string' || options.appKey.trim() === '') {
+export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions = {}): KiwoomFeed {
+  // Without options: configured from the environment (KIWOOM_APPKEY, ...).
+  if (options === undefined) return kiwoomFromEnv(process.env, sessionOptions);
+  if (typeof options.appKey !== 'string' || options.appKey.trim() === '') {
     throw configError('appKey is required (KIWOOM_APPKEY)');
   }
   if (typeof options.secretKey !== 'string' || options.secretKey.trim() === '') {

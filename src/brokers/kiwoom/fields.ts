@@ -101,7 +101,7 @@ export function table<S extends Spec>(code: string, spec: S): FieldTable<S> {
       const value0 = values[s.fid];
       if (value0 !== undefined && firstOfFid[i]) known += 1;
       const raw = typeof value0 === 'number' ? String(value0) : value0;
-      if (typeof raw !== 'string' || raw.trim() === '') {
+      if (typeof raw !== 'string' || raw === '' || (raw.charCodeAt(0) === 32 && raw.trim() === '')) {
         if (s.required) return { error: `${code}: FID ${s.fid} (${name}) is missing` };
         continue;
       }

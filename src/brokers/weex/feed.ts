@@ -10,6 +10,8 @@ import {
   mergeMap,
   pairwise,
   share,
+  switchMap,
+  take,
   throwError,
 } from 'rxjs';
 import { createSession } from '../../core/session';
@@ -37,6 +39,12 @@ import {
   tickerStream,
   tradeStream,
 } from './v3/streams';
+
+/**
+ * WEEX does not document its ping interval; a quiet private socket hears nothing but pings, so
+ * silence is only taken for death after a minute (the core's default is 30 s).
+ */
+export const WEEX_LIVENESS_MS = 60_000;
 
 export interface OrderBookOptions {
   /** Levels a side: 15 (default) or 200, the two depths WEEX serves. */
@@ -84,6 +92,7 @@ export interface WeexFeed extends Feed {
  */
 export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions = {}): WeexFeed {
   const config = resolveWeexConfig(options);
+  sessionOptions = { livenessMs: WEEX_LIVENESS_MS, ...sessionOptions };
   const pub: Session<WeexPush> = createSession(
     weexV3Protocol({ url: config.publicUrl, side: 'public', userAgent: config.userAgent, credentials: config.credentials }),
     sessionOptions,
@@ -116,9 +125,16 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
       if (!book) {
         book = syncedBook(
           {
-            open: () => pub.stream(key).pipe(mergeMap((p) => (p.e === 'depth' || p.e === 'depthSnapshot' ? [toBookMessage(p)] : []))),
+            // A key still in the table (lingering after a resync or an earlier subscriber) would be
+            // reused without a new SUBSCRIBE, hence no snapshot: wait until it is released.
+            open: () =>
+              pub.subscriptions$.pipe(
+                filter((table) => !table.some((k) => k.key === key)),
+                take(1),
+                switchMap(() => pub.stream(key)),
+                mergeMap((p) => (p.e === 'depth' || p.e === 'depthSnapshot' ? [toBookMessage(p)] : [])),
+              ),
             resets$: connectionLost(pub.status$),
-            settled: () => pub.subscriptions$.pipe(filter((table) => !table.some((k) => k.key === key))),
           },
           { symbol: s, depth, broker: 'weex' },
         ).pipe(share({ connector: () => new ReplaySubject<BookState>(1), resetOnRefCountZero: true }));

@@ -1,18 +1,17 @@
-import { Observable, Subscription, take } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import { BookMessage, initialSync, stepSync, BookInput } from './book-sync';
 import { BookState, bookState } from './book-state';
 
 /** Where a synced book gets its messages. */
 export interface BookSource {
-  /** Opens the depth stream; the venue answers a new subscription with a snapshot. */
+  /**
+   * Opens the depth stream so that it starts with a snapshot: a new subscription at the venue.
+   * Called again for each resync right after the previous one was closed, so it must wait until
+   * the venue has forgotten the old subscription before subscribing anew.
+   */
   readonly open: () => Observable<BookMessage>;
   /** Emits when the connection was lost: the book is void until the next snapshot. */
   readonly resets$: Observable<unknown>;
-  /**
-   * After the depth stream was closed for a resync: emits once the venue has forgotten the old
-   * subscription, so that opening again brings a fresh snapshot.
-   */
-  readonly settled: () => Observable<unknown>;
 }
 
 export interface SyncedBookOptions {
@@ -25,10 +24,10 @@ export interface SyncedBookOptions {
  * A book kept in sync with the venue, as a stream of states; `book` only when synced.
  * A thin wrapper: `stepSync` decides, this only wires inputs in and resync requests out.
  *
- *   depth:   ---S--d--d-----d(gap)-------------S'--d-->
+ *   depth:   ---S--d--d-----d(gap)!
+ *   reopened:                  ^------------S'--d-->       (open() waits, then resubscribes)
  *   resets:  ------------------------------------------>
- *   output:  y--s--s--s-----r---------(settled)-s--s-->    y syncing, s synced, r resyncing
- *                                  └ close depth stream, wait, open again
+ *   output:  y--s--s--s-----r-------------s--s-->          y syncing, s synced, r resyncing
  */
 export function syncedBook(source: BookSource, options: SyncedBookOptions): Observable<BookState> {
   const { symbol, depth, broker } = options;
@@ -63,7 +62,7 @@ export function syncedBook(source: BookSource, options: SyncedBookOptions): Obse
       generation++;
       depthStream?.unsubscribe();
       depthStream = undefined;
-      teardown.add(source.settled().pipe(take(1)).subscribe(() => open()));
+      open();
     };
 
     subscriber.next(bookState(state, symbol, broker));
