@@ -131,6 +131,26 @@ describe('multiplexer: one registration per key', () => {
   });
 });
 
+describe('refresh: a key asked for afresh', () => {
+  it('releases and registers a live key again in one request, keeping its subscribers', () => {
+    ts.run(({ cold, flush }) => {
+      const { socket, session } = setup(() => ({ respond: ackEverything, inbound: cold('50ms x', { x: toy.data('a', 'after') }) }));
+      const seen = during(session.stream('a'), 0, 100);
+      during(session.stream('b'), 0, 100);
+      ts.schedule(() => session.refresh('a'), 30);
+      ts.schedule(() => session.refresh('nobody'), 30);
+      flush();
+      expect(wire(socket).slice(0, 4)).toEqual([
+        [0, toy.login],
+        [0, toy.sub('a', 'b')],
+        [30, toy.unsub('a')],
+        [30, toy.sub('a')],
+      ]);
+      expect(seen).toEqual(['after']);
+    });
+  });
+});
+
 describe('session: login, heartbeat, re-registration', () => {
   it('registers nothing before the login ack, then every live key at once', () => {
     ts.run(({ cold, flush }) => {

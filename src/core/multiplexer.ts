@@ -132,6 +132,22 @@ export class Multiplexer<M> {
     this.options.changed();
   }
 
+  /**
+   * Asks the broker for a live key afresh on this connection: release, then subscribe again in
+   * one request. For brokers that send a snapshot per subscription, this is how a consumer that
+   * lost sync gets a new one without waiting out the linger. No-op when the key has no
+   * subscribers or no connection is ready (the next login registers it anyway).
+   */
+  refresh(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.subscribers === 0 || !this.link) return;
+    if (entry.sent) this.toRelease.add(key);
+    entry.active = false;
+    this.toSubscribe.add(key);
+    this.scheduleFlush();
+    this.options.changed();
+  }
+
   /** The broker refused these keys: only their subscribers fail. */
   reject(keys: readonly string[], error: FeedError): void {
     for (const key of keys) {

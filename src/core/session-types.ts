@@ -19,6 +19,11 @@ export interface ReceivedFrame {
 export interface Session<M> {
   /** Messages for one key. The first subscriber registers it; the last one leaving releases it. */
   stream(key: string): Observable<M>;
+  /**
+   * Releases and registers `key` again on the current connection, e.g. for a fresh snapshot after
+   * a consumer lost sync. Does nothing for a key nobody is subscribed to.
+   */
+  refresh(key: string): void;
   /** Connection state; replays the current state to new subscribers. Does not keep the connection open. */
   readonly status$: Observable<FeedStatus>;
   /** Decode failures, rejected keys, server notices, connection failures (hot). */

@@ -206,6 +206,7 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
 
   return {
     stream: (key) => mux.stream(key),
+    refresh: (key) => mux.refresh(key),
     status$: status.asObservable(),
     errors$: errors.asObservable(),
     subscriptions$: table.asObservable(),

@@ -58,7 +58,12 @@ export interface Recording {
 
 /** A header for a recording starting now. */
 export function recordingHeader(
-  fields: Pick<RecordingHeader, 'broker' | 'stream' | 'symbols'> & { readonly flags?: RecordingHeader['flags'] },
+  fields: {
+    readonly broker: string;
+    readonly stream: string;
+    readonly symbols: readonly string[];
+    readonly flags?: RecordingHeader['flags'];
+  },
   startedAt: number,
 ): RecordingHeader {
   return {

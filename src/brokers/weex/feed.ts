@@ -125,8 +125,8 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
       if (!book) {
         book = syncedBook(
           {
-            // A key still in the table (lingering after a resync or an earlier subscriber) would be
-            // reused without a new SUBSCRIBE, hence no snapshot: wait until it is released.
+            // A key still in the table (lingering after an earlier subscriber) would be reused
+            // without a new SUBSCRIBE, hence no snapshot: wait until it is released.
             open: () =>
               pub.subscriptions$.pipe(
                 filter((table) => !table.some((k) => k.key === key)),
@@ -134,6 +134,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
                 switchMap(() => pub.stream(key)),
                 mergeMap((p) => (p.e === 'depth' || p.e === 'depthSnapshot' ? [toBookMessage(p)] : [])),
               ),
+            refresh: () => pub.refresh(key),
             resets$: connectionLost(pub.status$),
           },
           { symbol: s, depth, broker: 'weex' },

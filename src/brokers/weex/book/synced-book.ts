@@ -10,6 +10,11 @@ export interface BookSource {
    * the venue has forgotten the old subscription before subscribing anew.
    */
   readonly open: () => Observable<BookMessage>;
+  /**
+   * Asks the venue for a fresh snapshot on the open depth stream. Without it, a resync closes the
+   * stream and calls `open()` again.
+   */
+  readonly refresh?: () => void;
   /** Emits when the connection was lost: the book is void until the next snapshot. */
   readonly resets$: Observable<unknown>;
 }
@@ -24,10 +29,9 @@ export interface SyncedBookOptions {
  * A book kept in sync with the venue, as a stream of states; `book` only when synced.
  * A thin wrapper: `stepSync` decides, this only wires inputs in and resync requests out.
  *
- *   depth:   ---S--d--d-----d(gap)!
- *   reopened:                  ^------------S'--d-->       (open() waits, then resubscribes)
- *   resets:  ------------------------------------------>
- *   output:  y--s--s--s-----r-------------s--s-->          y syncing, s synced, r resyncing
+ *   depth:   ---S--d--d-----d(gap)---S'--d-->      (refresh(): the same stream, a new snapshot)
+ *   resets:  ------------------------------------>
+ *   output:  y--s--s--s-----r-------s---s-->          y syncing, s synced, r resyncing
  */
 export function syncedBook(source: BookSource, options: SyncedBookOptions): Observable<BookState> {
   const { symbol, depth, broker } = options;
@@ -41,7 +45,10 @@ export function syncedBook(source: BookSource, options: SyncedBookOptions): Obse
       const step = stepSync(state, input);
       state = step.state;
       if (step.changed) subscriber.next(bookState(state, symbol, broker));
-      if (step.resync) reopen();
+      if (step.resync) {
+        if (source.refresh) source.refresh();
+        else reopen();
+      }
     };
 
     const open = (): void => {

@@ -1,0 +1,113 @@
+import { Command } from 'commander';
+import { brokers, findBroker, StreamFlags } from '../../brokers';
+import { createRecordingWriter } from '../../replay/writer';
+import { recordingHeader } from '../../replay/format';
+import { startRecorder } from '../../replay/recorder';
+import { CliContext, exitCodes } from '../context';
+import { positiveNumber } from './demo';
+
+interface RecordOptions {
+  readonly out: string;
+  readonly type?: string;
+  readonly exchange?: string;
+  readonly depth?: number;
+  readonly duration?: number;
+}
+
+/**
+ * `rx-market record <broker> <stream> [symbols...] --out FILE`: keeps the stream subscribed and
+ * writes every frame the connection receives, with its receive time, to a gzip NDJSON recording
+ * (format in src/replay/format.ts). A status line goes to stderr. Ctrl-C (or --duration) ends it
+ * cleanly: the gzip stream is finished and the file closed before exiting 0.
+ */
+export function registerRecord(program: Command, context: CliContext): void {
+  program
+    .command('record')
+    .description('record the raw frames of a live stream to a gzip NDJSON file (replay it with `rx-market replay`)')
+    .argument('<broker>', `broker: ${brokers.map((b) => b.name).join(', ')}`)
+    .argument('<stream>', 'stream name, as for `rx-market stream`')
+    .argument('[symbols...]', 'instrument codes')
+    .requiredOption('--out <file>', 'recording to write (conventionally *.ndjson.gz); replaced if it exists')
+    .option('--type <code>', 'wire type code for the raw stream')
+    .option('--exchange <venue>', 'venue, as for `rx-market stream`')
+    .option('--depth <n>', 'order book depth', positiveNumber)
+    .option('--duration <sec>', 'stop after this many seconds', positiveNumber)
+    .action((brokerName: string, streamName: string, symbols: string[], options: RecordOptions) =>
+      runRecord(context, brokerName, streamName, symbols, options),
+    );
+}
+
+async function runRecord(
+  context: CliContext,
+  brokerName: string,
+  streamName: string,
+  symbols: readonly string[],
+  options: RecordOptions,
+): Promise<void> {
+  const { io } = context;
+  const fail = (code: number, message: string): void => {
+    io.stderr.write(`rx-market record: ${message}\n`);
+    context.setExitCode(code);
+  };
+  const module = findBroker(brokerName);
+  if (!module) return fail(exitCodes.usage, `unknown broker "${brokerName}"; known: ${brokers.map((b) => b.name).join(', ')}`);
+  const stream = module.streams[streamName];
+  if (!stream) return fail(exitCodes.usage, `unknown ${module.name} stream "${streamName}"; known: ${Object.keys(module.streams).join(', ')}`);
+  if (stream.takesSymbols && symbols.length === 0) return fail(exitCodes.usage, `${module.name} ${streamName} needs at least one symbol`);
+
+  const flags: StreamFlags = { type: options.type, exchange: options.exchange, depth: options.depth };
+  let recorder;
+  let writer;
+  try {
+    const feed = module.feedFromEnv(io.env);
+    const source = stream.open(feed, symbols, flags);
+    const header = recordingHeader({ broker: module.name, stream: streamName, symbols, flags: definedOnly(flags) }, Date.now());
+    writer = createRecordingWriter(options.out, header);
+    recorder = startRecorder(feed, source, writer);
+  } catch (err) {
+    await writer?.close().catch(() => undefined);
+    return fail(exitCodes.fatal, err instanceof Error ? err.message : String(err));
+  }
+
+  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  const started = Date.now();
+  const status = (): string =>
+    `recording ${module.name} ${streamName}${symbols.length ? ` ${symbols.join(' ')}` : ''} → ${options.out}: ` +
+    `${writer.frames} frames, ${recorder.events} events, ${kib(writer.bytes)} on disk, ${Math.round((Date.now() - started) / 1000)} s`;
+  // On a terminal the line is rewritten in place (padded over the previous one); in a log, one line every 5 s.
+  let width = 0;
+  const inPlace = (text: string): string => {
+    const line = `\r${text.padEnd(width)}`;
+    width = text.length;
+    return line;
+  };
+  const ticker = setInterval(() => io.stderr.write(tty ? inPlace(status()) : `${status()}\n`), tty ? 250 : 5_000);
+
+  const outcome = await new Promise<unknown>((resolve) => {
+    const timer = options.duration !== undefined ? setTimeout(() => stop(undefined), options.duration * 1000) : undefined;
+    const stop = (result: unknown): void => {
+      if (timer) clearTimeout(timer);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      resolve(result);
+    };
+    const onSignal = (): void => stop(undefined);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    void recorder.ended.then(stop);
+  });
+  clearInterval(ticker);
+  try {
+    await recorder.stop();
+  } catch (err) {
+    return fail(exitCodes.fatal, `could not finish ${options.out}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  io.stderr.write(`${tty ? inPlace(`${status()} (closed)`) : `${status()} (closed)`}\n`);
+  if (outcome !== undefined) fail(exitCodes.fatal, `the stream failed: ${outcome instanceof Error ? outcome.message : String(outcome)}`);
+}
+
+const kib = (bytes: number): string => (bytes < 10_240 ? `${bytes} B` : `${Math.round(bytes / 1024)} KiB`);
+
+function definedOnly(flags: StreamFlags): { type?: string; exchange?: string; depth?: number } {
+  return Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+}
