@@ -37,6 +37,8 @@ export interface KisFeed extends Feed {
   marketStatus$(symbol: string, options?: KisStreamOptions): Observable<KisMarketStatus>;
   /** The user's order receipts and fills, decrypted (H0STCNI0, paper H0STCNI9); needs `htsId`. */
   account$(): Observable<KisOrderEvent>;
+  /** The same as account$(): the name every rx-market feed gives its order events. */
+  orders$(): Observable<KisOrderEvent>;
 }
 
 const configError = (message: string): FeedError => new FeedError({ kind: 'config', broker: 'kis', message });
@@ -73,6 +75,13 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
       return session.stream(keyOf(marketTrId(kind, exchange), code));
     }).pipe(filter((m): m is T => m.kind === kindOf[kind]));
 
+  const orders$ = (): Observable<KisOrderEvent> =>
+    defer(() =>
+      config.htsId === undefined
+        ? throwError(() => configError('KIS account$ needs the HTS ID (option htsId, env KIS_HTS_ID)'))
+        : session.stream(keyOf(noticeTrId(config.env), config.htsId)),
+    ).pipe(filter((m): m is KisOrderEvent => m.kind === 'order'));
+
   return {
     broker: 'kis',
     env: config.env,
@@ -86,12 +95,8 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
     },
     expected$: (symbol, o) => market<KisExpectedMatch>('expected', symbol, o),
     marketStatus$: (symbol, o) => market<KisMarketStatus>('status', symbol, o),
-    account$: () =>
-      defer(() =>
-        config.htsId === undefined
-          ? throwError(() => configError('KIS account$ needs the HTS ID (option htsId, env KIS_HTS_ID)'))
-          : session.stream(keyOf(noticeTrId(config.env), config.htsId)),
-      ).pipe(filter((m): m is KisOrderEvent => m.kind === 'order')),
+    account$: orders$,
+    orders$,
     status$: session.status$,
     errors$: session.errors$,
     subscriptions$: session.subscriptions$,

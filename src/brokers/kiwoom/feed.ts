@@ -72,8 +72,12 @@ export interface KiwoomFeed extends Feed {
   quotes$(symbol: string, options?: VenueOption): Observable<Quote<RealRecord<'0C'>>>;
   /** Orders and fills on the token's account (00). */
   account$(): Observable<OrderEvent<RealRecord<'00'>>>;
+  /** The same as account$(): the name every rx-market feed gives its order events. */
+  orders$(): Observable<OrderEvent<RealRecord<'00'>>>;
   /** Holdings of the token's account after each change (04). */
   balance$(): Observable<Position<RealRecord<'04'>>>;
+  /** The same as balance$(): the name every rx-market feed gives its positions. */
+  positions$(): Observable<Position<RealRecord<'04'>>>;
   /** A sector or market index (0J): '001' KOSPI, '101' KOSDAQ, '201' KOSPI200, ... */
   index$(sector?: string): Observable<IndexTick<RealRecord<'0J'>>>;
   /** Market session notices (0s). */
@@ -172,6 +176,19 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     return code === '02' ? records.pipe(filter((m) => 'type' in m)) : records;
   };
 
+  const orders$ = (): Observable<OrderEvent<RealRecord<'00'>>> =>
+    stream$('00').pipe(
+      mergeMap((r) => {
+        const event = toOrderEvent(r);
+        if (event) return [event];
+        localErrors.next(
+          new FeedError({ kind: 'decode', broker: 'kiwoom', message: `kiwoom: order ${r.fields.orderId} names no side (907/905); skipped` }),
+        );
+        return [];
+      }),
+    );
+  const positions$ = (): Observable<Position<RealRecord<'04'>>> => stream$('04').pipe(map((r) => toPosition(r, clock())));
+
   const feed: KiwoomFeed = {
     broker: 'kiwoom',
     status$: session.status$,
@@ -181,18 +198,10 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     trades$: (symbol, o) => stock('0B', symbol, o).pipe(map(toTrade)),
     orderBook$: (symbol, o) => stock('0D', symbol, o).pipe(map((r) => toOrderBook(r, o?.depth))),
     quotes$: (symbol, o) => stock('0C', symbol, o).pipe(map((r) => toQuote(r, clock()))),
-    account$: () =>
-      stream$('00').pipe(
-        mergeMap((r) => {
-          const event = toOrderEvent(r);
-          if (event) return [event];
-          localErrors.next(
-            new FeedError({ kind: 'decode', broker: 'kiwoom', message: `kiwoom: order ${r.fields.orderId} names no side (907/905); skipped` }),
-          );
-          return [];
-        }),
-      ),
-    balance$: () => stream$('04').pipe(map((r) => toPosition(r, clock()))),
+    account$: orders$,
+    orders$,
+    balance$: positions$,
+    positions$,
     index$: (sector = '001') => stream$('0J', sector).pipe(map(toIndexTick)),
     marketStatus$: () => stream$('0s').pipe(map(toMarketStatus)),
     stream$,
