@@ -87,11 +87,14 @@ function ladderRows(symbol: string | undefined, book: OrderBook | undefined, las
   ];
   const asks = book ? book.asks.slice(0, depth) : [];
   const bids = book ? book.bids.slice(0, depth) : [];
+  // One number of decimals for the whole ladder, so prices line up on the point.
+  const digits = Math.max(0, ...[...asks, ...bids].map((l) => decimals(l.price)));
+  const price = (p: number) => fit(formatNumber(p, digits), 12, 'right');
   for (let i = depth - 1; i >= 0; i--) {
     const l = asks[i];
     rows.push(
       l
-        ? [seg(' '.repeat(12)), seg(fit(formatNumber(l.price), 12, 'right'), 'ask'), seg(fit(formatNumber(l.size), 10, 'right'), 'ask'), seg('  ')]
+        ? [seg(' '.repeat(12)), seg(price(l.price), 'ask'), seg(fit(formatNumber(l.size), 10, 'right'), 'ask'), seg('  ')]
         : [seg(' '.repeat(LADDER_WIDTH))],
     );
   }
@@ -100,7 +103,7 @@ function ladderRows(symbol: string | undefined, book: OrderBook | undefined, las
     const l = bids[i];
     rows.push(
       l
-        ? [seg(fit(formatNumber(l.size), 12, 'right'), 'bid'), seg(fit(formatNumber(l.price), 12, 'right'), 'bid'), seg(' '.repeat(12))]
+        ? [seg(fit(formatNumber(l.size), 12, 'right'), 'bid'), seg(price(l.price), 'bid'), seg(' '.repeat(12))]
         : [seg(' '.repeat(LADDER_WIDTH))],
     );
   }
