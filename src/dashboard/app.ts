@@ -51,11 +51,12 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIO): 
   try {
     if (live) {
       feed = module.feedFromEnv(io.env);
-      source = 'live';
+      // An endpoint override (a replay, a simulator started elsewhere) is worth showing.
+      source = `live ${hostOf(io.env) ?? ''}`.trim();
     } else {
       simulator = await startSimulator(module, { symbols, seed: options.seed, tradesPerSecond: options.rate });
       feed = module.feedFromEnv({ ...io.env, ...simulator.env });
-      source = `simulator ${hostOf(simulator.env)} (seed ${options.seed ?? 1})`;
+      source = `simulator ${hostOf(simulator.env) ?? 'loopback'} (seed ${options.seed ?? 1})`;
     }
   } catch (err) {
     await simulator?.stop();
@@ -135,9 +136,14 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIO): 
   return code;
 }
 
-const hostOf = (env: Readonly<Record<string, string>>): string => {
-  const url = Object.entries(env).find(([k, v]) => k.endsWith('URL') && /^wss?:/.test(v))?.[1];
-  return url ? new URL(url).host : 'loopback';
+/** host:port of the WebSocket endpoint a `*_URL` variable sets, if one does. */
+const hostOf = (env: Readonly<Record<string, string | undefined>>): string | undefined => {
+  const url = Object.entries(env).find(([k, v]) => /^(KIWOOM|KIS|WEEX)_.*URL$/.test(k) && v !== undefined && /^wss?:\/\//.test(v))?.[1];
+  try {
+    return url ? new URL(url).host : undefined;
+  } catch {
+    return undefined;
+  }
 };
 
 function openTerminal(): Terminal {

@@ -22,9 +22,9 @@ export function formatDuration(ms: number): string {
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
 }
 
-/** Rate with one decimal under 100/s, whole above. */
+/** Rate with one decimal under 10/s, whole above. */
 export function formatRate(perSecond: number): string {
-  return perSecond < 100 ? perSecond.toFixed(1) : String(Math.round(perSecond));
+  return perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
 }
 
 /** Pads or cuts to exactly `width` characters. */

@@ -219,9 +219,9 @@ function ratesRow(state: DashboardState): Row {
   const r = state.rates;
   const c = state.counts;
   return [
-    seg(' per second ', 'dim'),
+    seg(' rates/s ', 'dim'),
     seg(`frames ${formatRate(r.frames)} · trades ${formatRate(r.trades)} · books ${formatRate(r.books)} · account ${formatRate(r.account)}`),
-    seg('  total ', 'dim'),
+    seg('  totals ', 'dim'),
     seg(`frames ${formatNumber(c.frames)} · trades ${formatNumber(c.trades)} · errors ${c.errors}`, c.errors > 0 ? 'warn' : undefined),
   ];
 }

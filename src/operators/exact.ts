@@ -9,7 +9,11 @@
  * BigInt operations but keeps one code path for every venue.
  */
 
-/** A reduced fraction n/d with d > 0. */
+/**
+ * The fraction n/d, d > 0. Not always in lowest terms: sums of decimals keep their power-of-ten
+ * denominator (cheap), and fractions are reduced only by division, output, or when the
+ * denominator grows past 10^24.
+ */
 export interface Exact {
   readonly n: bigint;
   readonly d: bigint;
@@ -57,12 +61,22 @@ export function exact(x: number): Exact {
   let d = 1n;
   if (exp >= 0) n *= 10n ** BigInt(exp);
   else d = 10n ** BigInt(-exp);
-  return reduce(n, d);
+  return { n, d };
+}
+
+const LARGE = 10n ** 24n;
+
+/** n/d as is while d is small; reduced once it grows large. */
+function tidy(n: bigint, d: bigint): Exact {
+  return d > LARGE ? reduce(n, d) : { n, d };
 }
 
 export function add(a: Exact, b: Exact): Exact {
-  if (a.d === b.d) return reduce(a.n + b.n, a.d);
-  return reduce(a.n * b.d + b.n * a.d, a.d * b.d);
+  if (a.d === b.d) return { n: a.n + b.n, d: a.d };
+  // Decimals of different scales: one denominator divides the other.
+  if (a.d > b.d && a.d % b.d === 0n) return { n: a.n + b.n * (a.d / b.d), d: a.d };
+  if (b.d > a.d && b.d % a.d === 0n) return { n: b.n + a.n * (b.d / a.d), d: b.d };
+  return tidy(a.n * b.d + b.n * a.d, a.d * b.d);
 }
 
 export function sub(a: Exact, b: Exact): Exact {
@@ -74,7 +88,7 @@ export function neg(a: Exact): Exact {
 }
 
 export function mul(a: Exact, b: Exact): Exact {
-  return reduce(a.n * b.n, a.d * b.d);
+  return tidy(a.n * b.n, a.d * b.d);
 }
 
 /** a / b; throws a RangeError when b is zero. */
@@ -109,6 +123,8 @@ const DIGITS = 21;
  */
 export function toNumber(a: Exact): number {
   if (a.d === 1n) return Number(a.n);
+  if (abs(a.n) > SAFE || a.d > SAFE) a = reduce(a.n, a.d);
+  if (a.d === 1n) return Number(a.n);
   if (abs(a.n) <= SAFE && a.d <= SAFE) return Number(a.n) / Number(a.d);
   const scale = Math.max(0, DIGITS + a.d.toString().length - abs(a.n).toString().length);
   const q = (a.n * 10n ** BigInt(scale)) / a.d;
@@ -117,6 +133,7 @@ export function toNumber(a: Exact): number {
 
 /** The exact value as a decimal string where it terminates, else as "n/d". For messages and tests. */
 export function toString(a: Exact): string {
+  a = reduce(a.n, a.d);
   let d = a.d;
   let twos = 0;
   let fives = 0;
@@ -133,4 +150,18 @@ export function toString(a: Exact): string {
   if (places === 0) return a.n.toString();
   const scaled = abs(a.n * (10n ** BigInt(places) / a.d)).toString().padStart(places + 1, '0');
   return `${a.n < 0n ? '-' : ''}${scaled.slice(0, -places)}.${scaled.slice(-places)}`;
+}
+
+/**
+ * `a` itself when its denominator is at most 10^places; otherwise `a` rounded to `places`
+ * decimal places (half away from zero). Bounds the growth of repeated divisions.
+ */
+export function limitPlaces(a: Exact, places: number): Exact {
+  const scale = 10n ** BigInt(places);
+  if (a.d <= scale) return a;
+  a = reduce(a.n, a.d);
+  if (a.d <= scale) return a;
+  const twice = (2n * abs(a.n) * scale) / a.d;
+  const q = (twice + 1n) / 2n;
+  return reduce(a.n < 0n ? -q : q, scale);
 }

@@ -1,7 +1,7 @@
 import { merge, Observable } from 'rxjs';
 import { map } from 'rxjs/operators';
 import { MarketEvent, OrderEvent, Trade } from '../model';
-import { add, compare, div, exact, Exact, min, mul, neg, sign, sub, toNumber, ZERO, absExact } from './exact';
+import { absExact, add, compare, div, exact, Exact, limitPlaces, min, mul, neg, sign, sub, toNumber, ZERO } from './exact';
 
 /** The PnL of one symbol after a fill or a price change. */
 export interface PnL {
@@ -32,6 +32,9 @@ export interface PositionPnLOptions {
   readonly opening?: readonly OpeningPosition[];
 }
 
+/** Places an average cost keeps when its exact fraction would need more (see positionPnL). */
+const AVG_PLACES = 30;
+
 interface Book {
   qty: Exact;
   /** Signed cost of the open position: avgPrice × qty. */
@@ -48,7 +51,7 @@ function applyFill(book: Book, dq: Exact, p: Exact): void {
     return;
   }
   // Reducing (and maybe flipping): the closed part realizes against the average cost.
-  const avg = div(book.cost, book.qty);
+  const avg = limitPlaces(div(book.cost, book.qty), AVG_PLACES);
   const closing = min(absExact(dq), absExact(book.qty));
   const closed = sign(dq) > 0 ? closing : neg(closing); // signed like dq
   book.realized = add(book.realized, mul(sub(p, avg), neg(closed)));
@@ -105,7 +108,11 @@ function finite(x: number | undefined): x is number {
  * cancelled order stays in the position.
  *
  * Numerics: exact. Quantities, costs and PnL are exact fractions (see `exact.ts`), each output
- * rounded to the nearest double once; an average cost such as 100/3 is never rounded inside.
+ * rounded to the nearest double once; an average cost such as 302/3 is kept as that fraction,
+ * so a round trip realizes (sell − buy) × qty to the last digit. One bound: when a partial close
+ * would leave an average cost needing more than 30 decimal places (repeating fractions compounded
+ * over many add/reduce cycles), it is rounded to 30 places (1e-30 of a price unit, far below
+ * what a double shows), so a long session stays fast instead of growing ever longer fractions.
  */
 export function positionPnL(
   trades$: Observable<Trade>,

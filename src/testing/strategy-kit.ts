@@ -29,6 +29,7 @@ import { Equals, explainMismatch, MarbleFrame } from './marble-text';
 
 export * from './market-events';
 export * from './from-events';
+export * from './recorded-events';
 
 /** The streams a strategy can read, as a broker feed would give them (already normalized). */
 export interface MarketStreams {

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Subscription } from 'rxjs';
+import { kiwoomModule } from '../../src/brokers/kiwoom';
+import { readRecording } from '../../src/replay';
+import { startSimulator } from '../../src/sim/simulator';
+import { cleanEnv, exportedEnv, runCli } from './support/cli';
+
+const fast = { backoff: { initialMs: 20, maxMs: 50 }, connectionLingerMs: 0, keyLingerMs: 0 };
+
+describe('rx-market record and replay', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'rx-market-cli-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('record stops cleanly on Ctrl-C with a complete file; replay serves it to a client, frame for frame', async () => {
+    const file = join(dir, 'trades.ndjson.gz');
+    const sim = await startSimulator(kiwoomModule, { symbols: ['005930'], seed: 4, tradesPerSecond: 20 });
+    let recording;
+    try {
+      const record = runCli(['record', 'kiwoom', 'trades', '005930', '--out', file], cleanEnv(sim.env));
+      // The writer flushes every second: wait for data on disk, then interrupt.
+      const started = Date.now();
+      while ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) < 600 && Date.now() - started < 8_000) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      record.child.kill('SIGINT');
+      expect(await record.exited).toBe(0);
+      expect(record.stderr()).toMatch(/recording kiwoom trades 005930 → .*: \d+ frames, \d+ events, .* \(closed\)/);
+      recording = await readRecording(file);
+    } finally {
+      await sim.stop();
+    }
+    expect(recording.truncated).toBe(false);
+    expect(recording.header).toMatchObject({ format: 'rx-market-recording', broker: 'kiwoom', stream: 'trades', symbols: ['005930'] });
+    const data = recording.frames.filter((f) => f.frame.includes('"REAL"'));
+    expect(data.length).toBeGreaterThan(5);
+
+    const replay = runCli(['replay', file, '--speed', '10']);
+    const env = exportedEnv((await replay.waitFor(/KIWOOM_WS_URL=\S+\n/)).input!);
+    await replay.waitFor(/waiting for a client to subscribe/, 'stderr');
+    const feed = kiwoomModule.feedFromEnv(env, fast);
+    const received: string[] = [];
+    const client = new Subscription();
+    client.add(feed.frames$.subscribe((f) => received.push(f.frame)));
+    client.add(kiwoomModule.streams.trades.open(feed, ['005930'], {}).subscribe({ error: () => undefined }));
+    try {
+      expect(await replay.exited).toBe(0);
+      expect(replay.stderr()).toContain(`done: ${recording.frames.length} of ${recording.frames.length} frames sent`);
+      expect(replay.stderr()).toMatch(/replay \|.*\| 100% · \d+\/\d+ frames/);
+      // After the client's own login and subscription acks come the recorded frames, all and in order.
+      const start = received.indexOf(recording.frames[0].frame, 1);
+      expect(start).toBeGreaterThan(0);
+      expect(received.slice(start, start + recording.frames.length)).toEqual(recording.frames.map((f) => f.frame));
+    } finally {
+      client.unsubscribe();
+    }
+  }, 30_000);
+
+  it('replay says clearly when the file is not a recording', async () => {
+    const replay = runCli(['replay', join(dir, 'missing.ndjson.gz')]);
+    expect(await replay.exited).toBe(2);
+    expect(replay.stderr()).toMatch(/rx-market replay: .*missing\.ndjson\.gz: no such file/);
+  });
+
+  it('record refuses an unknown stream before connecting', async () => {
+    const record = runCli(['record', 'kiwoom', 'nope', '--out', join(dir, 'x.gz')]);
+    expect(await record.exited).toBe(2);
+    expect(record.stderr()).toMatch(/unknown kiwoom stream "nope"; known: trades, book/);
+  });
+});
