@@ -214,6 +214,8 @@ describe('kiwoom encoding (model → REAL entry) round-trips through decoding', 
     },
     { kind: 'index', broker: 'kiwoom', symbol: '001', value: 2501.25, change: -3.5, direction: 'down', ...at, raw: {} },
     { kind: 'status', broker: 'kiwoom', symbol: '', phase: 'open', code: '3', ...at, raw: {} },
+    // An unsigned FID 15 names no aggressor: the trade survives without a side.
+    { kind: 'trade', broker: 'kiwoom', symbol: '005930', exchange: 'KRX', price: 60800, size: 7, direction: 'up', ...at, raw: {} },
   ];
 
   it.each(events.map((e) => [e.kind, e] as const))('%s', (_kind, event) => {

@@ -380,6 +380,23 @@ describe('status and secrets', () => {
     });
   });
 
+  it('stops reconnecting as soon as the last key is gone, without waiting out the linger', () => {
+    ts.run(({ flush }) => {
+      const refused = new FeedError({ kind: 'connection', message: 'connect ECONNREFUSED' });
+      const opens: number[] = [];
+      const { session } = setup(
+        () => {
+          opens.push(ts.now());
+          return { refuse: refused };
+        },
+        { keyLingerMs: 0, connectionLingerMs: 1000, backoff: { initialMs: 100, random: () => 0.5 } },
+      );
+      during(session.stream('a'), 0, 120);
+      flush();
+      expect(opens).toEqual([0, 50]);
+    });
+  });
+
   it('closes the socket a linger after the last key is released, and reopens lazily', () => {
     ts.run(({ flush }) => {
       const { session, socket } = setup(() => ({ respond: ackEverything }), { connectionLingerMs: 200 });

@@ -191,7 +191,9 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
       lastError = undefined;
       if (status.value.state !== 'closed') status.next({ state: 'closed' });
     }),
-    share({ resetOnRefCountZero: () => timer(connectionLingerMs, scheduler) }),
+    // Linger only on an open connection (quick re-use); a session still trying to connect when
+    // its last key goes stops at once instead of reconnecting for nobody.
+    share({ resetOnRefCountZero: () => (status.value.state === 'open' ? timer(connectionLingerMs, scheduler) : of(0)) }),
   );
 
   // retry's count restarts when connectOnce emits, and it emits only HEALTHY: that is the reset.

@@ -165,7 +165,8 @@ export function realTables(tradingDate: TradingDate) {
       ...last,
       ...top,
       size: req('15', size),
-      side: req('15', aggressor),
+      // An unsigned volume names no aggressor (auction prints, simulators): not a broken trade.
+      side: opt('15', aggressor),
       ...cumulative,
       ...ohlc,
       ...volumeStats,
