@@ -1,4 +1,7 @@
 /** Helpers users import from 'rx-market/testing'. */
+export { ScriptedSocket } from './fake-socket';
+export type { ScriptedConnection, SentFrame } from './fake-socket';
+export { toyProtocol, toyCodec, toy } from './toy-protocol';
 export * from './strategy-kit';
 export { KisServer, startKisServer } from '../brokers/kis/server';
 export type { KisServerOptions, KisServerCounters } from '../brokers/kis/server';
