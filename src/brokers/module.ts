@@ -67,6 +67,11 @@ export interface BrokerModule<F extends Feed = Feed> {
   /** A feed configured from the environment; throws a FeedError of kind 'config' when it cannot. */
   feedFromEnv(env: Readonly<Record<string, string | undefined>>, session?: SessionOptions): F;
   readonly streams: Readonly<Record<string, CliStream<F>>>;
+  /**
+   * Whether a recorded server frame is market or account data (not a login/subscribe ack or a
+   * heartbeat, which a replay must not send to a client that is having its own session).
+   */
+  isDataFrame(frame: string): boolean;
   /** Starts a loopback server speaking this broker's protocol. */
   startServer(options?: BrokerServerOptions): Promise<BrokerServer>;
 }

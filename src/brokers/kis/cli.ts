@@ -1,3 +1,4 @@
+import { isDataFrame } from './envelope';
 /** `rx-market stream kis <stream>`: the KIS streams the CLI, the simulator and the dashboard use. */
 import { Observable, map, merge } from 'rxjs';
 import { FeedError } from '../../core/errors';
@@ -33,6 +34,7 @@ export const kisModule: BrokerModule<KisFeed> = {
   envVars: kisEnvVars,
   hasCredentials: (env) => Boolean(env.KIS_APPKEY && env.KIS_APPSECRET),
   feedFromEnv: (env, session) => kisFromEnv(env, session),
+  isDataFrame,
   streams: {
     trades: perSymbol('trades (H0**CNT0)', (feed, s, flags) => feed.trades$(s, streamOptions(flags))),
     book: perSymbol('10-level order book (H0**ASP0); --depth N keeps the best N levels', (feed, s, flags) =>

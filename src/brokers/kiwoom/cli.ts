@@ -1,3 +1,4 @@
+import { isRealFrame } from './envelope';
 /**
  * Kiwoom in the `rx-market stream kiwoom <stream>` CLI: trades, book, quotes, orders (00),
  * balance (04) and `raw --type CODE` (any real-time type, its fields by name).
@@ -96,5 +97,6 @@ export const kiwoomModule: BrokerModule<KiwoomFeed> = {
   hasCredentials: (env) => Boolean(env.KIWOOM_APPKEY && env.KIWOOM_SECRETKEY),
   feedFromEnv: (env, session) => kiwoomFromEnv(env, session),
   streams,
+  isDataFrame: isRealFrame,
   startServer: (options) => startKiwoomServer(options),
 };

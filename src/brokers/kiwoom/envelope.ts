@@ -185,3 +185,12 @@ export const requests = {
     JSON.stringify({ trnm: 'CNSRREQ', seq, search_type: '1', stex_tp: stexTp }),
   conditionClear: (seq: string) => JSON.stringify({ trnm: 'CNSRCLR', seq }),
 };
+
+/** A REAL push (market or account data), as opposed to acks, PINGs and SYSTEM notices. */
+export function isRealFrame(frame: string): boolean {
+  try {
+    return (JSON.parse(frame) as { trnm?: unknown }).trnm === 'REAL';
+  } catch {
+    return false;
+  }
+}

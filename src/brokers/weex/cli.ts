@@ -1,3 +1,4 @@
+import { isPushFrame } from './v3/codec';
 /**
  * WEEX in the `rx-market stream weex <stream>` CLI: trades, book (synced books only), orders,
  * positions.
@@ -51,5 +52,6 @@ export const weexModule: BrokerModule<WeexFeed> = {
   hasCredentials: (env) => Boolean(env.WEEX_API_KEY && env.WEEX_SECRET_KEY && env.WEEX_PASSPHRASE),
   feedFromEnv: (env, session) => weexFromEnv(env, session),
   streams,
+  isDataFrame: isPushFrame,
   startServer: (options) => startWeexServer(options),
 };

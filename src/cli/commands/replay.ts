@@ -51,6 +51,8 @@ async function runReplay(context: CliContext, file: string, options: ReplayOptio
   if (!module) return fail(exitCodes.usage, `${file} was recorded from "${header.broker}", which this build does not know (${brokers.map((b) => b.name).join(', ')})`);
   if (recording.truncated) io.stderr.write(`rx-market replay: ${file} was cut off while recording; replaying what it holds\n`);
 
+  // Acks and heartbeats of the recorded session would confuse a client having its own.
+  const dataOnly = (frame: string): boolean => module.isDataFrame(frame);
   let server: BrokerServer;
   try {
     server = await module.startServer({ host: options.host, port: options.port });
@@ -108,7 +110,7 @@ async function runReplay(context: CliContext, file: string, options: ReplayOptio
     bar.start(recording.frames.length, 0, { position: seconds(0), length: seconds(duration) });
     let last = { done: 0, sent: 0 };
     await new Promise<void>((resolve) => {
-      const s = replayToServer(recording, server, { speed: options.speed }).subscribe({
+      const s = replayToServer(recording, server, { speed: options.speed, include: dataOnly }).subscribe({
         next: (p) => {
           last = p;
           bar.update(p.done, { position: seconds(p.t) });

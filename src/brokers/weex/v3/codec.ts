@@ -207,3 +207,13 @@ function isCombinator(type: t.Decoder<unknown, unknown> | undefined): boolean {
 function clip(frame: string): string {
   return frame.length > 2_000 ? frame.slice(0, 2_000) + '…' : frame;
 }
+
+/** A push (`e` names its stream), as opposed to acks, pings, PONGs and the `connected` event. */
+export function isPushFrame(frame: string): boolean {
+  try {
+    const e = (JSON.parse(frame) as { e?: unknown }).e;
+    return typeof e === 'string' && e !== 'connected';
+  } catch {
+    return false;
+  }
+}
