@@ -2,30 +2,11 @@
  * `rx-market stream kis ...` as users run it: a real process (built CLI) against the loopback
  * KIS server. The test command builds dist/ first (`pretest`).
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import { CliRun, killRunningClis, spawnCli } from '../support/cli';
 import { KisServer } from '../../src/brokers/kis/server';
 import { Trade } from '../../src/model';
 import { registered } from './support';
 
-const bin = path.join(__dirname, '..', '..', 'bin', 'rx-market.js');
-
-interface Run {
-  readonly child: ChildProcess;
-  readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-function run(args: string[], env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done };
-}
 
 const trade = (price: number, second: number): Trade => ({
   kind: 'trade',
@@ -42,19 +23,14 @@ const trade = (price: number, second: number): Trade => ({
 
 describe('rx-market stream kis (CLI)', () => {
   let server: KisServer;
-  const children: ChildProcess[] = [];
   beforeEach(async () => {
     server = await KisServer.start();
   });
   afterEach(async () => {
-    children.splice(0).forEach((c) => c.exitCode === null && c.kill());
+    killRunningClis();
     await server.close();
   });
-  const start = (args: string[], env: Record<string, string> = server.env as Record<string, string>): Run => {
-    const r = run(args, env);
-    children.push(r.child);
-    return r;
-  };
+  const start = (args: string[], env: Record<string, string> = server.env as Record<string, string>): CliRun => spawnCli(args, env);
 
   it('prints 3 NDJSON trade lines and exits 0', async () => {
     const r = start(['stream', 'kis', 'trades', '005930', '--count', '3', '--timeout', '15']);

@@ -2,12 +2,10 @@
  * `rx-market stream kiwoom ...` as users run it: the built CLI in a child process, pointed at the
  * loopback server through KIWOOM_* variables. (The test command builds dist/ first.)
  */
-import { spawn } from 'child_process';
-import * as path from 'path';
+import { CliRun, spawnCli } from '../support/cli';
 import { KiwoomServer, startKiwoomServer } from '../../src/testing';
 import { kstInstant } from '../../src/brokers/kiwoom/mapping';
 
-const root = path.join(__dirname, '..', '..');
 let server: KiwoomServer;
 
 beforeEach(async () => {
@@ -18,24 +16,9 @@ afterEach(async () => {
   await server.close();
 });
 
-interface Run {
-  readonly code: Promise<number | null>;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-}
 
-function cli(args: readonly string[], env: Readonly<Record<string, string>> = server.env): Run {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'rx-market.js'), ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-  return { code, stdout: () => out, stderr: () => err };
+function cli(args: readonly string[], env: Readonly<Record<string, string>> = server.env): CliRun {
+  return spawnCli(args, env);
 }
 
 function todayAt(hms: string): string {

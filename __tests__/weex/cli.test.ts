@@ -2,38 +2,17 @@
  * `rx-market stream weex ...` as users run it: the built CLI in its own process against the
  * loopback WEEX server. The test command builds dist/ first (`pretest`).
  */
-import { ChildProcess, spawn } from 'child_process';
-import path from 'path';
+import { killRunningClis, spawnCli } from '../support/cli';
 import { startWeexServer, WeexServer } from '../../src/brokers/weex/server';
 import { Trade } from '../../src/model/market';
 import { waitFor } from './support';
 
-const bin = path.join(__dirname, '..', '..', 'bin', 'rx-market.js');
-
-interface Run {
-  readonly child: ChildProcess;
-  readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
 
 let server: WeexServer;
-const children: ChildProcess[] = [];
 afterEach(async () => {
-  children.splice(0).forEach((c) => c.exitCode === null && c.kill());
+  killRunningClis();
   await server.close();
 });
-
-function run(args: string[], env: Readonly<Record<string, string>>): Run {
-  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done };
-}
 
 const trade = (price: number, side: 'buy' | 'sell'): Trade => ({
   kind: 'trade',
@@ -50,7 +29,7 @@ const trade = (price: number, side: 'buy' | 'sell'): Trade => ({
 describe('rx-market stream weex (CLI)', () => {
   it('trades: prints 3 NDJSON lines and exits 0', async () => {
     server = await startWeexServer();
-    const r = run(['stream', 'weex', 'trades', 'BTCUSDT', '--count', '3', '--timeout', '15'], server.env);
+    const r = spawnCli(['stream', 'weex', 'trades', 'BTCUSDT', '--count', '3', '--timeout', '15'], server.env);
     await waitFor('the CLI to subscribe', () => server.subscribedStreams('public').includes('BTCUSDT@trade'), 10_000);
     server.publish(trade(65000.5, 'buy'));
     server.publish(trade(65000, 'sell'));
@@ -70,7 +49,7 @@ describe('rx-market stream weex (CLI)', () => {
   it('book: prints only synced books, as OrderBook lines', async () => {
     server = await startWeexServer();
     server.setBook('BTCUSDT', { bids: [{ price: 990, size: 1 }], asks: [{ price: 1001, size: 2 }] });
-    const r = run(['stream', 'weex', 'book', 'BTCUSDT', '--depth', '15', '--count', '2', '--timeout', '15'], server.env);
+    const r = spawnCli(['stream', 'weex', 'book', 'BTCUSDT', '--depth', '15', '--count', '2', '--timeout', '15'], server.env);
     await waitFor('the CLI to subscribe', () => server.subscribedStreams('public').includes('BTCUSDT@depth15'), 10_000);
     server.changeBook('BTCUSDT', { bids: [{ price: 991, size: 3 }] });
     const { code, stdout } = await r.done;
@@ -84,7 +63,7 @@ describe('rx-market stream weex (CLI)', () => {
 
   it('orders with a wrong secret: exits non-zero at once with a one-line auth error', async () => {
     server = await startWeexServer();
-    const r = run(['stream', 'weex', 'orders', '--count', '1', '--timeout', '15'], { ...server.env, WEEX_SECRET_KEY: 'not-the-secret' });
+    const r = spawnCli(['stream', 'weex', 'orders', '--count', '1', '--timeout', '15'], { ...server.env, WEEX_SECRET_KEY: 'not-the-secret' });
     const { code, stdout, stderr } = await r.done;
     expect(code).not.toBe(0);
     expect(stdout).toBe('');

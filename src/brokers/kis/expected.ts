@@ -3,7 +3,8 @@ import * as t from 'io-ts';
 import { Direction, MarketEventBase } from '../../model';
 import { KisRecord } from './record';
 import { ExpectedField } from './fields';
-import { Code, DirectionFromSign, Hhmmss, KisNumber, OptionalKisNumber, decodeFields, describeErrors, kisTime, signed } from './values';
+import { OptionalKisNumber, decodeFields, describeErrors, kisTime, signed } from './values';
+import { TradeValues } from './trade';
 import { MapContext, Mapped, mapped, unmapped } from './mapped';
 import { venueOf } from './venue';
 
@@ -27,16 +28,12 @@ export interface ExpectedMatch<Raw = unknown> extends MarketEventBase<Raw> {
   readonly exchange?: string;
 }
 
+/** ANC records share CNT's leading fields (names and order), plus the auction's totals. */
 const ExpectedValues = t.type({
-  MKSC_SHRN_ISCD: Code,
-  STCK_CNTG_HOUR: Hhmmss,
-  STCK_PRPR: KisNumber,
-  CNTG_VOL: KisNumber,
+  ...TradeValues.props,
   ACML_VOL: OptionalKisNumber,
   PRDY_VRSS: OptionalKisNumber,
   PRDY_CTRT: OptionalKisNumber,
-  PRDY_VRSS_SIGN: DirectionFromSign,
-  BSOP_DATE: t.string,
 });
 
 export type KisExpectedRecord = KisRecord<ExpectedField>;

@@ -8,7 +8,7 @@ import { MapContext, Mapped, mapped, unmapped } from './mapped';
 import { venueOf } from './venue';
 
 /** What a trade needs from the record; the rest stays in `raw`. */
-const TradeValues = t.type({
+export const TradeValues = t.type({
   MKSC_SHRN_ISCD: Code,
   STCK_CNTG_HOUR: Hhmmss,
   STCK_PRPR: KisNumber,

@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positiveNumber, wholeNumber } from '../args';
 import { brokers } from '../../brokers';
 import { runDashboard } from '../../dashboard/app';
 import { CliContext } from '../context';
@@ -50,14 +51,3 @@ export function registerDemo(program: Command, context: CliContext): void {
     });
 }
 
-export function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
-
-export function wholeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
-  return n;
-}

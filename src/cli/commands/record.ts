@@ -4,7 +4,7 @@ import { createRecordingWriter } from '../../replay/writer';
 import { recordingHeader } from '../../replay/format';
 import { startRecorder } from '../../replay/recorder';
 import { CliContext, exitCodes } from '../context';
-import { positiveNumber } from './demo';
+import { positiveNumber } from '../args';
 
 interface RecordOptions {
   readonly out: string;

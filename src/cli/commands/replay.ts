@@ -1,12 +1,12 @@
 import { SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { filter, interval, map, take } from 'rxjs';
 import { BrokerServer, brokers, findBroker } from '../../brokers';
 import { Recording } from '../../replay/format';
 import { readRecording } from '../../replay/reader';
 import { replayToServer } from '../../replay/replayer';
 import { CliContext, exitCodes } from '../context';
-import { positiveNumber } from './demo';
+import { port, positiveNumber, shellQuote } from '../args';
 
 interface ReplayOptions {
   readonly speed: number;
@@ -128,14 +128,4 @@ async function runReplay(context: CliContext, file: string, options: ReplayOptio
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('expected a port number (0-65535)');
-  return n;
-}
-
-function shellQuote(value: string): string {
-  return /^[\w@%+=:,./-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
 

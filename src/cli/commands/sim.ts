@@ -1,11 +1,11 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { brokers, findBroker } from '../../brokers';
 import { MarketEvent } from '../../model/market';
 import { instrumentsFor } from '../../sim/instruments';
 import { profileFor } from '../../sim/profile';
 import { simulateMarket } from '../../sim/driver';
 import { CliContext, exitCodes } from '../context';
-import { positiveNumber, wholeNumber } from './demo';
+import { port, positiveNumber, shellQuote, wholeNumber } from '../args';
 
 interface SimOptions {
   readonly broker: string;
@@ -89,13 +89,3 @@ async function runSim(context: CliContext, options: SimOptions): Promise<void> {
   await server.close();
 }
 
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('expected a port number (0-65535)');
-  return n;
-}
-
-/** A value as a POSIX shell word. */
-function shellQuote(value: string): string {
-  return /^[\w@%+=:,./-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}

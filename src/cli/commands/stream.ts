@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { messageOf, oneLine, positiveInt, positiveNumber } from '../args';
 import { Subscription, take } from 'rxjs';
 import { brokers, findBroker, Feed, StreamFlags, StreamLine } from '../../brokers';
 import { FeedStatus } from '../../core/status';
@@ -125,22 +126,3 @@ export function describeStatus(s: FeedStatus): string {
   }
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
