@@ -1,6 +1,7 @@
 import { dirname, join } from 'path';
 import { BookMessage, initialSync, stepSync, SyncState } from '../src/brokers/weex/book/book-sync';
 import { LevelChange } from '../src/brokers/weex/book/book-levels';
+import { createRng } from '../src/sim/rng';
 
 /**
  * Order-book update cost: rx-market's WEEX book (sorted typed arrays + update-id sync machine)
@@ -34,16 +35,10 @@ function loadCcxtOrderBook(): CcxtOrderBook {
   return (require(join(root, 'cjs', 'src', 'base', 'ws', 'OrderBook.js')) as { OrderBook: CcxtOrderBook }).OrderBook;
 }
 
-/** Deterministic generator (mulberry32). */
+/** The simulator's seeded generator, as a plain function: scripted markets repeat exactly. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
 
 interface Scenario {

@@ -1,6 +1,7 @@
 import { combineLatest, filter, firstValueFrom, timeout } from 'rxjs';
 import { SessionOptions } from '../../src/core/session-types';
 import { WeexFeed } from '../../src/brokers/weex/feed';
+import { createRng } from '../../src/sim/rng';
 
 /** Session settings that keep loopback tests fast. */
 export const fast: SessionOptions = {
@@ -21,16 +22,10 @@ export async function waitFor(what: string, check: () => boolean, ms = 4_000): P
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** A small deterministic PRNG (mulberry32) so scripted markets repeat exactly. */
+/** The simulator's seeded generator, as a plain function: scripted markets repeat exactly. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
 
 /** Resolves once both of a feed's connections are closed (after the last stream left and the linger ran out). */
