@@ -60,6 +60,27 @@ describe('session over a real socket', () => {
     expect(errors[0].kind).toBe('connection');
     expect(errors[0].code).toBe('4001');
     expect(errors[0].message).toContain('4001 application-defined "maintenance"');
+    expect(errors[0].fatal).toBe(false);
+    await until(() => server.connectionCount === 2 && server.subscribedKeys().length === 1, 3000, 'reconnect after the close');
+  });
+
+  it('retries an upgrade refused with HTTP 503 (the server may come back), then connects', async () => {
+    server.refuseWith = 503;
+    const session = createSession(toyProtocol({ url: server.url }), fast);
+    const errors: FeedError[] = [];
+    subs.add(session.errors$.subscribe((e) => errors.push(e)));
+    subs.add(session.stream('a').subscribe());
+    await until(() => errors.length >= 2, 3000, 'two refused attempts');
+    expect(errors.map((e) => [e.kind, e.code, e.fatal])).toContainEqual(['connection', '503', false]);
+    server.refuseWith = undefined;
+    await until(() => server.subscribedKeys().join() === 'a', 3000, 'registration once the server accepts');
+  });
+
+  it('gives up at once on an upgrade refused with HTTP 404 (a wrong URL is configuration)', async () => {
+    server.refuseWith = 404;
+    const session = createSession(toyProtocol({ url: server.url }), fast);
+    const error = await new Promise<FeedError>((resolve) => subs.add(session.stream('a').subscribe({ error: resolve })));
+    expect([error.kind, error.fatal, error.code]).toEqual(['config', true, '404']);
   });
 
   it('gives up at once, with the HTTP status and body, when the upgrade is refused with 401', async () => {

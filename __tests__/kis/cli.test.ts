@@ -90,6 +90,35 @@ describe('rx-market stream kis (CLI)', () => {
     expect(JSON.parse(stdout)).toMatchObject({ kind: 'order', broker: 'kis', orderId: '0000012345', side: 'sell', status: 'accepted', orderQty: 3, orderPrice: 72000 });
   });
 
+  it('keeps going across bad frames and a reconnect that needs a new approval key (OPSP0011)', async () => {
+    const r = start(['stream', 'kis', 'trades', '005930', '--count', '2', '--timeout', '20']);
+    await server.waitFor(registered('H0UNCNT0|005930'), 10_000);
+    server.publish(trade(71900, 0));
+    server.broadcastRaw('0|H0UNCNT0|002|005930^093354');
+    server.broadcastRaw('{"header":');
+    // Both bad frames reported (so they were read) before the connection goes.
+    await server.waitFor(() => (r.stderr().match(/\[error\] decode/g) ?? []).length === 2, 10_000);
+    server.invalidateApprovalKeys();
+    server.dropConnections();
+    await server.waitFor((s) => s.counters.approvals === 2 && s.registrations().some((k) => k.includes('H0UNCNT0|005930')), 10_000);
+    server.publish(trade(72000, 1));
+    const { code, stdout, stderr } = await r.done;
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n').map((l) => JSON.parse(l).price)).toEqual([71900, 72000]);
+    expect(server.counters.invalidApproval).toBeGreaterThanOrEqual(1);
+    expect(stderr).toMatch(/\[status\] reconnecting/);
+    expect(stderr).toMatch(/OPSP0011/);
+    expect(stderr).not.toMatch(/^rx-market:/m);
+  });
+
+  it('exits non-zero when the timeout passes first', async () => {
+    const { code, stdout, stderr } = await start(['stream', 'kis', 'trades', '005930', '--count', '1', '--timeout', '0.5']).done;
+    expect(code).not.toBe(0);
+    expect(code).not.toBe(1); // the timeout, not a fatal error
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/timed out/);
+  });
+
   it('exits 1 with a one-line error when the app secret is refused', async () => {
     const { code, stdout, stderr } = await start(['stream', 'kis', 'trades', '005930', '--count', '3', '--timeout', '15'], {
       ...(server.env as Record<string, string>),

@@ -102,6 +102,16 @@ describe('KIS codec: sample frames of every tr_id', () => {
     expect(event.message as KisMarketStatus).toMatchObject({ symbol: '005930', phase: 'halted', halted: true, code: '164' });
   });
 
+  it('a refused key no longer counts: a doc-style H0UNMKO0 record goes to the key that is left', () => {
+    const codec = makeCodec();
+    codec.subscribe(['H0UNMKO0|005930', 'H0UNMKO0|000660']);
+    expect(codec.decode(replyOf('H0UNMKO0', '000660', '1', 'OPSP8992', 'SUBSCRIBE ERROR : invalid tr_key'))).toMatchObject([
+      { type: 'rejected', keys: ['H0UNMKO0|000660'] },
+    ]);
+    const [event] = data(codec.decode('0|H0UNMKO0|001|Y^(null)^164^^^^55^N^N^'));
+    expect(event.key).toBe('H0UNMKO0|005930');
+  });
+
   it.each([
     ['H0NXCNT0', 'H0STCNT0', 'trade', 'NXT'],
     ['H0UNCNT0', 'H0STCNT0', 'trade', undefined],

@@ -5,7 +5,7 @@ import { spread, vwap } from '../../src/operators';
 import { KisServer } from '../../src/brokers/kis/server';
 import { kisFromEnv } from '../../src/brokers/kis';
 import { codes, fastSession, feedFor, firstN, registered } from './support';
-import { frameOf, frames, valuesOf } from './samples';
+import { frameOf, frames, testVector, valuesOf } from './samples';
 
 const at = (iso: string) => ({ time: iso, timestamp: Date.parse(iso) });
 
@@ -70,6 +70,39 @@ describe('KIS feed against the loopback server', () => {
     expect(book.broker).toBe('kis');
     expect((await statuses)[0]).toMatchObject({ kind: 'status', phase: 'open', code: '112', halted: false });
     expect((await expected)[0]).toMatchObject({ kind: 'expected', price: 77600, size: 64 });
+  });
+
+  it('decodes every sample frame, sent verbatim, through the public API', async () => {
+    const feed = feedFor(server);
+    const trades = firstN(feed.trades$('005930', { exchange: 'KRX' }), 1);
+    const books = firstN(feed.orderBook$('005930', { exchange: 'KRX' }), 1);
+    // The 2024 sample (45 values), then the 2026 frame of two 46-value records.
+    const expected = firstN(feed.expected$('005930', { exchange: 'KRX' }), 3);
+    const krxStatus = firstN(feed.marketStatus$('396300', { exchange: 'KRX' }), 1);
+    const unStatus = firstN(feed.marketStatus$('100840', { exchange: 'UN' }), 1);
+    const notices = firstN(feed.account$(), 1);
+    await server.waitFor(
+      registered('H0STCNT0|005930', 'H0STASP0|005930', 'H0STANC0|005930', 'H0STMKO0|396300', 'H0UNMKO0|100840', `H0STCNI0|${server.htsId}`),
+    );
+    for (const name of ['H0STCNT0', 'H0STASP0', 'H0STANC0_2024', 'H0STANC0_2026_2records', 'H0STMKO0', 'H0UNMKO0'] as const) {
+      server.broadcastRaw(frames[name]);
+    }
+    // The notice sample, encrypted by the server with this connection's key/iv.
+    server.sendRecords('H0STCNI0', [testVector.plaintext.split('^')]);
+
+    expect((await trades)[0]).toMatchObject({ kind: 'trade', broker: 'kis', symbol: '005930', price: 71900, size: 1, side: 'buy' });
+    const [book] = await books;
+    expect(book.asks[0]).toEqual({ price: 71900, size: 91918 });
+    expect(book.bids[0]).toEqual({ price: 71800, size: 95221 });
+    expect([book.asks.length, book.bids.length]).toEqual([10, 10]);
+    expect((await expected).map((e) => [e.price, e.size])).toEqual([
+      [77600, 64],
+      [308000, 3],
+      [308000, 3],
+    ]);
+    expect((await krxStatus)[0]).toMatchObject({ kind: 'status', symbol: '396300', halted: false });
+    expect((await unStatus)[0]).toMatchObject({ kind: 'status', symbol: '100840' });
+    expect((await notices)[0]).toMatchObject({ kind: 'order', symbol: '005930', orderId: '0000012345', side: 'buy', status: 'filled', fillQty: 10, fillPrice: 71000 });
   });
 
   it('turns one frame of N records into N events', async () => {

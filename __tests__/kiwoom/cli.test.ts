@@ -77,6 +77,82 @@ describe('rx-market stream kiwoom', () => {
     expect(lines(run.stdout())[0]).toMatchObject({ kind: 'order', broker: 'kiwoom', symbol: '005930', orderId: '0000018', side: 'buy', status: 'accepted' });
   });
 
+  it('book prints levels best first as {price, size} with JSON numbers', async () => {
+    const run = cli(['stream', 'kiwoom', 'book', '005930', '--count', '1', '--timeout', '20']);
+    await server.waitFor(() => server.registrations().includes('0D|005930'), 15_000);
+    const at = kstInstant(Date.parse('2026-11-20T09:01:01+09:00'));
+    server.publish({
+      kind: 'book',
+      broker: 'kiwoom',
+      symbol: '005930',
+      asks: [
+        { price: 60800, size: 120 },
+        { price: 60900, size: 80 },
+      ],
+      bids: [
+        { price: 60700, size: 200 },
+        { price: 60600, size: 50 },
+      ],
+      ...at,
+      raw: {},
+    });
+    expect(await run.code).toBe(0);
+    const [line] = lines(run.stdout());
+    expect(line).toMatchObject({
+      kind: 'book',
+      broker: 'kiwoom',
+      symbol: '005930',
+      asks: [
+        { price: 60800, size: 120 },
+        { price: 60900, size: 80 },
+      ],
+      bids: [
+        { price: 60700, size: 200 },
+        { price: 60600, size: 50 },
+      ],
+      time: todayAt('09:01:01'),
+    });
+    expect(line.raw).toBeUndefined();
+  });
+
+  it('balance prints positions with JSON numbers', async () => {
+    const run = cli(['stream', 'kiwoom', 'balance', '--count', '1', '--timeout', '20']);
+    await server.waitFor(() => server.registrations().includes('04|'), 15_000);
+    server.broadcastRaw(server.sampleFrame('04'));
+    expect(await run.code).toBe(0);
+    const [line] = lines(run.stdout());
+    // The official 04 sample: 102 shares at 154116 average (FIDs 930/931).
+    expect(line).toMatchObject({ kind: 'position', broker: 'kiwoom', symbol: '005930', qty: 102, avgPrice: 154116 });
+    expect(typeof line.qty).toBe('number');
+  });
+
+  it('keeps going across bad frames and a reconnect whose LOGIN needs a new token (8005)', async () => {
+    const run = cli(['stream', 'kiwoom', 'trades', '005930', '--count', '2', '--timeout', '20']);
+    await server.waitFor(() => server.registrations().includes('0B|005930'), 15_000);
+    const at = kstInstant(Date.parse('2026-11-20T09:01:01+09:00'));
+    const trade = (price: number) =>
+      server.publish({ kind: 'trade', broker: 'kiwoom', symbol: '005930', price, size: 1, side: 'sell', ...at, raw: {} });
+    trade(60700);
+    server.broadcastRaw('this is not json');
+    server.broadcastRaw(JSON.stringify({ trnm: 'REAL', data: [{ type: '0B', item: '005930', values: { '15': '+1' } }] }));
+    // Both bad frames reported (so they were read) before the connection goes.
+    await server.waitFor(() => (run.stderr().match(/\[error\] decode/g) ?? []).length === 2 && lines(run.stdout()).length === 1, 15_000);
+    server.expireTokens();
+    server.dropConnections();
+    // Second LOGIN (cached token) refused with 8005, third with a new token accepted.
+    await server.waitFor(() => server.counters.logins === 3 && server.registrations().includes('0B|005930'), 15_000);
+    trade(60800);
+    expect(await run.code).toBe(0);
+    expect(lines(run.stdout()).map((l) => [l.kind, l.price, l.side])).toEqual([
+      ['trade', 60700, 'sell'],
+      ['trade', 60800, 'sell'],
+    ]);
+    expect(server.counters).toMatchObject({ tokensIssued: 2, loginsRejected: 1 });
+    expect(run.stderr()).toMatch(/\[status\] reconnecting/);
+    expect(run.stderr()).toMatch(/8005/);
+    expect(run.stderr()).not.toMatch(/^rx-market:/m);
+  });
+
   it('rejected keys: non-zero exit, a one-line error, nothing on stdout, no connection', async () => {
     const run = cli(['stream', 'kiwoom', 'trades', '005930', '--count', '3', '--timeout', '20'], {
       ...server.env,

@@ -69,6 +69,19 @@ describe('rx-market record and replay', () => {
     expect(replay.stderr()).toMatch(/rx-market replay: .*missing\.ndjson\.gz: no such file/);
   });
 
+  it('record fails at once, before connecting, when it cannot write --out', async () => {
+    // No --duration: before the file was checked up front this ran until Ctrl-C.
+    const record = runCli(['record', 'kiwoom', 'trades', '005930', '--out', join(dir, 'missing-dir', 'x.gz')], cleanEnv({
+      KIWOOM_APPKEY: 'k',
+      KIWOOM_SECRETKEY: 's',
+      KIWOOM_REST_URL: 'http://127.0.0.1:9',
+      KIWOOM_WS_URL: 'ws://127.0.0.1:9/ws',
+    }));
+    expect(await record.exited).toBe(1);
+    expect(record.stderr()).toMatch(/rx-market record: ENOENT: no such file or directory, open '.*missing-dir/);
+    expect(record.stderr()).not.toMatch(/recording kiwoom/);
+  });
+
   it('record refuses an unknown stream before connecting', async () => {
     const record = runCli(['record', 'kiwoom', 'nope', '--out', join(dir, 'x.gz')]);
     expect(await record.exited).toBe(2);

@@ -74,6 +74,17 @@ describe('recording files', () => {
     expect(partialRec.truncated).toBe(true);
   });
 
+  it('says when the file opens, and reports a file it cannot write at once', async () => {
+    const good = createRecordingWriter(join(dir, 'ok.ndjson.gz'), header);
+    await expect(good.opened).resolves.toBeUndefined();
+    await good.close();
+
+    const bad = createRecordingWriter(join(dir, 'no-such-dir', 'x.ndjson.gz'), header);
+    await expect(bad.opened).rejects.toThrow(/ENOENT/);
+    await expect(bad.failed).resolves.toThrow(/ENOENT/);
+    await expect(bad.close()).rejects.toThrow(/ENOENT/);
+  });
+
   it('says clearly what is wrong with a file that is not a recording', async () => {
     const plain = join(dir, 'plain.txt');
     writeFileSync(plain, 'hello');

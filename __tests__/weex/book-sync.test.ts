@@ -97,6 +97,17 @@ describe('stepSync', () => {
     expect(resyncRequests).toEqual(['crossed']);
   });
 
+  it('a snapshot that is crossed, or crossed by the deltas buffered before it, is never shown either', () => {
+    const crossedSnapshot = run([snapshot(10, [lv(101, 1)], [lv(100, 1)])]);
+    expect([crossedSnapshot.state.status, crossedSnapshot.state.reason]).toEqual(['resyncing', 'crossed']);
+    expect(crossedSnapshot.resyncRequests).toEqual(['crossed']);
+    expect(bookState(crossedSnapshot.state, 'X', 'weex').book).toBeUndefined();
+
+    const crossedByBuffer = run([delta(11, 11, [lv(102, 1)]), snapshot(10, [lv(99, 1)], [lv(101, 1)])]);
+    expect([crossedByBuffer.state.status, crossedByBuffer.state.reason]).toEqual(['resyncing', 'crossed']);
+    expect(crossedByBuffer.resyncRequests).toEqual(['crossed']);
+  });
+
   it('a reset (reconnect) voids a synced book without asking for a snapshot (the resubscription brings one)', () => {
     const { state, resyncRequests } = run([snapshot(10, [lv(99, 1)], [lv(101, 1)]), { kind: 'reset' }]);
     expect(state.status).toBe('resyncing');

@@ -84,6 +84,12 @@ describe('WEEX V3 codec', () => {
     expect(event).toMatchObject({ type: 'data', key });
   });
 
+  it('routes a kline push with an interval nobody can ask for to its own key, without throwing', () => {
+    const frame = frames.kline.replace('"i":"1m"', '"i":"1min"');
+    expect(frame).not.toBe(frames.kline);
+    expect(only(createV3Codec().decode(frame))).toMatchObject({ type: 'data', key: 'BTCUSDT@kline_1min_LAST_PRICE' });
+  });
+
   it('keeps decimal strings exact in the decoded push', () => {
     const event = only(createV3Codec().decode(frames.depth));
     expect(event.type === 'data' && event.message).toMatchObject({ U: 14104794689, u: 14104794703, a: [['65000.6', '2.0']] });

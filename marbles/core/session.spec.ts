@@ -188,6 +188,22 @@ describe('session: login, heartbeat, re-registration', () => {
     });
   });
 
+  it('fails an attempt whose login is never answered, even while the server keeps pinging', () => {
+    ts.run(({ cold, flush }) => {
+      const pings = cold('40ms p 39ms p 39ms p 39ms p', { p: toy.ping(0) });
+      const { socket, session, errors } = setup(
+        (n) => (n === 1 ? { inbound: pings } : { respond: ackEverything }),
+        { loginTimeoutMs: 100, livenessMs: 1000, connectionLingerMs: 0, backoff: { initialMs: 100, random: () => 0.5 } },
+      );
+      during(session.stream('a'), 0, 300);
+      flush();
+      // no ack by 100: the attempt fails; the next one (at 150) logs in and registers 'a'
+      expect(errors.map((e) => [e.kind, e.message])).toEqual([['timeout', 'toy: no answer to the login within 100 ms']]);
+      expect(socket.sentOn(2).slice(0, 2)).toEqual([toy.login, toy.sub('a')]);
+      expect(socket.sent.filter((s) => s.connection === 2).map((s) => s.at).slice(0, 2)).toEqual([150, 150]);
+    });
+  });
+
   it('answers heartbeats with the reply the protocol gives', () => {
     ts.run(({ cold, flush }) => {
       const { socket, session } = setup(() => ({ respond: ackEverything, inbound: cold('10ms p 9ms q', { p: toy.ping(1), q: toy.ping(2) }) }));
@@ -227,6 +243,19 @@ describe('session: login, heartbeat, re-registration', () => {
         expect(errors).toHaveLength(1);
         expect(errors[0].kind).toBe('decode');
         expect(errors[0].raw).toBe('{not json');
+        expect(socket.attempts).toBe(1);
+      }, 9);
+    });
+  });
+
+  it('survives a codec that throws: the frame is reported, the connection and streams go on', () => {
+    ts.run(({ cold, expectObservable }) => {
+      const frames = { a: toy.data('a', 1), x: toy.crash, b: toy.data('a', 2) };
+      const { session, errors, socket } = setup(() => ({ respond: ackEverything, inbound: cold('-a-x-b', frames) }));
+      expectObservable(session.stream('a'), '^ 10ms !').toBe('-1---2', { 1: 1, 2: 2 });
+      ts.schedule(() => {
+        expect(errors.map((e) => [e.kind, e.raw])).toEqual([['decode', toy.crash]]);
+        expect(errors[0].message).toContain('toy: codec bug');
         expect(socket.attempts).toBe(1);
       }, 9);
     });
@@ -303,7 +332,8 @@ describe('reconnect: backoff, reset, fatal errors', () => {
   it('stops at a fatal error and hands it to every subscriber', () => {
     ts.run(({ expectObservable, flush }) => {
       const fatal = new FeedError({ kind: 'auth', fatal: true, code: '401', message: 'upgrade refused with HTTP 401' });
-      const { session, socket } = setup(() => ({ refuse: fatal, openAfterMs: 10 }));
+      // maxAttempts bounds the run if the fatal check were gone (it would fail, not loop forever)
+      const { session, socket } = setup(() => ({ refuse: fatal, openAfterMs: 10 }), { backoff: { maxAttempts: 3 } });
       expectObservable(session.stream('a')).toBe('10ms #', undefined, fatal.with({ broker: 'toy' }));
       expectObservable(session.stream('b')).toBe('10ms #', undefined, fatal.with({ broker: 'toy' }));
       flush();
@@ -314,7 +344,7 @@ describe('reconnect: backoff, reset, fatal errors', () => {
   it('stops when preparing the connection fails for good (bad configuration)', () => {
     ts.run(({ expectObservable, flush }) => {
       const fatal = new FeedError({ kind: 'config', message: 'toy: no app key configured' });
-      const { session, socket, protocol } = setup(() => ({}), {}, { openError: () => fatal });
+      const { session, socket, protocol } = setup(() => ({}), { backoff: { maxAttempts: 3 } }, { openError: () => fatal });
       expectObservable(session.stream('a')).toBe('#', undefined, fatal.with({ broker: 'toy' }));
       flush();
       expect(protocol.opened).toEqual([1]);
@@ -324,7 +354,7 @@ describe('reconnect: backoff, reset, fatal errors', () => {
 
   it('does not retry a login the broker refuses for good', () => {
     ts.run(({ flush }) => {
-      const { session, socket } = setup(() => ({ respond: (f) => (f === toy.login ? [toy.loginFatal] : []) }));
+      const { session, socket } = setup(() => ({ respond: (f) => (f === toy.login ? [toy.loginFatal] : []) }), { backoff: { maxAttempts: 3 } });
       const errs: FeedError[] = [];
       session.stream('a').subscribe({ error: (e: FeedError) => errs.push(e) });
       flush();
@@ -394,6 +424,26 @@ describe('status and secrets', () => {
       during(session.stream('a'), 0, 120);
       flush();
       expect(opens).toEqual([0, 50]);
+    });
+  });
+
+  it('does not reconnect for nobody when the connection drops while it lingers', () => {
+    ts.run(({ cold, flush }) => {
+      const drop = new FeedError({ kind: 'connection', message: 'dropped' });
+      const { session, socket } = setup((n) => ({ respond: ackEverything, inbound: n === 1 ? cold('300ms #', {}, drop) : undefined }), {
+        connectionLingerMs: 1000,
+        backoff: { initialMs: 100, random: () => 0.5 },
+      });
+      const states: string[] = [];
+      session.status$.subscribe((s) => states.push(`${ts.now()} ${s.state}`));
+      during(session.stream('a'), 0, 50); // released at 150; the socket would linger until 1150
+      flush();
+      expect(socket.attempts).toBe(1);
+      expect(states).toEqual(['0 closed', '0 connecting', '0 open', '300 closed']);
+      // and the next subscriber connects afresh
+      during(session.stream('a'), 2000, 2050);
+      flush();
+      expect(socket.attempts).toBe(2);
     });
   });
 

@@ -8,6 +8,7 @@ const bidsHeavy = book({ symbol: '005930', bids: [[99, 5], [98, 3]], asks: [[101
 const asksHeavy = book({ symbol: '005930', bids: [[99, 1], [98, 1]], asks: [[101, 5], [102, 3]] });
 const balanced = book({ symbol: '005930', bids: [[99, 2]], asks: [[101, 2]] });
 const atThreshold = book({ symbol: '005930', bids: [[99, 6]], asks: [[101, 4]] });
+const justUnder = book({ symbol: '005930', bids: [[99, 59]], asks: [[101, 41]] }); // (59 − 41) / 100 = 0.18
 const bidsOnly = book({ symbol: '005930', bids: [[99, 2]] });
 const deepAsks = book({ symbol: '005930', bids: [[99, 3], [98, 1]], asks: [[101, 1], [102, 1], [103, 1], [104, 1], [105, 1], [106, 9]] });
 
@@ -57,6 +58,13 @@ describe('example: imbalance + VWAP crossover', () => {
     strategyTest(({ feed, expectSignals }) => {
       const f = feed({ trades: '-a-b-c-d-|', books: '--------p|' }, { ...up, p: bidsHeavy });
       expectSignals(imbalanceVwap(f)).toBe('---------|');
+    }));
+
+  it('does not buy just under the default threshold of 0.2', () =>
+    strategyTest(({ feed, expectSignals }) => {
+      const f = feed({ trades: '-a-b-c-d-|', books: 'p--------|' }, { ...up, p: justUnder });
+      expectSignals(imbalanceVwap(f)).toBe('---------|');
+      expectSignals(imbalanceVwap(f, { threshold: 0.18 })).toBe('-------x-|', { x: signal('buy', 104, 100.5, 0.18) });
     }));
 
   it('buys at exactly the threshold, and on a one-sided bid book', () =>

@@ -28,7 +28,10 @@ export interface BrokerProtocol<M> {
 }
 
 export interface AttemptContext {
-  /** 1 for the first attempt after a healthy period. */
+  /**
+   * 1 for the session's first attempt; after n failed attempts in a row, n + 1. A connection
+   * that stayed healthy counts as an attempt, so the first reconnect after it is attempt 2.
+   */
   readonly attempt: number;
   /** Why the previous attempt ended, if one did. */
   readonly lastError?: FeedError;

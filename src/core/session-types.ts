@@ -42,6 +42,8 @@ export interface SessionOptions {
   readonly backoff?: Partial<BackoffOptions>;
   /** A connection with no inbound frame for this long is dead and is reconnected. 0 disables. Default 30 000. */
   readonly livenessMs?: number;
+  /** A login not acknowledged within this time fails the attempt (retried). 0 disables. Default 15 000. */
+  readonly loginTimeoutMs?: number;
   /** How long the socket stays open after the last key is released. Default 1 000. */
   readonly connectionLingerMs?: number;
   /** How long a key stays registered after its last subscriber leaves. Default 250. */

@@ -1,5 +1,6 @@
 import {
   BehaviorSubject,
+  EMPTY,
   Observable,
   Subject,
   Subscription,
@@ -46,6 +47,7 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
   const backoff: BackoffOptions = { ...defaultBackoff, ...options.backoff };
   const livenessMs = options.livenessMs ?? 30_000;
   const connectionLingerMs = options.connectionLingerMs ?? 1_000;
+  const loginTimeoutMs = options.loginTimeoutMs ?? 15_000;
   const broker = protocol.name;
 
   const status = new BehaviorSubject<FeedStatus>({ state: 'closed' });
@@ -127,6 +129,17 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
         }
       };
 
+      // A codec must not throw, but one that does (a broker bug, an unforeseen frame) costs only
+      // that frame: thrown out of here it would become an unhandled error and end the process.
+      const decodeSafely = (frame: string): readonly FrameEvent<M>[] => {
+        try {
+          return codec.decode(frame);
+        } catch (err: unknown) {
+          const why = err instanceof Error ? err.message : String(err);
+          return [{ type: 'report', error: new FeedError({ kind: 'decode', broker, message: `${broker}: frame could not be decoded (${why})`, raw: frame }) }];
+        }
+      };
+
       // Liveness: one watchdog that re-arms itself from the last frame's time, instead of a
       // timer per frame (the `timeout` operator's way, which cost ~12% of throughput).
       let lastFrameAt = scheduler.now();
@@ -149,7 +162,7 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
           next: (frame) => {
             lastFrameAt = scheduler.now();
             if (frames.observed) frames.next({ at: lastFrameAt, frame });
-            const events = codec.decode(frame);
+            const events = decodeSafely(frame);
             for (let i = 0; i < events.length && !subscriber.closed; i++) handle(events[i]);
           },
           error: (err: unknown) => subscriber.error(err),
@@ -158,8 +171,23 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
         }),
       );
 
-      if (codec.login) send(codec.login());
-      else becomeReady();
+      if (codec.login) {
+        send(codec.login());
+        // A server that keeps the socket alive (pings) but never answers the login would
+        // otherwise hold the session in 'connecting' for good.
+        if (loginTimeoutMs > 0) {
+          const waiting = scheduler.schedule(() => {
+            if (!ready) {
+              subscriber.error(
+                new FeedError({ kind: 'timeout', broker, message: `${broker}: no answer to the login within ${loginTimeoutMs} ms` }),
+              );
+            }
+          }, loginTimeoutMs);
+          timers.add(waiting);
+        }
+      } else {
+        becomeReady();
+      }
 
       return () => {
         timers.unsubscribe();
@@ -168,13 +196,18 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
       };
     });
 
-  const connection$: Observable<never> = connectOnce().pipe(
+  /** Keys holding the connection; 0 while it lingers after the last one left. */
+  let holders = 0;
+
+  const shared$: Observable<never> = connectOnce().pipe(
     retry({
       resetOnSuccess: true,
       delay: (err: unknown, failures: number) => {
         const error = classify(err);
         lastError = error;
         errors.next(error);
+        // Lost while lingering: nobody is left to reconnect for; the next key connects afresh.
+        if (holders === 0 && !error.fatal) return EMPTY;
         if (error.fatal || failures >= backoff.maxAttempts) {
           status.next({ state: 'closed', error });
           return throwError(() => error);
@@ -195,6 +228,10 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
     // its last key goes stops at once instead of reconnecting for nobody.
     share({ resetOnRefCountZero: () => (status.value.state === 'open' ? timer(connectionLingerMs, scheduler) : of(0)) }),
   );
+  const connection$: Observable<never> = defer(() => {
+    holders += 1;
+    return shared$;
+  }).pipe(finalize(() => (holders -= 1)));
 
   // retry's count restarts when connectOnce emits, and it emits only HEALTHY: that is the reset.
   const mux: Multiplexer<M> = new Multiplexer<M>({

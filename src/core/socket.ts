@@ -10,6 +10,12 @@ export interface WebSocketFactoryOptions {
   readonly handshakeTimeoutMs?: number;
   /** Largest inbound message accepted. Default 16 MiB (multi-record KIS frames exceed 8 KiB). */
   readonly maxPayloadBytes?: number;
+  /**
+   * How long a closed socket waits for the peer's close frame before it is destroyed. Default
+   * 2 000 ms (Node only). `ws` would wait 30 s, holding the socket and a timer after the last
+   * subscriber left, and a dead peer (the liveness case) never answers.
+   */
+  readonly closeTimeoutMs?: number;
 }
 
 /** What the socket said before it failed, kept for the error message. */
@@ -76,11 +82,14 @@ function nodeSocket(
   // Loaded lazily so browser bundles never pull in `ws`.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const WS = require('ws') as typeof import('ws');
-  const socket = new WS(url, protocols, {
+  // closeTimeout is a `ws` 8.x option that @types/ws does not list yet.
+  const wsOptions: import('ws').ClientOptions & { closeTimeout: number } = {
     headers: headers ? { ...headers } : undefined,
     handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
     maxPayload: options.maxPayloadBytes ?? 16 * 1024 * 1024,
-  });
+    closeTimeout: options.closeTimeoutMs ?? 2_000,
+  };
+  const socket = new WS(url, protocols, wsOptions);
   // Registered before rxjs-websockets' own handlers, so the probe is filled when they run.
   socket.on('close', (code: number, reason: Buffer) => {
     probe.closeCode = code;

@@ -12,6 +12,10 @@ export interface RecordingWriter {
   readonly frames: number;
   /** Compressed bytes on disk so far. */
   readonly bytes: number;
+  /** Resolves once the file is open for writing; rejects (e.g. no such directory) if it cannot be. */
+  readonly opened: Promise<void>;
+  /** Resolves with the first write error (disk full, file gone), so a recorder can stop at once; never rejects. */
+  readonly failed: Promise<Error>;
   /**
    * Finishes the gzip stream and closes the file; resolves once everything is on disk. Safe to
    * call more than once (from a signal handler and a normal end alike).
@@ -38,11 +42,20 @@ export function createRecordingWriter(
   const gzip = createGzip();
   gzip.pipe(file);
   let failure: Error | undefined;
+  let reportFailure: (err: Error) => void = () => undefined;
+  const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
   const fail = (err: Error): void => {
     failure ??= err;
+    reportFailure(failure);
   };
   file.on('error', fail);
   gzip.on('error', fail);
+  const opened = new Promise<void>((resolve, reject) => {
+    file.once('ready', () => resolve());
+    void failed.then(reject);
+  });
+  // A caller that never awaits `opened` learns of the error from close() instead.
+  opened.catch(() => undefined);
   gzip.write(headerLine(header));
 
   let frames = 0;
@@ -66,6 +79,8 @@ export function createRecordingWriter(
     get bytes() {
       return file.bytesWritten;
     },
+    opened,
+    failed,
     write(received) {
       if (closed) throw new Error('recording already closed');
       // Offsets never go back, even if the clock does.

@@ -8,6 +8,7 @@ import { FeedError } from '../core/errors';
  * client → {"op":"login"} {"op":"sub","keys":[..]} {"op":"unsub","keys":[..]} {"op":"pong","n":..}
  * server → {"op":"login","ok":true|false} {"op":"ping","n":..} {"op":"subbed","keys":[..]}
  *          {"op":"rejected","keys":[..]} {"op":"bye"} {"k":"key","v":value} {"batch":[{"k","v"},..]}
+ *          {"op":"crash"} (decode throws, as a buggy codec would: the core must survive it)
  */
 export interface ToyOptions {
   readonly withLogin?: boolean;
@@ -70,6 +71,8 @@ export function decodeToy(frame: string): FrameEvent<unknown>[] {
       return [{ type: 'rejected', keys, error: new FeedError({ kind: 'rejected', message: `toy: refused ${keys.join(',')}: ${String(msg.why)}` }) }];
     case 'notice':
       return [{ type: 'report', error: new FeedError({ kind: 'notice', message: `toy: ${String(msg.text)}` }) }];
+    case 'crash':
+      throw new Error('toy: codec bug');
     case 'bye':
       return [{ type: 'failed', error: new FeedError({ kind: 'connection', message: 'toy: server said bye' }) }];
     default:
@@ -92,6 +95,7 @@ export const toy = {
   pong: (n: number) => JSON.stringify({ op: 'pong', n }),
   notice: (text: string) => JSON.stringify({ op: 'notice', text }),
   bye: JSON.stringify({ op: 'bye' }),
+  crash: JSON.stringify({ op: 'crash' }),
 };
 
 /** A server that acks login and every subscription at once. */

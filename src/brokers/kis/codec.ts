@@ -105,7 +105,8 @@ export class KisCodec implements SessionCodec<KisMessage> {
           ? `KIS refused ${key}: ${said} (the session already holds its maximum of registrations)`
           : `KIS refused ${key}: ${said}`;
         const error = new FeedError({ kind: 'rejected', broker, code, key, message });
-        return this.keys.get(trId)?.has(key) ? [{ type: 'rejected', keys: [key], error }] : [{ type: 'report', error }];
+        // A refused key is not registered: it must not count when routing records without a code.
+        return this.keys.get(trId)?.delete(key) ? [{ type: 'rejected', keys: [key], error }] : [{ type: 'report', error }];
       }
       case 'invalidApproval':
         return [

@@ -63,6 +63,8 @@ async function runRecord(
     const source = stream.open(feed, symbols, flags);
     const header = recordingHeader({ broker: module.name, stream: streamName, symbols, flags: definedOnly(flags) }, Date.now());
     writer = createRecordingWriter(options.out, header);
+    // A bad --out path fails here, before connecting, not at the end of a long session.
+    await writer.opened;
     recorder = startRecorder(feed, source, writer);
   } catch (err) {
     await writer?.close().catch(() => undefined);
@@ -95,12 +97,19 @@ async function runRecord(
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     void recorder.ended.then(stop);
+    // A write error (disk full) ends the recording now; close() below reports it.
+    void writer.failed.then(() => stop(undefined));
   });
   clearInterval(ticker);
+  // A second Ctrl-C while the file is being finished would cut off the gzip trailer: wait for it.
+  const patience = (): void => void io.stderr.write('\nfinishing the recording…\n');
+  process.on('SIGINT', patience);
   try {
     await recorder.stop();
   } catch (err) {
     return fail(exitCodes.fatal, `could not finish ${options.out}: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    process.removeListener('SIGINT', patience);
   }
   io.stderr.write(`${tty ? inPlace(`${status()} (closed)`) : `${status()} (closed)`}\n`);
   if (outcome !== undefined) fail(exitCodes.fatal, `the stream failed: ${outcome instanceof Error ? outcome.message : String(outcome)}`);

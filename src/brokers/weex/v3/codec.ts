@@ -5,7 +5,7 @@ import { FrameEvent, SessionCodec } from '../../../core/protocol';
 import { Ack, Connected, ErrorNotice, Ping, Pong, Refusal, RequestMethod, pongFrame, requestFrame } from './control';
 import { BookTickerPush, DepthPush, KlinePush, PublicPush, TickerPush, TradePush } from './public-pushes';
 import { AccountPush, FillPush, OrdersPush, PositionsPush, PrivatePush } from './private-pushes';
-import { bookTickerStream, depthStream, klineStream, streamDepth, streamSymbol, tickerStream, tradeStream } from './streams';
+import { bookTickerStream, depthStream, klineKey, streamDepth, streamSymbol, tickerStream, tradeStream } from './streams';
 
 /** Any data push of the V3 protocol, as the session routes it. */
 export type WeexPush = PublicPush | PrivatePush;
@@ -169,7 +169,7 @@ export function pushKey(push: WeexPush, depthKeys: ReadonlySet<string> = new Set
     case 'klineSnapshot':
     case 'kline': {
       const interval = push.d[0]?.i;
-      return interval === undefined ? undefined : klineStream(push.s, interval, push.p === 'MARK_PRICE' ? 'MARK_PRICE' : 'LAST_PRICE');
+      return interval === undefined ? undefined : klineKey(push.s, interval, push.p === 'MARK_PRICE' ? 'MARK_PRICE' : 'LAST_PRICE');
     }
     case 'account':
     case 'positions':

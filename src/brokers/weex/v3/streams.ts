@@ -23,8 +23,11 @@ export const tickerStream = (symbol: string): string => `${symbol}@ticker`;
 export const depthStream = (symbol: string, depth: BookDepth): string => `${symbol}@depth${depth}`;
 export const tradeStream = (symbol: string): string => `${symbol}@trade`;
 export const bookTickerStream = (symbol: string): string => `${symbol}@bookTicker`;
+/** A candle stream the user asks for: the interval is checked. */
 export const klineStream = (symbol: string, interval: string, priceType: PriceType): string =>
-  `${symbol}@kline_${checkInterval(interval)}_${priceType}`;
+  klineKey(symbol, checkInterval(interval), priceType);
+/** The key a candle push names, unchecked: a push with an unknown interval matches no stream, it must not throw. */
+export const klineKey = (symbol: string, interval: string, priceType: PriceType): string => `${symbol}@kline_${interval}_${priceType}`;
 
 /** V3 candle intervals: 1m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 1w 1M (the contract set may be smaller). */
 export function checkInterval(interval: string, broker = 'weex'): string {
