@@ -1,10 +1,11 @@
-import { Observable, Subscription, map, takeUntil, timer } from 'rxjs';
+import { Observable, map, takeUntil, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createSession } from '../../src/core/session';
 import { FeedError } from '../../src/core/errors';
 import { SessionOptions } from '../../src/core/session-types';
 import { ScriptedConnection, ScriptedSocket } from '../../src/testing/fake-socket';
 import { ackEverything, toy, toyProtocol, ToyOptions } from '../../src/testing/toy-protocol';
+import { during as subscribeDuring } from '../../src/testing/during';
 
 /**
  * The core session in virtual time. Every spec drives a scripted socket and asserts what went
@@ -31,14 +32,8 @@ function setup(
   return { socket, session, protocol, errors };
 }
 
-/** Subscribes at `from` and unsubscribes at `to` (virtual ms), collecting values. */
 function during<T>(source: Observable<T>, from: number, to: number, sink: T[] = [], errs: unknown[] = []): T[] {
-  let sub: Subscription | undefined;
-  ts.schedule(() => {
-    sub = source.subscribe({ next: (v) => sink.push(v), error: (e) => errs.push(e) });
-  }, from);
-  ts.schedule(() => sub?.unsubscribe(), to);
-  return sink;
+  return subscribeDuring(ts, source, from, to, sink, errs);
 }
 
 const wire = (socket: ScriptedSocket) => socket.sent.map((s) => [s.at, s.frame]);

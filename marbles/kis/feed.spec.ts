@@ -1,4 +1,4 @@
-import { Observable, Subscription, map } from 'rxjs';
+import { Observable, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { FeedError } from '../../src/core/errors';
 import { SessionOptions } from '../../src/core/session-types';
@@ -6,6 +6,7 @@ import { ScriptedConnection, ScriptedSocket } from '../../src/testing/fake-socke
 import { kis } from '../../src/brokers/kis';
 import { encryptPayload } from '../../src/brokers/kis/cipher';
 import { frameOf, frames, testVector, valuesOf } from '../../__tests__/kis/samples';
+import { during as subscribeDuring } from '../../src/testing/during';
 
 /**
  * The KIS feed in virtual time over a scripted socket: what reaches each stream, what goes over
@@ -82,12 +83,7 @@ const registrations = (socket: ScriptedSocket, connection: number) =>
     .map((r) => `${r.body.input.tr_id}|${r.body.input.tr_key}`);
 
 function during<T>(source: Observable<T>, from: number, to: number, sink: T[] = [], errs: unknown[] = []): T[] {
-  let sub: Subscription | undefined;
-  ts.schedule(() => {
-    sub = source.subscribe({ next: (v) => sink.push(v), error: (e) => errs.push(e) });
-  }, from);
-  ts.schedule(() => sub?.unsubscribe(), to);
-  return sink;
+  return subscribeDuring(ts, source, from, to, sink, errs);
 }
 
 describe('kis trades$ over scripted frames', () => {

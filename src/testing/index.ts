@@ -2,6 +2,7 @@
 export { ScriptedSocket } from './fake-socket';
 export type { ScriptedConnection, SentFrame } from './fake-socket';
 export { toyProtocol, toyCodec, toy } from './toy-protocol';
+export { during } from './during';
 export * from './strategy-kit';
 export { KisServer, startKisServer } from '../brokers/kis/server';
 export type { KisServerOptions, KisServerCounters } from '../brokers/kis/server';
