@@ -1,7 +1,7 @@
 import { dirname, join } from 'path';
-import { BookMessage, initialSync, stepSync, SyncState } from '../src/brokers/weex/book/book-sync';
-import { LevelChange } from '../src/brokers/weex/book/book-levels';
-import { createRng } from '../src/sim/rng';
+import { BookMessage, initialSync, stepSync, SyncState } from '../src/book/book-sync';
+import { LevelChange } from '../src/book/book-levels';
+import { createRng } from '../src/app/sim/rng';
 
 /**
  * Order-book update cost: rx-market's WEEX book (sorted typed arrays + update-id sync machine)

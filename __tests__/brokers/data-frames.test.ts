@@ -1,4 +1,4 @@
-import { findBroker } from '../../src/brokers';
+import { findBroker } from '../../src/app/brokers';
 
 /** What a replay sends on: data frames only, never the recorded session's acks and heartbeats. */
 describe('BrokerModule.isDataFrame', () => {

@@ -1,8 +1,8 @@
 import { BehaviorSubject, filter, firstValueFrom, scan, timeout } from 'rxjs';
-import { kiwoomModule } from '../../src/brokers/kiwoom';
-import { dashboardActions } from '../../src/dashboard/sources';
-import { DashboardState, initialState, reduce } from '../../src/dashboard/state';
-import { startSimulator } from '../../src/sim/simulator';
+import { kiwoomModule } from '../../src/app/brokers/kiwoom';
+import { dashboardActions } from '../../src/app/dashboard/sources';
+import { DashboardState, initialState, reduce } from '../../src/app/dashboard/state';
+import { startSimulator } from '../../src/app/sim/simulator';
 
 describe('dashboard sources against the simulator through the public API (Kiwoom)', () => {
   it('shows books, trades and account events, and counts a reconnect and the re-registrations after it', async () => {

@@ -1,8 +1,8 @@
-import { MIN_SIZE, renderDashboard } from '../../src/dashboard/render';
-import { rowText, screenText } from '../../src/dashboard/screen';
-import { reduce } from '../../src/dashboard/state';
-import { summaryLine } from '../../src/dashboard/summary';
-import { TerminalPainter } from '../../src/dashboard/paint';
+import { MIN_SIZE, renderDashboard } from '../../src/app/dashboard/render';
+import { rowText, screenText } from '../../src/app/dashboard/screen';
+import { reduce } from '../../src/app/dashboard/state';
+import { summaryLine } from '../../src/app/dashboard/summary';
+import { TerminalPainter } from '../../src/app/dashboard/paint';
 import { OrderBook, Trade } from '../../src/model/market';
 import { sampleState, signalActions, simulatedEvents } from './support/sample-state';
 import { virtualTerminal } from './support/virtual-terminal';

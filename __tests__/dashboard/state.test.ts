@@ -1,4 +1,4 @@
-import { DashboardAction, initialState, reduce, TAPE_LENGTH } from '../../src/dashboard/state';
+import { DashboardAction, initialState, reduce, TAPE_LENGTH } from '../../src/app/dashboard/state';
 import { KeyState } from '../../src/core/status';
 import { Trade } from '../../src/model/market';
 

@@ -2,7 +2,7 @@
  * Runs examples/imbalance-vwap/live.ts end to end: through the Kiwoom feed (WebSocket, codec,
  * session) against the loopback Kiwoom server, and against the embedded simulator.
  */
-import { startKiwoomServer, KiwoomServer } from '../../src/brokers/kiwoom';
+import { startKiwoomServer, KiwoomServer } from '../../src/testing';
 import { book, trade } from '../../src/testing';
 import { runLive } from '../../examples/imbalance-vwap/live';
 

@@ -1,6 +1,6 @@
-import { ApprovalCache, requestApprovalKey } from '../../src/brokers/kis/approval';
+import { ApprovalCache, requestApprovalKey } from '../../src/brokers/kis/auth';
 import { FeedError } from '../../src/core/errors';
-import { KisServer } from '../../src/brokers/kis/server';
+import { KisServer } from '../../src/app/servers/kis/server';
 
 describe('KIS approval key', () => {
   let server: KisServer;

@@ -1,4 +1,4 @@
-import { decryptPayload, decryptPortable, encryptPayload } from '../../src/brokers/kis/cipher';
+import { decryptPayload, decryptPortable, encryptPayload } from '../../src/brokers/kis/wire/cipher';
 import { testVector } from './samples';
 
 /** The notice cipher: node:crypto in Node, @noble/ciphers where there is no node:crypto (browsers). */

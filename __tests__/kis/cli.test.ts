@@ -3,7 +3,7 @@
  * KIS server. The test command builds dist/ first (`pretest`).
  */
 import { CliRun, killRunningClis, spawnCli } from '../support/cli';
-import { KisServer } from '../../src/brokers/kis/server';
+import { KisServer } from '../../src/app/servers/kis/server';
 import { Trade } from '../../src/model';
 import { registered } from './support';
 

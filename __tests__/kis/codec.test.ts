@@ -1,11 +1,11 @@
 import { FrameEvent } from '../../src/core/protocol';
-import { KisMessage } from '../../src/brokers/kis/message';
-import { KisTrade } from '../../src/brokers/kis/trade';
-import { KisOrderBook } from '../../src/brokers/kis/book';
-import { KisExpectedMatch } from '../../src/brokers/kis/expected';
-import { KisMarketStatus } from '../../src/brokers/kis/market-status';
-import { KisOrderEvent } from '../../src/brokers/kis/notice';
-import { encryptPayload } from '../../src/brokers/kis/cipher';
+import { KisMessage } from '../../src/brokers/kis/wire/message';
+import { KisTrade } from '../../src/brokers/kis/wire/trade';
+import { KisOrderBook } from '../../src/brokers/kis/wire/book';
+import { KisExpectedMatch } from '../../src/brokers/kis/wire/expected';
+import { KisMarketStatus } from '../../src/brokers/kis/wire/market-status';
+import { KisOrderEvent } from '../../src/brokers/kis/wire/notice';
+import { encryptPayload } from '../../src/brokers/kis/wire/cipher';
 import { NOW, makeCodec } from './codec-helpers';
 import { frameOf, frames, notices, replyOf, subscribeReply, testVector, valuesOf } from './samples';
 

@@ -2,7 +2,7 @@ import { Observable, Subscription, combineLatest, filter, firstValueFrom, map, t
 import { FeedError } from '../../src/core/errors';
 import { OrderBook, Trade } from '../../src/model';
 import { spread, vwap } from '../../src/operators';
-import { KisServer } from '../../src/brokers/kis/server';
+import { KisServer } from '../../src/app/servers/kis/server';
 import { kisFromEnv } from '../../src/brokers/kis';
 import { codes, fastSession, feedFor, firstN, registered } from './support';
 import { frameOf, frames, testVector, valuesOf } from './samples';

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { KisServer, startKisServer } from '../../src/testing';
-import { decryptPayload } from '../../src/brokers/kis/cipher';
-import { parseEnvelope } from '../../src/brokers/kis/envelope';
+import { decryptPayload } from '../../src/brokers/kis/wire/cipher';
+import { parseEnvelope } from '../../src/brokers/kis/wire/envelope';
 
 /** A bare client: sends requests, collects every frame. */
 class Client {

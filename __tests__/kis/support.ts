@@ -1,8 +1,8 @@
 import { Observable, firstValueFrom, take, toArray, timeout } from 'rxjs';
 import { SessionOptions } from '../../src/core/session-types';
 import { KisFeed, kis } from '../../src/brokers/kis';
-import { KisOptions } from '../../src/brokers/kis/config';
-import { KisServer } from '../../src/brokers/kis/server';
+import { KisOptions } from '../../src/brokers/kis/options';
+import { KisServer } from '../../src/app/servers/kis/server';
 
 /** Short timings so reconnect tests stay fast. */
 export const fastSession: SessionOptions = {

@@ -3,9 +3,9 @@
  * (nothing left in `extra`) and values in the library's conventions.
  */
 import * as fs from 'fs';
-import { RealCode, realCodes } from '../../src/brokers/kiwoom/real-types';
-import { AnyRealRecord, RealRecord } from '../../src/brokers/kiwoom/record';
-import { sampleEntries } from '../../src/brokers/kiwoom/samples';
+import { RealCode, realCodes } from '../../src/brokers/kiwoom/wire/real-types';
+import { AnyRealRecord, RealRecord } from '../../src/brokers/kiwoom/wire/record';
+import { sampleEntries } from '../../src/app/servers/kiwoom/samples';
 import { dataOf, fixture, fixtureDir, fixtureText, makeCodec } from './support';
 
 function decodeOne<C extends RealCode>(file: string, code: C): RealRecord<C> {

@@ -9,9 +9,9 @@ import { SessionOptions } from '../../src/core/session-types';
 import { KiwoomFeed, kiwoom, kiwoomFromEnv } from '../../src/brokers/kiwoom';
 import { KiwoomServer, KiwoomServerOptions, startKiwoomServer } from '../../src/testing';
 import { kstInstant } from '../../src/brokers/kiwoom/mapping';
-import { realCodes } from '../../src/brokers/kiwoom/real-types';
-import { AnyRealRecord } from '../../src/brokers/kiwoom/record';
-import { sampleEntries } from '../../src/brokers/kiwoom/samples';
+import { realCodes } from '../../src/brokers/kiwoom/wire/real-types';
+import { AnyRealRecord } from '../../src/brokers/kiwoom/wire/record';
+import { sampleEntries } from '../../src/app/servers/kiwoom/samples';
 import { Trade } from '../../src/model';
 
 const fast: SessionOptions = {

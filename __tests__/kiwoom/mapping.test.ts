@@ -1,7 +1,7 @@
 /** Kiwoom records → the normalized model, and back (what the loopback server publishes). */
-import { encodeEvent } from '../../src/brokers/kiwoom/encode';
-import { decodeRecord } from '../../src/brokers/kiwoom/record';
-import { RealCode } from '../../src/brokers/kiwoom/real-types';
+import { encodeEvent } from '../../src/app/servers/kiwoom/encode';
+import { decodeRecord } from '../../src/brokers/kiwoom/wire/record';
+import { RealCode } from '../../src/brokers/kiwoom/wire/real-types';
 import {
   kstInstant,
   marketPhaseOf,
@@ -16,7 +16,7 @@ import {
   toQuote,
   toTrade,
 } from '../../src/brokers/kiwoom/mapping';
-import { AnyRealRecord, RealRecord } from '../../src/brokers/kiwoom/record';
+import { AnyRealRecord, RealRecord } from '../../src/brokers/kiwoom/wire/record';
 import { MarketEvent } from '../../src/model';
 import { NOW, fixture, tables } from './support';
 

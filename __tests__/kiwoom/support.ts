@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { KiwoomCodec, KiwoomMessage } from '../../src/brokers/kiwoom/codec';
-import { realTables } from '../../src/brokers/kiwoom/real-types';
+import { realTables } from '../../src/brokers/kiwoom/wire/real-types';
 import { FrameEvent } from '../../src/core/protocol';
 
 export const fixtureDir = path.join(__dirname, '..', 'fixtures', 'kiwoom');

@@ -1,6 +1,6 @@
 /** The REST token: request shape, expiry in KST, caching, and which failures are fatal. */
 import { FeedError } from '../../src/core/errors';
-import { Fetch, TokenCache, issueToken, parseExpiry } from '../../src/brokers/kiwoom/token';
+import { Fetch, TokenCache, issueToken, parseExpiry } from '../../src/brokers/kiwoom/auth';
 import { fixture } from './support';
 
 function fakeFetch(status: number, body: unknown): { fetch: Fetch; calls: { url: string; body: unknown; headers: unknown }[] } {

@@ -1,7 +1,7 @@
 /** The value pieces Kiwoom's field tables are built from, and the table combinator's encoding. */
 import { isRight } from 'fp-ts/Either';
-import { opt, req, table } from '../../src/brokers/kiwoom/fields';
-import { INVALID, aggressor, changeSign, code, date, direction, duration, price, qty, rate, signedNumber, size, time } from '../../src/brokers/kiwoom/values';
+import { opt, req, table } from '../../src/brokers/kiwoom/wire/fields';
+import { INVALID, aggressor, changeSign, code, date, direction, duration, price, qty, rate, signedNumber, size, time } from '../../src/brokers/kiwoom/wire/values';
 
 describe('kiwoom value pieces', () => {
   it('signed prices: magnitude and direction; space or no sign = flat', () => {

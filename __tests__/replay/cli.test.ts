@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Subscription } from 'rxjs';
-import { kiwoomModule } from '../../src/brokers/kiwoom';
-import { readRecording } from '../../src/replay';
-import { startSimulator } from '../../src/sim/simulator';
+import { kiwoomModule } from '../../src/app/brokers/kiwoom';
+import { readRecording } from '../../src/app/replay';
+import { startSimulator } from '../../src/app/sim/simulator';
 import { cleanEnv, exportedEnv, runCli } from './support/cli';
 
 const fast = { backoff: { initialMs: 20, maxMs: 50 }, connectionLingerMs: 0, keyLingerMs: 0 };

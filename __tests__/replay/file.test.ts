@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { gunzipSync, gzipSync } from 'zlib';
-import { createRecordingWriter, readRecording, recordingHeader } from '../../src/replay';
+import { createRecordingWriter, readRecording, recordingHeader } from '../../src/app/replay';
 
 describe('recording files', () => {
   let dir: string;

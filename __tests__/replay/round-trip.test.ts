@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { lastValueFrom, merge, Subscription } from 'rxjs';
-import { kiwoomModule, startKiwoomServer } from '../../src/brokers/kiwoom';
+import { kiwoomModule } from '../../src/app/brokers/kiwoom';
+import { startKiwoomServer } from '../../src/testing';
 import { ReceivedFrame } from '../../src/core/session-types';
 import { Trade } from '../../src/model/market';
-import { createRecordingWriter, readRecording, recordingHeader, replayToServer, startRecorder } from '../../src/replay';
-import { startSimulator } from '../../src/sim/simulator';
+import { createRecordingWriter, readRecording, recordingHeader, replayToServer, startRecorder } from '../../src/app/replay';
+import { startSimulator } from '../../src/app/sim/simulator';
 
 const fast = { backoff: { initialMs: 20, maxMs: 50 }, connectionLingerMs: 0, keyLingerMs: 0 };
 const waitUntil = async (ok: () => boolean, what: string, ms = 8_000): Promise<void> => {

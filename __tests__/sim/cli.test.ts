@@ -1,5 +1,5 @@
 import { Subscription } from 'rxjs';
-import { kiwoomModule } from '../../src/brokers/kiwoom';
+import { kiwoomModule } from '../../src/app/brokers/kiwoom';
 import { Trade } from '../../src/model/market';
 import { exportedEnv, runCli } from '../replay/support/cli';
 

@@ -1,9 +1,9 @@
 import { take, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { MarketEvent } from '../../src/model/market';
-import { driveServer, simulateMarket } from '../../src/sim/driver';
-import { initialMarket, marketConfig, stepMarket } from '../../src/sim/market';
-import { createRng } from '../../src/sim/rng';
+import { driveServer, simulateMarket } from '../../src/app/sim/driver';
+import { initialMarket, marketConfig, stepMarket } from '../../src/app/sim/market';
+import { createRng } from '../../src/app/sim/rng';
 
 describe('simulateMarket: the pure core stepped on a scheduler', () => {
   it('runs in virtual time: a step every 100 ms from subscription, stamped with the scheduler clock', () => {

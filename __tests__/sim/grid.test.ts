@@ -1,4 +1,4 @@
-import { decimalGrid, krxGrid, krxTick } from '../../src/sim/grid';
+import { decimalGrid, krxGrid, krxTick } from '../../src/app/sim/grid';
 
 describe('KRX tick grid (bands since 2023-01-25)', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { MarketEvent, OrderBook, OrderEvent, Position, Trade } from '../../src/model/market';
-import { krxGrid } from '../../src/sim/grid';
-import { KRX_INSTRUMENTS } from '../../src/sim/instruments';
-import { initialMarket, MarketOptions, marketConfig, stepMarket } from '../../src/sim/market';
-import { createRng } from '../../src/sim/rng';
+import { krxGrid } from '../../src/app/sim/grid';
+import { KRX_INSTRUMENTS } from '../../src/app/sim/instruments';
+import { initialMarket, MarketOptions, marketConfig, stepMarket } from '../../src/app/sim/market';
+import { createRng } from '../../src/app/sim/rng';
 
 const cache = new Map<string, MarketEvent[]>();
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BookSide } from '../../src/brokers/weex/book/book-side';
+import { BookSide } from '../../src/book/book-side';
 
 /** The obvious book side: a Map, sorted when read. */
 function naive(side: 'bid' | 'ask', ops: readonly [number, number][]): { price: number; size: number }[] {

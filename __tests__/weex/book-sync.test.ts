@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { BookMessage, BookInput, SyncState, initialSync, stepSync } from '../../src/brokers/weex/book/book-sync';
-import { bookState } from '../../src/brokers/weex/book/book-state';
-import { fitDelta } from '../../src/brokers/weex/book/update-id-rule';
-import { LevelChange } from '../../src/brokers/weex/book/book-levels';
+import { BookMessage, BookInput, SyncState, initialSync, stepSync } from '../../src/book/book-sync';
+import { bookState } from '../../src/book/book-state';
+import { fitDelta } from '../../src/book/update-id-rule';
+import { LevelChange } from '../../src/book/book-levels';
 
 const lv = (price: number, size: number): LevelChange => ({ price, size, raw: [String(price), String(size)] });
 const snapshot = (lastId: number, bids: LevelChange[], asks: LevelChange[]): BookMessage => ({

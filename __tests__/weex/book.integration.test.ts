@@ -1,7 +1,7 @@
 import { Subscription } from 'rxjs';
 import { WeexFeed, weex } from '../../src/brokers/weex/feed';
-import { BookState } from '../../src/brokers/weex/book/book-state';
-import { startWeexServer, WeexServer } from '../../src/brokers/weex/server';
+import { BookState } from '../../src/book/book-state';
+import { startWeexServer, WeexServer } from '../../src/app/servers/weex/server';
 import { PriceLevel } from '../../src/model/market';
 import { allClosed, fast, prng, waitFor } from './support';
 

@@ -3,7 +3,7 @@
  * loopback WEEX server. The test command builds dist/ first (`pretest`).
  */
 import { killRunningClis, spawnCli } from '../support/cli';
-import { startWeexServer, WeexServer } from '../../src/brokers/weex/server';
+import { startWeexServer, WeexServer } from '../../src/app/servers/weex/server';
 import { Trade } from '../../src/model/market';
 import { waitFor } from './support';
 

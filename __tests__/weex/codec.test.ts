@@ -1,4 +1,4 @@
-import { createV3Codec, MAX_STREAMS_PER_REQUEST } from '../../src/brokers/weex/v3/codec';
+import { createV3Codec, MAX_STREAMS_PER_REQUEST } from '../../src/brokers/weex/codec';
 import { FrameEvent } from '../../src/core/protocol';
 import { frames } from './frames';
 

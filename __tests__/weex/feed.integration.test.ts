@@ -1,7 +1,7 @@
 import { Subscription, filter, firstValueFrom, map, take, timeout, toArray } from 'rxjs';
 import { WeexFeed, weex, weexFromEnv } from '../../src/brokers/weex/feed';
-import { startWeexServer, WeexServer } from '../../src/brokers/weex/server';
-import { signUpgrade } from '../../src/brokers/weex/v3/auth';
+import { startWeexServer, WeexServer } from '../../src/app/servers/weex/server';
+import { signUpgrade } from '../../src/brokers/weex/auth';
 import { FeedError } from '../../src/core/errors';
 import { webSocketFactory } from '../../src/core/socket';
 import { SocketFactory } from '../../src/core/protocol';

@@ -1,4 +1,4 @@
-import { createV3Codec, WeexPush } from '../../src/brokers/weex/v3/codec';
+import { createV3Codec, WeexPush } from '../../src/brokers/weex/codec';
 import {
   orderStatus,
   toBalances,
@@ -10,7 +10,7 @@ import {
   toQuote,
   toTickers,
   toTrades,
-} from '../../src/brokers/weex/v3/mapping';
+} from '../../src/brokers/weex/mapping';
 import { fillFromCumulative } from '../../src/brokers/weex/order-fills';
 import { frames } from './frames';
 

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
-import { startWeexServer, checkSignature, WeexServer } from '../../src/brokers/weex/server';
-import { privateHeaders } from '../../src/brokers/weex/v3/auth';
+import { startWeexServer, checkSignature, WeexServer } from '../../src/app/servers/weex/server';
+import { privateHeaders } from '../../src/brokers/weex/auth';
 
 let server: WeexServer;
 afterEach(() => server?.close());

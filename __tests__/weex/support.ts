@@ -1,7 +1,7 @@
 import { combineLatest, filter, firstValueFrom, timeout } from 'rxjs';
 import { SessionOptions } from '../../src/core/session-types';
 import { WeexFeed } from '../../src/brokers/weex/feed';
-import { createRng } from '../../src/sim/rng';
+import { createRng } from '../../src/app/sim/rng';
 
 /** Session settings that keep loopback tests fast. */
 export const fast: SessionOptions = {

@@ -12,10 +12,10 @@
 import { firstValueFrom, merge, of, Subscription } from 'rxjs';
 import { first, map, timeout } from 'rxjs/operators';
 import { kiwoomFromEnv } from '../../src/brokers/kiwoom';
-import { kiwoomModule } from '../../src/brokers/kiwoom/cli';
+import { kiwoomModule } from '../../src/app/brokers/kiwoom';
 import { FeedStatus } from '../../src/core/status';
 import { bars } from '../../src/operators';
-import { startSimulator, SimulatorOptions } from '../../src/sim';
+import { startSimulator, SimulatorOptions } from '../../src/app/sim';
 import { imbalanceVwap, ImbalanceVwapOptions, Signal } from './strategy';
 
 export interface LiveOptions {

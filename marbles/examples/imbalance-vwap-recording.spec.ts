@@ -2,9 +2,10 @@
  * The example strategy on a recorded Kiwoom session, in virtual time: the recording's frames
  * go through the real Kiwoom codec and mapping, as a live feed's would.
  */
-import { KiwoomCodec, KiwoomMessage, encodeEvent, realTables, toOrderBook, toTrade } from '../../src/brokers/kiwoom';
+import { KiwoomCodec, KiwoomMessage, realTables, toOrderBook, toTrade } from '../../src/brokers/kiwoom';
+import { encodeEvent } from '../../src/app/servers/kiwoom/encode';
 import { MarketEvent } from '../../src/model';
-import { RecordedFrame } from '../../src/replay/format';
+import { RecordedFrame } from '../../src/app/replay/format';
 import { book, RecordingDecoder, recordedEvents, strategyTest, trade } from '../../src/testing';
 import { map } from 'rxjs';
 import { imbalanceVwap } from '../../examples/imbalance-vwap/strategy';

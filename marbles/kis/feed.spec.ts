@@ -4,7 +4,7 @@ import { FeedError } from '../../src/core/errors';
 import { SessionOptions } from '../../src/core/session-types';
 import { ScriptedConnection, ScriptedSocket } from '../../src/testing/fake-socket';
 import { kis } from '../../src/brokers/kis';
-import { encryptPayload } from '../../src/brokers/kis/cipher';
+import { encryptPayload } from '../../src/brokers/kis/wire/cipher';
 import { frameOf, frames, testVector, valuesOf } from '../../__tests__/kis/samples';
 import { during as subscribeDuring } from '../../src/testing/during';
 

@@ -4,8 +4,8 @@ import { FeedError } from '../../src/core/errors';
 import { SessionOptions } from '../../src/core/session-types';
 import { ScriptedConnection, ScriptedSocket } from '../../src/testing/fake-socket';
 import { kiwoom } from '../../src/brokers/kiwoom';
-import { sampleEntries } from '../../src/brokers/kiwoom/samples';
-import { RealCode } from '../../src/brokers/kiwoom/real-types';
+import { sampleEntries } from '../../src/app/servers/kiwoom/samples';
+import { RealCode } from '../../src/brokers/kiwoom/wire/real-types';
 
 /**
  * The Kiwoom feed in virtual time over a scripted socket: what reaches each stream, what goes

@@ -1,11 +1,12 @@
 import { map, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { encodeEvent, KiwoomCodec, realTables, toTrade } from '../../src/brokers/kiwoom';
+import { KiwoomCodec, realTables, toTrade } from '../../src/brokers/kiwoom';
+import { encodeEvent } from '../../src/app/servers/kiwoom/encode';
 import type { AnyRealRecord, RealRecord } from '../../src/brokers/kiwoom';
 import { Trade } from '../../src/model';
-import { decodeFrames, RecordedFrame, replayFrames } from '../../src/replay';
-import { initialMarket, marketConfig, stepMarket } from '../../src/sim/market';
-import { createRng } from '../../src/sim/rng';
+import { decodeFrames, RecordedFrame, replayFrames } from '../../src/app/replay';
+import { initialMarket, marketConfig, stepMarket } from '../../src/app/sim/market';
+import { createRng } from '../../src/app/sim/rng';
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 const rec = (...frames: [number, string][]) => ({ frames: frames.map(([t, frame]): RecordedFrame => ({ t, frame })) });

@@ -1,5 +1,5 @@
 import { filter, map, takeWhile } from 'rxjs';
-import { simulateMarket } from '../../src/sim';
+import { simulateMarket } from '../../src/app/sim';
 import { bars, vwap } from '../../src/operators';
 import { book, fill, fromEvents, strategyTest, trade } from '../../src/testing';
 import { TestScheduler } from 'rxjs/testing';

@@ -1,7 +1,7 @@
 import { Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { weex } from '../../src/brokers/weex/feed';
-import { BookState } from '../../src/brokers/weex/book/book-state';
+import { BookState } from '../../src/book/book-state';
 import { ScriptedConnection, ScriptedSocket } from '../../src/testing/fake-socket';
 
 /**

@@ -1,8 +1,8 @@
 import { NEVER, Observable, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { syncedBook } from '../../src/brokers/weex/book/synced-book';
-import { BookMessage } from '../../src/brokers/weex/book/book-sync';
-import { BookState } from '../../src/brokers/weex/book/book-state';
+import { syncedBook } from '../../src/book/synced-book';
+import { BookMessage } from '../../src/book/book-sync';
+import { BookState } from '../../src/book/book-state';
 
 /**
  * The synced-book wrapper in virtual time: which states it shows, when it closes and reopens the

@@ -1,9 +1,4 @@
-import { BrokerModule } from './module';
-import { kisModule } from './kis/cli';
-import { kiwoomModule } from './kiwoom/cli';
-import { weexModule } from './weex/cli';
-
-export * from './module';
+/** Every broker feed of the library. The application's registry is src/app/brokers/index.ts. */
 export { kiwoom, kiwoomFromEnv } from './kiwoom';
 export type { KiwoomFeed, KiwoomOptions, RealRecord as KiwoomRecord, RealCode as KiwoomRealCode, Exchange as KiwoomExchange } from './kiwoom';
 export { kis, kisFromEnv } from './kis';
@@ -21,12 +16,3 @@ export type {
   WeexMarket,
 } from './weex';
 
-/**
- * Every broker the CLI and the dashboard know. A new broker is a new folder with a
- * BrokerModule, and one line here.
- */
-export const brokers: readonly BrokerModule<any>[] = [kiwoomModule, kisModule, weexModule];
-
-export function findBroker(name: string): BrokerModule<any> | undefined {
-  return brokers.find((b) => b.name === name);
-}

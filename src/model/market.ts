@@ -108,6 +108,19 @@ export interface Position<Raw = unknown> extends MarketEventBase<Raw> {
   readonly lastPrice?: number;
 }
 
+/** A cash or coin balance on the user's account after a change (`symbol` is the asset: 'USDT', 'KRW'). */
+export interface Balance<Raw = unknown> extends MarketEventBase<Raw> {
+  readonly kind: 'balance';
+  readonly asset: string;
+  /** What can be used now. */
+  readonly available?: number;
+  /** Held by open orders or margin. */
+  readonly locked?: number;
+  /** Everything, where the broker says. */
+  readonly total?: number;
+  readonly account?: string;
+}
+
 /** A level of a market or sector index (KOSPI '001', ...). */
 export interface IndexTick<Raw = unknown> extends MarketEventBase<Raw> {
   readonly kind: 'index';
@@ -136,5 +149,6 @@ export type MarketEvent<Raw = unknown> =
   | Quote<Raw>
   | OrderEvent<Raw>
   | Position<Raw>
+  | Balance<Raw>
   | IndexTick<Raw>
   | MarketStatus<Raw>;

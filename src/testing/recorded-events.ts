@@ -1,8 +1,8 @@
 import { concatMap, Observable } from 'rxjs';
 import { SessionCodec } from '../core/protocol';
 import { MarketEvent } from '../model';
-import { decodeFrames, replayFrames, ReplayOptions } from '../replay/observable';
-import { Recording } from '../replay/format';
+import { decodeFrames, replayFrames, ReplayOptions } from '../app/replay/observable';
+import { Recording } from '../app/replay/format';
 
 /** How a broker's recorded frames become model events. */
 export interface RecordingDecoder<M> {

@@ -4,8 +4,8 @@
  * The state is a minute of the seeded simulator (seed 11), painted by terminal-kit into a headless
  * xterm: the same path the rendering tests use.
  */
-import { renderDashboard } from '../../../src/dashboard/render';
-import { TerminalPainter } from '../../../src/dashboard/paint';
+import { renderDashboard } from '../../../src/app/dashboard/render';
+import { TerminalPainter } from '../../../src/app/dashboard/paint';
 import { sampleState, simulatedEvents } from './sample-state';
 import { virtualTerminal } from './virtual-terminal';
 

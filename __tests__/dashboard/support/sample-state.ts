@@ -1,9 +1,9 @@
 import { groupBy, mergeMap, map, Observable, VirtualAction, VirtualTimeScheduler } from 'rxjs';
-import { DashboardAction, DashboardState, initialState, reduce } from '../../../src/dashboard/state';
+import { DashboardAction, DashboardState, initialState, reduce } from '../../../src/app/dashboard/state';
 import { MarketEvent, Trade } from '../../../src/model/market';
 import { bars, vwap } from '../../../src/operators';
-import { initialMarket, marketConfig, stepMarket } from '../../../src/sim/market';
-import { createRng } from '../../../src/sim/rng';
+import { initialMarket, marketConfig, stepMarket } from '../../../src/app/sim/market';
+import { createRng } from '../../../src/app/sim/rng';
 
 export const T0 = Date.UTC(2026, 10, 20, 0, 0, 0); // 09:00:00 KST
 

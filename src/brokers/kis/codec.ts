@@ -5,13 +5,13 @@
  */
 import { FrameEvent, SessionCodec } from '../../core/protocol';
 import { FeedError } from '../../core/errors';
-import { CipherKey, decryptPayload } from './cipher';
-import { ControlMessage, formatRequest, keyOf, meaningOf, parseKey } from './control';
-import { DataEnvelope, parseEnvelope } from './envelope';
+import { CipherKey, decryptPayload } from './wire/cipher';
+import { ControlMessage, formatRequest, keyOf, meaningOf, parseKey } from './wire/control';
+import { DataEnvelope, parseEnvelope } from './wire/envelope';
 import { FillBook } from './fills';
-import { KisMessage, toMessage } from './message';
-import { KisRecord, chooseLayout, splitRecords } from './record';
-import { trIdInfo } from './tr-ids';
+import { KisMessage, toMessage } from './wire/message';
+import { KisRecord, chooseLayout, splitRecords } from './wire/record';
+import { trIdInfo } from './wire/tr-ids';
 
 export interface KisCodecOptions {
   readonly approvalKey: string;

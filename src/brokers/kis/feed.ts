@@ -3,17 +3,17 @@ import { Observable, defer, filter, map, throwError } from 'rxjs';
 import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
 import { FeedError } from '../../core/errors';
-import { Feed } from '../module';
-import { KisOptions, optionsFromEnv, resolveConfig } from './config';
-import { keyOf } from './control';
-import { KisMessage } from './message';
+import { Feed } from '../../app/broker-module';
+import { KisOptions, optionsFromEnv, resolveConfig } from './options';
+import { keyOf } from './wire/control';
+import { KisMessage } from './wire/message';
 import { kisProtocol } from './protocol';
-import { KisEnv, KisExchange, KisFeedKind, marketTrId, noticeTrId, parseExchange } from './tr-ids';
-import { KisTrade } from './trade';
-import { KisOrderBook } from './book';
-import { KisExpectedMatch } from './expected';
-import { KisMarketStatus } from './market-status';
-import { KisOrderEvent } from './notice';
+import { KisEnv, KisExchange, KisFeedKind, marketTrId, noticeTrId, parseExchange } from './wire/tr-ids';
+import { KisTrade } from './wire/trade';
+import { KisOrderBook } from './wire/book';
+import { KisExpectedMatch } from './wire/expected';
+import { KisMarketStatus } from './wire/market-status';
+import { KisOrderEvent } from './wire/notice';
 
 export interface KisStreamOptions {
   /** Venue: 'KRX', 'NXT' or 'UN' (integrated, the default in real; 'KRX' in paper). */

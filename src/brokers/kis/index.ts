@@ -1,17 +1,14 @@
 /** KIS (Korea Investment & Securities) real-time WebSocket feed. */
 export { kis, kisFromEnv } from './feed';
 export type { KisFeed, KisStreamOptions, KisBookOptions } from './feed';
-export type { KisOptions } from './config';
-export { kisEnvVars } from './config';
-export type { KisExchange, KisEnv, KisTrId } from './tr-ids';
-export { kisModule } from './cli';
+export type { KisOptions } from './options';
+export { kisEnvVars } from './options';
+export type { KisExchange, KisEnv, KisTrId } from './wire/tr-ids';
 export { kisProtocol } from './protocol';
-export type { KisMessage } from './message';
-export type { KisRecord } from './record';
-export type { KisTrade } from './trade';
-export type { KisOrderBook } from './book';
-export type { ExpectedMatch, KisExpectedMatch } from './expected';
-export type { KisMarketStatus } from './market-status';
-export type { KisOrderEvent } from './notice';
-export { KisServer, startKisServer } from './server';
-export type { KisServerOptions, KisServerCounters, ReceivedRequest } from './server';
+export type { KisMessage } from './wire/message';
+export type { KisRecord } from './wire/record';
+export type { KisTrade } from './wire/trade';
+export type { KisOrderBook } from './wire/book';
+export type { ExpectedMatch, KisExpectedMatch } from './wire/expected';
+export type { KisMarketStatus } from './wire/market-status';
+export type { KisOrderEvent } from './wire/notice';

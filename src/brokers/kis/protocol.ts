@@ -1,10 +1,10 @@
 /** KIS as the core sees it: how to open a connection, and the codec of each connection. */
 import { AttemptContext, BrokerProtocol, SessionSetup } from '../../core/protocol';
-import { ApprovalCache, requestApprovalKey } from './approval';
+import { ApprovalCache, requestApprovalKey } from './auth';
 import { KisCodec } from './codec';
-import { KisConfig } from './config';
+import { KisConfig } from './options';
 import { FillBook } from './fills';
-import { KisMessage } from './message';
+import { KisMessage } from './wire/message';
 
 /**
  * The KIS BrokerProtocol. KIS has no login message: a session is ready as soon as the socket is

@@ -1,4 +1,4 @@
-import { trIdInfo } from './tr-ids';
+import { trIdInfo } from './wire/tr-ids';
 
 /**
  * The venue a record comes from, in the model's words: KRX or NXT; undefined for the integrated

@@ -23,11 +23,11 @@
 import { FeedError } from '../../core/errors';
 import { FrameEvent, SessionCodec } from '../../core/protocol';
 import { Condition, ConditionList, ConditionSnapshot } from './conditions';
-import { envelopes, isTrnm, RealEntryCodec, RegEntry, requests, systemNotice } from './envelope';
+import { envelopes, isTrnm, RealEntryCodec, RegEntry, requests, systemNotice } from './wire/envelope';
 import { accountTypes, conditionKey, conditionListKey, parseKey, realKey, wideTypes } from './keys';
-import { RealCode, RealTables, isRealCode } from './real-types';
-import { AnyRealRecord, decodeRecord } from './record';
-import { stripCodePrefix } from './values';
+import { RealCode, RealTables, isRealCode } from './wire/real-types';
+import { AnyRealRecord, decodeRecord } from './wire/record';
+import { stripCodePrefix } from './wire/values';
 
 /** What a Kiwoom session routes to keys. */
 export type KiwoomMessage = AnyRealRecord | ConditionList | ConditionSnapshot;

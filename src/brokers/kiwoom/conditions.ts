@@ -3,7 +3,7 @@
  * (CNSRREQ search_type 1 → `02` pushes) over the same socket as market data.
  */
 import { MarketEventBase } from '../../model';
-import { RealRecord } from './record';
+import { RealRecord } from './wire/record';
 
 /** One saved condition. */
 export interface Condition {

@@ -12,7 +12,7 @@ import { Observable, Subject, defer, filter, map, merge, mergeMap, take, throwEr
 import { FeedError } from '../../core/errors';
 import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
-import { Feed } from '../module';
+import { Feed } from '../../app/broker-module';
 import { IndexTick, MarketStatus, OrderBook, OrderEvent, Position, Quote, Trade, kstDate } from '../../model';
 import { KiwoomMessage } from './codec';
 import { Condition, ConditionEvent, ConditionList, ConditionSnapshot } from './conditions';
@@ -20,9 +20,9 @@ import { Exchange, KiwoomEnv, endpoints, exchanges } from './endpoints';
 import { checkedSeq, conditionKey, conditionListKey, keyFor, realKey } from './keys';
 import { snapshotEvents, toConditionEvent, toIndexTick, toMarketStatus, toOrderBook, toOrderEvent, toPosition, toQuote, toTrade } from './mapping';
 import { kiwoomProtocol } from './protocol';
-import { RealCode, realTables } from './real-types';
-import { RealRecord, RealRecordMap } from './record';
-import { Fetch, TokenCache, issueToken } from './token';
+import { RealCode, realTables } from './wire/real-types';
+import { RealRecord, RealRecordMap } from './wire/record';
+import { Fetch, TokenCache, issueToken } from './auth';
 
 export interface KiwoomOptions {
   readonly appKey: string;

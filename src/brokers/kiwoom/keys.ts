@@ -6,7 +6,7 @@
  */
 import { FeedError } from '../../core/errors';
 import { Exchange, exchanges, itemOf } from './endpoints';
-import { RealCode, isRealCode } from './real-types';
+import { RealCode, isRealCode } from './wire/real-types';
 
 /** Registered with item '' and routed by type alone. */
 export const wideTypes: ReadonlySet<string> = new Set(['00', '04', '0s', '1h']);

@@ -6,7 +6,7 @@
  */
 import { IndexTick, MarketPhase, MarketStatus, OrderBook, OrderEvent, OrderStatus, Position, PriceLevel, Quote, Side, Trade } from '../../model';
 import { ConditionEvent, ConditionSnapshot } from './conditions';
-import { RealRecord } from './record';
+import { RealRecord } from './wire/record';
 
 const BROKER = 'kiwoom';
 

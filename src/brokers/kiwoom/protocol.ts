@@ -8,8 +8,8 @@
  */
 import { BrokerProtocol, SessionSetup } from '../../core/protocol';
 import { KiwoomCodec, KiwoomMessage } from './codec';
-import { RealTables } from './real-types';
-import { Credentials, TokenCache, UsableToken } from './token';
+import { RealTables } from './wire/real-types';
+import { Credentials, TokenCache, UsableToken } from './auth';
 
 export interface KiwoomProtocolConfig extends Credentials {
   readonly wsUrl: string;

@@ -18,15 +18,15 @@ import { createSession } from '../../core/session';
 import { Session, SessionOptions } from '../../core/session-types';
 import { FeedStatus } from '../../core/status';
 import { OrderEvent, Position, Quote, Trade } from '../../model/market';
-import { Feed } from '../module';
-import { BookState } from './book/book-state';
-import { syncedBook } from './book/synced-book';
+import { Feed } from '../../app/broker-module';
+import { BookState } from '../../book/book-state';
+import { syncedBook } from '../../book/synced-book';
 import { WeexBalance, WeexCandle, WeexFill, WeexTicker } from './events';
 import { withFillDetails } from './order-fills';
 import { WeexMarket, WeexOptions, resolveWeexConfig, weexOptionsFromEnv } from './options';
-import { WeexPush } from './v3/codec';
-import { toBalances, toBookMessage, toCandles, toFills, toOrders, toPositions, toQuote, toTickers, toTrades } from './v3/mapping';
-import { missingCredentials, weexV3Protocol } from './v3/protocol';
+import { WeexPush } from './codec';
+import { toBalances, toBookMessage, toCandles, toFills, toOrders, toPositions, toQuote, toTickers, toTrades } from './mapping';
+import { missingCredentials, weexV3Protocol } from './protocol';
 import {
   BookDepth,
   PriceType,
@@ -38,7 +38,7 @@ import {
   privateStreams,
   tickerStream,
   tradeStream,
-} from './v3/streams';
+} from './keys';
 
 /**
  * WEEX does not document its ping interval; a quiet private socket hears nothing but pings, so

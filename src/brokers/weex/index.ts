@@ -7,11 +7,8 @@ export type { WeexFeed, OrderBookOptions as WeexOrderBookOptions } from './feed'
 export { weexEnvVars } from './options';
 export type { WeexOptions, WeexMarket } from './options';
 export type { WeexTicker, WeexCandle, WeexBalance, WeexFill } from './events';
-export type { BookState as WeexBookState, BookRaw as WeexBookRaw } from './book/book-state';
-export type { ResyncReason as WeexResyncReason } from './book/book-sync';
-export type { BookDepth as WeexBookDepth, PriceType as WeexPriceType } from './v3/streams';
-export { weexModule } from './cli';
-export { weexV3Protocol } from './v3/protocol';
-export type { WeexPush } from './v3/codec';
-export { startWeexServer } from './server';
-export type { WeexServer, WeexServerOptions } from './server';
+export type { BookState as WeexBookState, BookRaw as WeexBookRaw } from '../../book/book-state';
+export type { ResyncReason as WeexResyncReason } from '../../book/book-sync';
+export type { BookDepth as WeexBookDepth, PriceType as WeexPriceType } from './keys';
+export { weexV3Protocol } from './protocol';
+export type { WeexPush } from './codec';

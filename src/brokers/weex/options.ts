@@ -1,8 +1,8 @@
 import { FeedError } from '../../core/errors';
-import { WeexCredentials } from './v3/auth';
-import { WeexMarket, v3Url } from './v3/endpoints';
+import { WeexCredentials } from './auth';
+import { WeexMarket, v3Url } from './endpoints';
 
-export type { WeexMarket } from './v3/endpoints';
+export type { WeexMarket } from './endpoints';
 
 /** How to reach WEEX. Credentials are only needed for the private streams. */
 export interface WeexOptions {

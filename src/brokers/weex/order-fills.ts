@@ -1,6 +1,6 @@
 import { MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { OrderEvent } from '../../model/market';
-import { WireOrder } from './v3/private-pushes';
+import { WireOrder } from './wire/private-pushes';
 
 /** What is known of an order's fills so far. */
 export interface CumulativeFill {

@@ -1,0 +1,128 @@
+import { Command } from 'commander';
+import { messageOf, oneLine, positiveInt, positiveNumber } from '../args';
+import { Subscription, take } from 'rxjs';
+import { brokers, findBroker, Feed, StreamFlags, StreamLine } from '../../brokers';
+import { FeedStatus } from '../../../core/status';
+import { CliContext, exitCodes } from '../context';
+
+interface StreamOptions {
+  readonly type?: string;
+  readonly exchange?: string;
+  readonly depth?: number;
+  readonly count?: number;
+  readonly timeout?: number;
+  readonly raw?: boolean;
+}
+
+/**
+ * `rx-market stream <broker> <stream> [symbols...]`: one normalized event per NDJSON line on
+ * stdout and nothing else there; status and errors on stderr. Exits 0 after --count events,
+ * 1 on a fatal error, 3 when --timeout passes first. Reconnects and bad frames do not stop it.
+ */
+export function registerStream(program: Command, context: CliContext): void {
+  program
+    .command('stream')
+    .description('print a live stream as NDJSON, one normalized event per line')
+    .argument('<broker>', `broker: ${brokers.map((b) => b.name).join(', ') || '(none registered)'}`)
+    .argument('<stream>', 'stream name, e.g. trades, book, quotes, orders, balance, raw')
+    .argument('[symbols...]', 'instrument codes, e.g. 005930 or BTCUSDT')
+    .option('--type <code>', 'wire type code for the raw stream (e.g. 0J)')
+    .option('--exchange <venue>', 'venue, e.g. KRX, NXT, SOR (Kiwoom) or KRX, NXT, UN (KIS)')
+    .option('--depth <n>', 'order book depth where the broker offers several', positiveInt)
+    .option('--count <n>', 'exit 0 after this many events', positiveInt)
+    .option('--timeout <sec>', 'exit non-zero if this many seconds pass first', positiveNumber)
+    .option('--raw', "include each event's raw broker record")
+    .action((brokerName: string, streamName: string, symbols: string[], options: StreamOptions) =>
+      runStream(context, brokerName, streamName, symbols, options),
+    );
+}
+
+async function runStream(
+  context: CliContext,
+  brokerName: string,
+  streamName: string,
+  symbols: readonly string[],
+  options: StreamOptions,
+): Promise<void> {
+  const { io } = context;
+  const fail = (code: number, message: string): void => {
+    io.stderr.write(`rx-market: ${oneLine(message)}\n`);
+    context.setExitCode(code);
+  };
+
+  const broker = findBroker(brokerName);
+  if (!broker) return fail(exitCodes.usage, `unknown broker "${brokerName}"; known: ${brokers.map((b) => b.name).join(', ')}`);
+  const stream = broker.streams[streamName];
+  if (!stream) {
+    return fail(exitCodes.usage, `unknown ${broker.name} stream "${streamName}"; known: ${Object.keys(broker.streams).join(', ')}`);
+  }
+  if (stream.takesSymbols && symbols.length === 0) return fail(exitCodes.usage, `${broker.name} ${streamName} needs at least one symbol`);
+
+  let feed: Feed;
+  let source;
+  try {
+    feed = broker.feedFromEnv(io.env, { connectionLingerMs: 0, keyLingerMs: 0 });
+    const flags: StreamFlags = { type: options.type, exchange: options.exchange, depth: options.depth };
+    source = stream.open(feed, symbols, flags);
+  } catch (err) {
+    return fail(exitCodes.fatal, messageOf(err));
+  }
+
+  const subscriptions = new Subscription();
+  let received = 0;
+  await new Promise<void>((resolve) => {
+    const finish = (code: number, message?: string): void => {
+      if (message) io.stderr.write(`rx-market: ${oneLine(message)}\n`);
+      context.setExitCode(code);
+      subscriptions.unsubscribe();
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      clearTimeout(timer);
+      resolve();
+    };
+    const onSignal = (): void => finish(exitCodes.interrupted);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const timer = options.timeout
+      ? setTimeout(
+          () => finish(exitCodes.timeout, `timed out after ${options.timeout} s with ${received} of ${options.count ?? 'unlimited'} events`),
+          options.timeout * 1000,
+        )
+      : undefined;
+
+    subscriptions.add(feed.status$.subscribe((s) => io.stderr.write(`[status] ${describeStatus(s)}\n`)));
+    subscriptions.add(feed.errors$.subscribe((e) => !e.fatal && io.stderr.write(`[error] ${e.kind}: ${oneLine(e.message)}\n`)));
+    const limited = options.count ? source.pipe(take(options.count)) : source;
+    subscriptions.add(
+      limited.subscribe({
+        next: (line) => {
+          received += 1;
+          io.stdout.write(`${toJson(line, options.raw === true)}\n`);
+        },
+        error: (err: unknown) => finish(exitCodes.fatal, messageOf(err)),
+        complete: () => finish(exitCodes.ok),
+      }),
+    );
+  });
+}
+
+/** NDJSON line for an event; `raw` only on request (it can be large). */
+export function toJson(line: StreamLine, withRaw: boolean): string {
+  if (withRaw) return JSON.stringify(line);
+  const { raw: _raw, ...rest } = line as StreamLine & { raw?: unknown };
+  return JSON.stringify(rest);
+}
+
+export function describeStatus(s: FeedStatus): string {
+  switch (s.state) {
+    case 'connecting':
+      return `connecting (attempt ${s.attempt})`;
+    case 'open':
+      return `open (connection ${s.connections}, ${s.keys} keys)`;
+    case 'reconnecting':
+      return `reconnecting in ${s.delayMs} ms (attempt ${s.attempt}): ${oneLine(s.reason)}`;
+    case 'closed':
+      return s.error ? `closed: ${oneLine(s.error.message)}` : 'closed';
+  }
+}
+

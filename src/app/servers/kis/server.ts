@@ -1,0 +1,486 @@
+/**
+ * A loopback KIS server for tests, the simulator and users' own tests. It speaks the protocol
+ * as the notes describe it: `POST /oauth2/Approval` issues approval keys; the WebSocket takes
+ * one register/release JSON per item and answers each (OPSP0000 with an AES key/iv,
+ * OPSP0002/0001/0003/0008/0011/8996); data goes out as `E|TR_ID|NNN|...` frames, notices
+ * AES-encrypted with the key/iv that connection was given; PINGPONG must be echoed or the
+ * connection is dropped.
+ */
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { WebSocket, WebSocketServer } from 'ws';
+import { MarketEvent } from '../../../model';
+import { BrokerServer, BrokerServerOptions } from '../../broker-module';
+import { CipherKey, encryptPayload } from '../../../brokers/kis/wire/cipher';
+import { Request, formatPing, formatReply, keyOf } from '../../../brokers/kis/wire/control';
+import { bookRecord, noticeRecord, statusRecord, tradeRecord } from './encode';
+import { formatEnvelope } from '../../../brokers/kis/wire/envelope';
+import { KisEnv, KisExchange, KisTrId, marketTrId, noticeTrId, trIdInfo } from '../../../brokers/kis/wire/tr-ids';
+
+export interface KisServerOptions extends BrokerServerOptions {
+  /** Credentials the approval endpoint accepts. Defaults are made-up test values. */
+  readonly appKey?: string;
+  readonly appSecret?: string;
+  /** The HTS ID notices are registered with. */
+  readonly htsId?: string;
+  /** Which notice tr_id the server serves (H0STCNI0 real, H0STCNI9 paper). Default 'real'. */
+  readonly env?: KisEnv;
+  /** Registrations per connection before OPSP0008 MAX SUBSCRIBE OVER. Default 41. */
+  readonly maxSubscriptions?: number;
+  /** Send PINGPONG this often (ms); 0 disables. Default 0. */
+  readonly pingIntervalMs?: number;
+  /** Drop a connection whose PINGPONG is not echoed within this (ms). Default 2 × pingIntervalMs. */
+  readonly pingTimeoutMs?: number;
+  /** Refuse a second concurrent session of one app key with OPSP8996. Default true. */
+  readonly exclusiveAppKey?: boolean;
+}
+
+/** What the server has received and done, for assertions. */
+export interface KisServerCounters {
+  approvals: number;
+  approvalsRefused: number;
+  connections: number;
+  subscribes: number;
+  releases: number;
+  /** Register requests answered OPSP0000. */
+  subscribed: number;
+  /** OPSP0008 replies. */
+  overLimit: number;
+  /** OPSP0011 replies. */
+  invalidApproval: number;
+  /** OPSP8996 replies. */
+  appKeyInUse: number;
+  pingsSent: number;
+  pongs: number;
+  /** Connections dropped for not echoing PINGPONG. */
+  pingTimeouts: number;
+  dataFramesSent: number;
+}
+
+/** One request as the server read it. */
+export interface ReceivedRequest {
+  readonly connection: number;
+  readonly trType: string;
+  readonly trId: string;
+  readonly trKey: string;
+  readonly approvalKey: string;
+}
+
+interface Connection {
+  readonly id: number;
+  readonly socket: WebSocket;
+  readonly cipher: CipherKey;
+  readonly keys: Set<string>;
+  appKey?: string;
+  pendingPing?: string;
+  pingTimer?: NodeJS.Timeout;
+  pongTimer?: NodeJS.Timeout;
+}
+
+const alphanumeric = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const randomText = (length: number): string =>
+  [...randomBytes(length)].map((b) => alphanumeric[b % alphanumeric.length]).join('');
+
+export class KisServer implements BrokerServer {
+  readonly broker = 'kis';
+  readonly counters: KisServerCounters = {
+    approvals: 0,
+    approvalsRefused: 0,
+    connections: 0,
+    subscribes: 0,
+    releases: 0,
+    subscribed: 0,
+    overLimit: 0,
+    invalidApproval: 0,
+    appKeyInUse: 0,
+    pingsSent: 0,
+    pongs: 0,
+    pingTimeouts: 0,
+    dataFramesSent: 0,
+  };
+  /** Every register/release request received, in order. */
+  readonly requests: ReceivedRequest[] = [];
+  /** Every key/iv handed out, one per connection, in order. */
+  readonly ciphers: CipherKey[] = [];
+  /** When true, every request is answered OPSP0011, even with a freshly issued approval key. */
+  refuseAllApprovalKeys = false;
+
+  private readonly connections = new Set<Connection>();
+  /** Approval key → app key it was issued for. */
+  private readonly approvals = new Map<string, string>();
+  private readonly waiters = new Set<() => void>();
+  private nextId = 1;
+
+  readonly appKey: string;
+  readonly appSecret: string;
+  readonly htsId: string;
+  /** Which environment the server plays (its notice tr_id). */
+  readonly kisEnv: KisEnv;
+  private readonly maxSubscriptions: number;
+  private readonly pingIntervalMs: number;
+  private readonly pingTimeoutMs: number;
+  private readonly exclusiveAppKey: boolean;
+
+  private constructor(
+    private readonly http: Server,
+    private readonly wss: WebSocketServer,
+    readonly port: number,
+    readonly host: string,
+    options: KisServerOptions,
+  ) {
+    this.appKey = options.appKey ?? 'PStestAppKey0000000000000000000000001';
+    this.appSecret = options.appSecret ?? `test-secret-${'x'.repeat(168)}`;
+    this.htsId = options.htsId ?? 'testhts';
+    this.kisEnv = options.env ?? 'real';
+    this.maxSubscriptions = options.maxSubscriptions ?? 41;
+    this.pingIntervalMs = options.pingIntervalMs ?? 0;
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 2 * this.pingIntervalMs;
+    this.exclusiveAppKey = options.exclusiveAppKey ?? true;
+  }
+
+  /** Starts a server on 127.0.0.1 (port 0 picks a free one). */
+  static async start(options: KisServerOptions = {}): Promise<KisServer> {
+    const host = options.host ?? '127.0.0.1';
+    let self: KisServer | undefined;
+    const http = createServer((req, res) => self?.onHttp(req, res));
+    const wss = new WebSocketServer({ server: http });
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? 0, host, () => resolve());
+    });
+    const port = (http.address() as AddressInfo).port;
+    self = new KisServer(http, wss, port, host, options);
+    const server = self;
+    wss.on('connection', (socket) => server.onConnection(socket));
+    return server;
+  }
+
+  get restUrl(): string {
+    return `http://${this.host}:${this.port}`;
+  }
+
+  get wsUrl(): string {
+    return `ws://${this.host}:${this.port}/tryitout`;
+  }
+
+  /** Variables that point `kisFromEnv` at this server. */
+  get env(): Readonly<Record<string, string>> {
+    return {
+      KIS_APPKEY: this.appKey,
+      KIS_APPSECRET: this.appSecret,
+      KIS_HTS_ID: this.htsId,
+      KIS_ENV: this.kisEnv,
+      KIS_REST_URL: this.restUrl,
+      KIS_WS_URL: this.wsUrl,
+    };
+  }
+
+  // ---- BrokerServer -------------------------------------------------------------------------
+
+  publish(event: MarketEvent): void {
+    switch (event.kind) {
+      case 'trade':
+        for (const trId of this.venueTrIds('trade', event.exchange)) this.sendRecords(trId, [tradeRecord(trId, event)]);
+        return;
+      case 'book':
+        for (const trId of this.venueTrIds('book', event.exchange)) this.sendRecords(trId, [bookRecord(trId, event)]);
+        return;
+      case 'status': {
+        const exchange = (event as { exchange?: string }).exchange;
+        for (const trId of this.venueTrIds('status', exchange)) this.sendRecords(trId, [statusRecord(trId, event)]);
+        return;
+      }
+      case 'order': {
+        const trId = noticeTrId(this.kisEnv);
+        this.sendRecords(trId, [noticeRecord(trId, event, this.htsId)]);
+        return;
+      }
+      default:
+        return; // quotes, positions and indices have no KIS feed here
+    }
+  }
+
+  broadcastRaw(frame: string): void {
+    for (const c of this.connections) this.send(c, frame);
+  }
+
+  subscribedSymbols(): readonly string[] {
+    const symbols = new Set<string>();
+    for (const c of this.connections) {
+      for (const key of c.keys) {
+        const [trId, trKey] = key.split('|');
+        if (trIdInfo(trId)?.kind !== 'notice') symbols.add(trKey);
+      }
+    }
+    return [...symbols].sort();
+  }
+
+  dropConnections(): void {
+    for (const c of [...this.connections]) c.socket.terminate();
+  }
+
+  async close(): Promise<void> {
+    for (const c of [...this.connections]) {
+      this.stopPings(c);
+      c.socket.terminate();
+    }
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.http.closeAllConnections(); // keep-alive connections of the approval endpoint
+    await closed;
+  }
+
+  // ---- test hooks ---------------------------------------------------------------------------
+
+  /**
+   * Sends records of one tr_id as one frame (NNN = number of records) to each connection that
+   * registered them: market records by their stock code, notices by the HTS ID. Notices are
+   * encrypted with the connection's key/iv.
+   */
+  sendRecords(trId: KisTrId | string, records: readonly (readonly string[])[]): void {
+    const notice = trIdInfo(trId)?.kind === 'notice';
+    for (const c of this.connections) {
+      const mine = notice
+        ? c.keys.has(keyOf(trId, this.htsId))
+          ? records
+          : []
+        : records.filter((r) => c.keys.has(keyOf(trId, r[0])));
+      if (mine.length === 0) continue;
+      const text = mine.map((r) => r.join('^')).join('^');
+      const payload = notice ? encryptPayload(text, c.cipher) : text;
+      this.send(c, formatEnvelope({ encrypted: notice, trId, count: mine.length, payload }));
+      this.counters.dataFramesSent += 1;
+    }
+  }
+
+  /** Sends a PINGPONG to every connection now (and expects the echo). */
+  ping(): void {
+    for (const c of this.connections) this.sendPing(c);
+  }
+
+  /** Forgets every approval key issued so far: the next request with one gets OPSP0011. */
+  invalidateApprovalKeys(): void {
+    this.approvals.clear();
+  }
+
+  /** Closes every connection with a close frame (a clean server-side close). */
+  closeConnections(code = 1000, reason = ''): void {
+    for (const c of [...this.connections]) c.socket.close(code, reason);
+  }
+
+  /** Open WebSocket connections. */
+  get clientCount(): number {
+    return this.connections.size;
+  }
+
+  /** Keys registered on each open connection. */
+  registrations(): readonly (readonly string[])[] {
+    return [...this.connections].map((c) => [...c.keys].sort());
+  }
+
+  /**
+   * Resolves when `predicate` holds, checked after every change the server sees and every 10 ms
+   * (for conditions on the client's side); rejects after `timeoutMs`.
+   */
+  waitFor(predicate: (server: this) => boolean, timeoutMs = 5_000): Promise<void> {
+    if (predicate(this)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.waiters.delete(check);
+      };
+      const check = (): void => {
+        if (!predicate(this)) return;
+        done();
+        resolve();
+      };
+      const poll = setInterval(check, 10);
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`KisServer.waitFor timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  // ---- HTTP ---------------------------------------------------------------------------------
+
+  private onHttp(req: IncomingMessage, res: ServerResponse): void {
+    const reply = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/oauth2/Approval') {
+      reply(404, { error_code: 'EGW00001', error_description: 'not found' });
+      return;
+    }
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    req.on('end', () => {
+      let body: { grant_type?: unknown; appkey?: unknown; secretkey?: unknown } = {};
+      try {
+        body = JSON.parse(text) as typeof body;
+      } catch {
+        // answered below as a bad request
+      }
+      if (body.grant_type !== 'client_credentials' || body.appkey !== this.appKey || body.secretkey !== this.appSecret) {
+        this.counters.approvalsRefused += 1;
+        reply(403, { error_code: 'EGW00103', error_description: '유효하지 않은 AppKey입니다.' });
+      } else {
+        const key = randomUUID();
+        this.approvals.set(key, this.appKey);
+        this.counters.approvals += 1;
+        reply(200, { approval_key: key });
+      }
+      this.changed();
+    });
+  }
+
+  // ---- WebSocket ----------------------------------------------------------------------------
+
+  private onConnection(socket: WebSocket): void {
+    const c: Connection = {
+      id: this.nextId++,
+      socket,
+      cipher: { key: randomText(32), iv: randomText(16) },
+      keys: new Set(),
+    };
+    this.connections.add(c);
+    this.ciphers.push(c.cipher);
+    this.counters.connections += 1;
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) this.onMessage(c, data.toString());
+    });
+    socket.on('close', () => {
+      this.stopPings(c);
+      this.connections.delete(c);
+      this.changed();
+    });
+    socket.on('error', () => undefined);
+    if (this.pingIntervalMs > 0) c.pingTimer = setInterval(() => this.sendPing(c), this.pingIntervalMs);
+    this.changed();
+  }
+
+  private onMessage(c: Connection, text: string): void {
+    if (c.pendingPing !== undefined && text === c.pendingPing) {
+      c.pendingPing = undefined;
+      clearTimeout(c.pongTimer);
+      this.counters.pongs += 1;
+      this.changed();
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.reply(c, '', '', '9', 'OPSP9999', 'JSON PARSING ERROR : invalid json format');
+      return;
+    }
+    if ((json as { header?: { tr_id?: unknown } } | null)?.header?.tr_id === 'PINGPONG') return; // a late or repeated echo
+    const decoded = Request.decode(json);
+    if (decoded._tag === 'Left') {
+      this.reply(c, '', '', '9', 'OPSP9993', 'JSON PARSING ERROR : internal error');
+      return;
+    }
+    const { header, body } = decoded.right;
+    const { tr_id: trId, tr_key: trKey } = body.input;
+    this.requests.push({ connection: c.id, trType: header.tr_type, trId, trKey, approvalKey: header.approval_key });
+    this.handle(c, header.tr_type, header.approval_key, trId, trKey);
+    this.changed();
+  }
+
+  private handle(c: Connection, trType: string, approvalKey: string, trId: string, trKey: string): void {
+    const appKey = this.approvals.get(approvalKey);
+    if (appKey === undefined || this.refuseAllApprovalKeys) {
+      this.counters.invalidApproval += 1;
+      this.reply(c, trId, trKey, '1', 'OPSP0011', 'invalid approval : NOT FOUND');
+      return;
+    }
+    if (c.appKey === undefined) {
+      const taken = [...this.connections].some((o) => o !== c && o.appKey === appKey);
+      if (this.exclusiveAppKey && taken) {
+        this.counters.appKeyInUse += 1;
+        this.reply(c, '(null)', '', '9', 'OPSP8996', 'ALREADY IN USE appkey');
+        c.socket.close(1000);
+        return;
+      }
+      c.appKey = appKey;
+    }
+    const key = keyOf(trId, trKey);
+    if (trType === '1') {
+      this.counters.subscribes += 1;
+      if (c.keys.has(key)) return this.reply(c, trId, trKey, '1', 'OPSP0002', 'ALREADY IN SUBSCRIBE');
+      if (c.keys.size >= this.maxSubscriptions) {
+        this.counters.overLimit += 1;
+        return this.reply(c, trId, trKey, '1', 'OPSP0008', 'MAX SUBSCRIBE OVER');
+      }
+      const info = trIdInfo(trId);
+      if (info === undefined) {
+        return this.reply(c, trId, trKey, '1', 'OPSP8991', 'SUBSCRIBE ERROR : invalid tr_id');
+      }
+      if (info.kind === 'notice' && (trKey !== this.htsId || trId !== noticeTrId(this.kisEnv))) {
+        return this.reply(c, trId, trKey, '1', 'OPSP8992', 'SUBSCRIBE ERROR : invalid tr_key');
+      }
+      if (info.kind !== 'notice' && !/^[0-9A-Z]{6,7}$/.test(trKey)) {
+        return this.reply(c, trId, trKey, '1', 'OPSP8992', 'SUBSCRIBE ERROR : invalid tr_key');
+      }
+      c.keys.add(key);
+      this.counters.subscribed += 1;
+      this.reply(c, trId, trKey, '0', 'OPSP0000', 'SUBSCRIBE SUCCESS', c.cipher);
+    } else if (trType === '2') {
+      this.counters.releases += 1;
+      if (!c.keys.delete(key)) return this.reply(c, trId, trKey, '1', 'OPSP0003', 'UNSUBSCRIBE ERROR(not found!)');
+      this.reply(c, trId, trKey, '0', 'OPSP0001', 'UNSUBSCRIBE SUCCESS');
+    } else {
+      this.reply(c, trId, trKey, '9', 'OPSP8997', 'JSON PARSING ERROR : invalid tr_type');
+    }
+  }
+
+  private reply(c: Connection, trId: string, trKey: string, rtCd: string, msgCd: string, msg1: string, cipher?: CipherKey): void {
+    this.send(c, formatReply({ trId, trKey, rtCd, msgCd, msg1, ...(cipher ? { cipher } : {}) }));
+  }
+
+  private sendPing(c: Connection): void {
+    if (c.pendingPing !== undefined) return; // the previous one's timer decides
+    const d = new Date(Date.now() + 9 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    c.pendingPing = formatPing(d);
+    this.counters.pingsSent += 1;
+    this.send(c, c.pendingPing);
+    c.pongTimer = setTimeout(() => {
+      if (c.pendingPing === undefined) return;
+      this.counters.pingTimeouts += 1;
+      this.stopPings(c);
+      c.socket.terminate();
+    }, this.pingTimeoutMs);
+    this.changed();
+  }
+
+  private stopPings(c: Connection): void {
+    clearInterval(c.pingTimer);
+    clearTimeout(c.pongTimer);
+  }
+
+  private send(c: Connection, frame: string): void {
+    if (c.socket.readyState === WebSocket.OPEN) c.socket.send(frame);
+  }
+
+  private venueTrIds(kind: 'trade' | 'book' | 'status', exchange: string | undefined): KisTrId[] {
+    // The integrated feed carries both venues' events.
+    const venues: KisExchange[] = exchange === 'KRX' ? ['KRX', 'UN'] : exchange === 'NXT' ? ['NXT', 'UN'] : ['KRX', 'NXT', 'UN'];
+    return venues.map((v) => marketTrId(kind, v));
+  }
+
+  private changed(): void {
+    for (const check of [...this.waiters]) check();
+  }
+}
+
+/** Starts a loopback KIS server (see KisServer). */
+export function startKisServer(options: KisServerOptions = {}): Promise<KisServer> {
+  return KisServer.start(options);
+}

@@ -1,0 +1,346 @@
+import {
+  Direction,
+  IndexTick,
+  MarketEvent,
+  MarketStatus,
+  OrderBook,
+  OrderEvent,
+  Position,
+  Quote,
+  Side,
+  Trade,
+} from '../../model/market';
+import { BookSide, improve, openingBook, resize, SimBook, take, withdrawBest } from './book';
+import { Instrument, instrumentsFor, lotsToQty } from './instruments';
+import { profileFor, SimProfile } from './profile';
+import { Rng } from './rng';
+import { initialTrader, TraderConfig, traderAct, TraderEvent, traderOnTrade, TraderState } from './trader';
+
+/** Options of a simulated market; everything has a default. */
+export interface MarketOptions {
+  /** Broker whose market this looks like ('kiwoom', 'kis': KRX stocks; 'weex': crypto). Default 'kiwoom'. */
+  readonly broker?: string;
+  /** Symbols to simulate; unknown ones get a price derived from their name. */
+  readonly symbols?: readonly string[];
+  /** Exact instruments, instead of `symbols`. */
+  readonly instruments?: readonly Instrument[];
+  /** Mean trades per second per symbol. Default 4. */
+  readonly tradesPerSecond?: number;
+  /** Simulated time per step. Default 100 ms. */
+  readonly stepMs?: number;
+  /** Levels per book side. Default 10. */
+  readonly depth?: number;
+  /** The paper trader (false: none). */
+  readonly trader?: Partial<TraderConfig> | false;
+  /** Steps between the pre-open notice and the open. Default 5. */
+  readonly openAfterSteps?: number;
+  /** Steps a volatility interruption lasts. Default 30. */
+  readonly haltSteps?: number;
+  /** Steps between index ticks. Default 10. */
+  readonly indexEverySteps?: number;
+}
+
+/** A market's fixed parameters, resolved from MarketOptions. */
+export interface MarketConfig {
+  readonly profile: SimProfile;
+  readonly instruments: readonly Instrument[];
+  readonly tradesPerSecond: number;
+  readonly stepMs: number;
+  readonly depth: number;
+  readonly trader?: TraderConfig;
+  readonly openAfterSteps: number;
+  readonly haltSteps: number;
+  readonly indexEverySteps: number;
+}
+
+export interface SymbolState {
+  readonly instrument: Instrument;
+  readonly book: SimBook;
+  /** Mood of the order flow in [-1, 1]: > 0 favours buyers. */
+  readonly sentiment: number;
+  readonly lastPrice?: number;
+  /** Reference price of the volatility interruption rule. */
+  readonly viReference: number;
+  /** Step at which a halt ends, while halted. */
+  readonly haltedUntil?: number;
+}
+
+export interface MarketState {
+  /** Steps taken so far. */
+  readonly step: number;
+  readonly phase: 'preOpen' | 'open';
+  readonly symbols: readonly SymbolState[];
+  readonly trader: TraderState;
+  readonly tradeCount: number;
+  readonly lastIndex?: number;
+}
+
+/** Fills in the defaults and checks the options; throws a RangeError on nonsense. */
+export function marketConfig(options: MarketOptions = {}): MarketConfig {
+  const profile = profileFor(options.broker ?? 'kiwoom');
+  const instruments = options.instruments ?? instrumentsFor(profile.market, options.symbols);
+  const positive = (name: string, value: number, integer: boolean): number => {
+    if (!(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value)))
+      throw new RangeError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${value}`);
+    return value;
+  };
+  if (instruments.length === 0) throw new RangeError('a market needs at least one symbol');
+  const depth = positive('depth', options.depth ?? 10, true);
+  if (depth < 2) throw new RangeError('depth must be at least 2');
+  const trader: TraderConfig | undefined =
+    options.trader === false
+      ? undefined
+      : {
+          everySteps: 25,
+          lots: Math.max(1, Math.round(instruments[0].tradeLots[1] / 5)),
+          cancelAfterSteps: 100,
+          symbols: instruments.slice(0, 2).map((i) => i.symbol),
+          ...options.trader,
+        };
+  return {
+    profile,
+    instruments,
+    tradesPerSecond: positive('trade rate', options.tradesPerSecond ?? 4, false),
+    stepMs: positive('step', options.stepMs ?? 100, true),
+    depth,
+    trader,
+    openAfterSteps: options.openAfterSteps ?? 5,
+    haltSteps: options.haltSteps ?? 30,
+    indexEverySteps: options.indexEverySteps ?? 10,
+  };
+}
+
+/** The market before its first step: opening books at each instrument's start price. */
+export function initialMarket(config: MarketConfig, rng: Rng): MarketState {
+  return {
+    step: 0,
+    phase: 'preOpen',
+    symbols: config.instruments.map((instrument) => ({
+      instrument,
+      book: openingBook(instrument, instrument.startPrice, config.depth, rng),
+      sentiment: 0,
+      viReference: instrument.startPrice,
+    })),
+    trader: initialTrader,
+    tradeCount: 0,
+  };
+}
+
+/**
+ * One step of the market: the pure core of the simulator. The same config, state, generator
+ * state and `now` give the same result. Per symbol the events come as trades, then the book and
+ * quote after them, so every print lies within the touch of the book that follows it.
+ */
+export function stepMarket(
+  config: MarketConfig,
+  state: MarketState,
+  rng: Rng,
+  now: number,
+): { readonly state: MarketState; readonly events: readonly MarketEvent[] } {
+  const emit = eventMaker(config.profile, now, state.step);
+  const events: MarketEvent[] = [];
+  const step = state.step;
+  let phase = state.phase;
+  let trader = state.trader;
+  let tradeCount = state.tradeCount;
+
+  if (step === 0) {
+    events.push(...state.symbols.map((s) => emit.book(s.instrument, s.book)));
+    if (config.profile.sessionCodes) events.push(emit.session('preOpen', config.profile.sessionCodes.preOpen));
+  }
+  if (phase === 'preOpen' && step >= config.openAfterSteps) {
+    phase = 'open';
+    if (config.profile.sessionCodes) events.push(emit.session('open', config.profile.sessionCodes.open));
+  }
+
+  const symbols = state.symbols.map((before) => {
+    if (phase !== 'open') return before;
+    let s = before;
+    const { instrument } = s;
+    const resumes = s.haltedUntil !== undefined && step >= s.haltedUntil;
+    if (resumes) {
+      s = { ...s, haltedUntil: undefined, viReference: s.lastPrice ?? s.viReference };
+      events.push(emit.halt(instrument.symbol, false));
+    }
+    const book0 = s.book;
+    s = { ...s, sentiment: nextSentiment(s.sentiment, rng), book: moveLiquidity(config, s, rng) };
+    const trades = s.haltedUntil === undefined ? rng.poisson((config.tradesPerSecond * config.stepMs) / 1000) : 0;
+    for (let i = 0; i < trades; i++) {
+      const side: Side = rng.chance(0.5 + 0.35 * s.sentiment) ? 'buy' : 'sell';
+      const best = s.book[side === 'buy' ? 'asks' : 'bids'][0];
+      const wanted = rng.chance(0.3) ? best.lots : rng.int(instrument.tradeLots[0], instrument.tradeLots[1]);
+      const print = take(instrument, s.book, side, wanted, rng);
+      s = { ...s, book: print.book, lastPrice: print.price };
+      tradeCount += 1;
+      events.push(emit.trade(instrument, print.price, print.lots, side, tradeCount));
+      const filled = traderOnTrade(trader, instrument.symbol, { price: print.price, lots: print.lots, side }, instrument.lot);
+      trader = filled.state;
+      events.push(...filled.events.map((e) => emit.account(config, e)));
+      const vi = config.profile.viFraction;
+      if (vi !== undefined && Math.abs(print.price - s.viReference) >= vi * s.viReference) {
+        s = { ...s, haltedUntil: step + config.haltSteps };
+        events.push(emit.halt(instrument.symbol, true));
+        break;
+      }
+    }
+    if (s.book !== book0) {
+      events.push(emit.book(instrument, s.book));
+      if (s.book.asks[0] !== book0.asks[0] || s.book.bids[0] !== book0.bids[0]) events.push(emit.quote(instrument, s.book));
+    }
+    return s;
+  });
+
+  let lastIndex = state.lastIndex;
+  if (config.profile.index && phase === 'open' && step % config.indexEverySteps === 0) {
+    const value = indexValue(config.profile.index.base, symbols);
+    if (value !== lastIndex) events.push(emit.index(config.profile.index.symbol, value, config.profile.index.base));
+    lastIndex = value;
+  }
+
+  if (config.trader && phase === 'open') {
+    const touch = (symbol: string) => {
+      const s = symbols.find((x) => x.instrument.symbol === symbol);
+      return s && { bestBid: s.book.bids[0].price, bestAsk: s.book.asks[0].price };
+    };
+    const acted = traderAct(config.trader, trader, step, touch, config.profile.orderId);
+    trader = acted.state;
+    events.push(...acted.events.map((e) => emit.account(config, e)));
+  }
+
+  return { state: { step: step + 1, phase, symbols, trader, tradeCount, lastIndex }, events };
+}
+
+function nextSentiment(s: number, rng: Rng): number {
+  return Math.max(-1, Math.min(1, 0.97 * s + (rng.next() - 0.5) * 0.2));
+}
+
+/** Passive order flow: sizes change, the spread fills in (on the side the mood favours), a best level is pulled now and then. */
+function moveLiquidity(config: MarketConfig, s: SymbolState, rng: Rng): SimBook {
+  const { instrument } = s;
+  let book = s.book;
+  const changes = rng.poisson(1.2);
+  for (let i = 0; i < changes; i++) {
+    const side: BookSide = rng.chance(0.5) ? 'asks' : 'bids';
+    // The smaller of two draws: levels near the top change more often.
+    const index = Math.min(rng.int(0, config.depth - 1), rng.int(0, config.depth - 1));
+    const lots = book[side][index].lots;
+    const delta = rng.int(-Math.ceil(lots * 0.3), Math.ceil(lots * 0.3));
+    if (delta !== 0) book = resize(book, side, index, delta);
+  }
+  if (rng.chance(0.35)) book = improve(instrument, book, rng.chance(0.5 + 0.35 * s.sentiment) ? 'bids' : 'asks', rng);
+  if (rng.chance(0.04)) book = withdrawBest(instrument, book, rng.chance(0.5) ? 'asks' : 'bids', rng);
+  return book;
+}
+
+/** An equal-weighted index of the simulated stocks, rounded to hundredths. */
+function indexValue(base: number, symbols: readonly SymbolState[]): number {
+  const mean =
+    symbols.reduce((sum, s) => sum + (s.lastPrice ?? s.instrument.startPrice) / s.instrument.startPrice, 0) /
+    symbols.length;
+  return Math.round(base * mean * 100) / 100;
+}
+
+const direction = (value: number, reference: number): Direction =>
+  value > reference ? 'up' : value < reference ? 'down' : 'flat';
+
+const roundTo = (value: number, decimals: number): number => Math.round(value * 10 ** decimals) / 10 ** decimals;
+
+/** Builders of normalized events for one step. `raw` says where the event came from. */
+function eventMaker(profile: SimProfile, now: number, step: number) {
+  // Explicit fields rather than spreads: these builders run for every event of a long simulation.
+  const broker = profile.broker;
+  const time = profile.time(now);
+  const timestamp = now;
+  const raw = { simulated: true, step };
+  const levels = (instrument: Instrument, side: readonly { price: number; lots: number }[]) =>
+    side.map((l) => ({ price: l.price, size: lotsToQty(instrument, l.lots) }));
+  const base = { broker, time, timestamp, raw };
+  return {
+    trade: (instrument: Instrument, price: number, lots: number, side: Side, n: number): Trade => ({
+      kind: 'trade',
+      broker,
+      symbol: instrument.symbol,
+      time,
+      timestamp,
+      price,
+      size: lotsToQty(instrument, lots),
+      side,
+      tradeId: String(n),
+      direction: profile.market === 'krx' ? direction(price, instrument.startPrice) : undefined,
+      raw,
+    }),
+    book: (instrument: Instrument, book: SimBook): OrderBook => ({
+      kind: 'book',
+      broker,
+      symbol: instrument.symbol,
+      time,
+      timestamp,
+      asks: levels(instrument, book.asks),
+      bids: levels(instrument, book.bids),
+      raw,
+    }),
+    quote: (instrument: Instrument, book: SimBook): Quote => ({
+      kind: 'quote',
+      broker,
+      symbol: instrument.symbol,
+      time,
+      timestamp,
+      raw,
+      bestBid: book.bids[0].price,
+      bestAsk: book.asks[0].price,
+      bestBidSize: lotsToQty(instrument, book.bids[0].lots),
+      bestAskSize: lotsToQty(instrument, book.asks[0].lots),
+    }),
+    index: (symbol: string, value: number, reference: number): IndexTick => ({
+      ...base,
+      kind: 'index',
+      symbol,
+      value,
+      change: roundTo(value - reference, 2),
+      direction: direction(value, reference),
+    }),
+    session: (phase: 'preOpen' | 'open', code: string): MarketStatus => ({ ...base, kind: 'status', symbol: '', phase, code }),
+    halt: (symbol: string, halted: boolean): MarketStatus => ({
+      ...base,
+      kind: 'status',
+      symbol,
+      phase: halted ? 'halted' : 'open',
+      code: halted ? 'VI' : 'VI_END',
+      halted,
+    }),
+    account: (config: MarketConfig, e: TraderEvent): OrderEvent | Position => {
+      const instrument = config.instruments.find((i) => i.symbol === (e.type === 'order' ? e.order.symbol : e.symbol));
+      if (!instrument) throw new Error('trader symbol outside the market');
+      const account = profile.account !== undefined ? { account: profile.account } : {};
+      if (e.type === 'position') {
+        const qty = lotsToQty(instrument, e.holding.lots);
+        return {
+          ...base,
+          kind: 'position',
+          symbol: e.symbol,
+          qty,
+          avgPrice: roundTo(e.holding.avgPrice, instrument.grid.decimals + 2),
+          availableQty: qty,
+          lastPrice: e.lastPrice,
+          ...account,
+        };
+      }
+      const { order } = e;
+      const open = e.status === 'cancelled' ? 0 : order.lots - order.filledLots;
+      return {
+        ...base,
+        kind: 'order',
+        symbol: order.symbol,
+        orderId: order.orderId,
+        side: order.side,
+        status: e.status,
+        orderQty: lotsToQty(instrument, order.lots),
+        orderPrice: order.price,
+        filledQty: lotsToQty(instrument, order.filledLots),
+        unfilledQty: lotsToQty(instrument, open),
+        ...(e.fill ? { fillPrice: e.fill.price, fillQty: lotsToQty(instrument, e.fill.lots) } : {}),
+        ...account,
+      };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/** H0STASP0 / H0NXASP0 / H0UNASP0 records as normalized order books. */
+import * as t from 'io-ts';
+import { OrderBook, PriceLevel } from '../../../model';
+import { KisRecord } from './record';
+import { BookField } from './fields';
+import { Code, Hhmmss, OptionalKisNumber, decodeFields, describeErrors, kisTime } from './values';
+import { MapContext, Mapped, mapped, unmapped } from '../mapped';
+import { venueOf } from '../venue';
+
+const BookValues = t.type({ MKSC_SHRN_ISCD: Code, BSOP_HOUR: Hhmmss });
+
+export type KisBookRecord = KisRecord<BookField>;
+export type KisOrderBook = OrderBook<KisBookRecord>;
+
+const depth = 10;
+
+/** The ten levels of one side, best first, without empty levels (price or size 0 or blank). */
+function side(fields: Readonly<Record<string, string>>, price: string, size: string): PriceLevel[] | string {
+  const out: PriceLevel[] = [];
+  for (let i = 1; i <= depth; i++) {
+    const p = OptionalKisNumber.decode(fields[`${price}${i}`] ?? '');
+    const s = OptionalKisNumber.decode(fields[`${size}${i}`] ?? '');
+    if (p._tag === 'Left') return `${price}${i}: ${describeErrors(p.left)}`;
+    if (s._tag === 'Left') return `${size}${i}: ${describeErrors(s.left)}`;
+    if (p.right && s.right && p.right > 0 && s.right > 0) out.push({ price: p.right, size: s.right });
+  }
+  return out;
+}
+
+/**
+ * A book record as an OrderBook. Books carry a time but no date: the date is the KST date of
+ * the session clock.
+ */
+export function toOrderBook(record: KisBookRecord, ctx: MapContext): Mapped<KisOrderBook> {
+  const decoded = decodeFields(BookValues, record.fields);
+  if (decoded._tag === 'Left') return unmapped(describeErrors(decoded.left));
+  const asks = side(record.fields, 'ASKP', 'ASKP_RSQN');
+  if (typeof asks === 'string') return unmapped(asks);
+  const bids = side(record.fields, 'BIDP', 'BIDP_RSQN');
+  if (typeof bids === 'string') return unmapped(bids);
+  const when = kisTime(decoded.right.BSOP_HOUR, undefined, ctx.now);
+  if (when === undefined) return unmapped(`BSOP_HOUR: not a valid time (${JSON.stringify(decoded.right.BSOP_HOUR)})`);
+  const exchange = venueOf(record.trId);
+  return mapped<KisOrderBook>({
+    kind: 'book',
+    broker: 'kis',
+    symbol: decoded.right.MKSC_SHRN_ISCD,
+    asks,
+    bids,
+    ...(exchange !== undefined ? { exchange } : {}),
+    time: when.time,
+    timestamp: when.timestamp,
+    raw: record,
+  });
+}

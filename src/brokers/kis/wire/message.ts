@@ -1,0 +1,27 @@
+/** Every message a KIS feed decodes, and the dispatch from a record's kind to its mapping. */
+import { KisRecord } from './record';
+import { KisFeedKind } from './tr-ids';
+import { MapContext, Mapped } from '../mapped';
+import { KisTrade, KisTradeRecord, toTrade } from './trade';
+import { KisOrderBook, KisBookRecord, toOrderBook } from './book';
+import { KisExpectedMatch, KisExpectedRecord, toExpectedMatch } from './expected';
+import { KisMarketStatus, KisStatusRecord, toMarketStatus } from './market-status';
+import { KisNoticeRecord, KisOrderEvent, toOrderEvent } from './notice';
+
+export type KisMessage = KisTrade | KisOrderBook | KisExpectedMatch | KisMarketStatus | KisOrderEvent;
+
+/** Maps a named record to its model event; `symbol` stands in for records without a code. */
+export function toMessage(kind: KisFeedKind, record: KisRecord, ctx: MapContext, symbol?: string): Mapped<KisMessage> {
+  switch (kind) {
+    case 'trade':
+      return toTrade(record as KisTradeRecord, ctx);
+    case 'book':
+      return toOrderBook(record as KisBookRecord, ctx);
+    case 'expected':
+      return toExpectedMatch(record as KisExpectedRecord, ctx);
+    case 'status':
+      return toMarketStatus(record as KisStatusRecord, ctx, symbol);
+    case 'notice':
+      return toOrderEvent(record as KisNoticeRecord, ctx);
+  }
+}

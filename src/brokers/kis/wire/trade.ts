@@ -1,0 +1,45 @@
+/** H0STCNT0 / H0NXCNT0 / H0UNCNT0 records as normalized trades. */
+import * as t from 'io-ts';
+import { Trade } from '../../../model';
+import { KisRecord } from './record';
+import { TradeField } from './fields';
+import { Code, DirectionFromSign, Hhmmss, KisNumber, SideFromTradeClass, decodeFields, describeErrors, kisTime } from './values';
+import { MapContext, Mapped, mapped, unmapped } from '../mapped';
+import { venueOf } from '../venue';
+
+/** What a trade needs from the record; the rest stays in `raw`. */
+export const TradeValues = t.type({
+  MKSC_SHRN_ISCD: Code,
+  STCK_CNTG_HOUR: Hhmmss,
+  STCK_PRPR: KisNumber,
+  CNTG_VOL: KisNumber,
+  PRDY_VRSS_SIGN: DirectionFromSign,
+  BSOP_DATE: t.string,
+});
+
+export type KisTradeRecord = KisRecord<TradeField>;
+export type KisTrade = Trade<KisTradeRecord>;
+
+/** A trade record as a Trade: the side from the trade class, the direction from the sign code. */
+export function toTrade(record: KisTradeRecord, ctx: MapContext): Mapped<KisTrade> {
+  const decoded = decodeFields(TradeValues, record.fields);
+  if (decoded._tag === 'Left') return unmapped(describeErrors(decoded.left));
+  const v = decoded.right;
+  const side = SideFromTradeClass.decode(record.fields.CCLD_DVSN ?? record.fields.CNTG_CLS_CODE ?? '');
+  const when = kisTime(v.STCK_CNTG_HOUR, v.BSOP_DATE, ctx.now);
+  if (when === undefined) return unmapped(`STCK_CNTG_HOUR: not a valid time (${JSON.stringify(v.STCK_CNTG_HOUR)})`);
+  const exchange = venueOf(record.trId);
+  return mapped<KisTrade>({
+    kind: 'trade',
+    broker: 'kis',
+    symbol: v.MKSC_SHRN_ISCD,
+    price: v.STCK_PRPR,
+    size: v.CNTG_VOL,
+    ...(side._tag === 'Right' && side.right !== undefined ? { side: side.right } : {}),
+    ...(v.PRDY_VRSS_SIGN !== undefined ? { direction: v.PRDY_VRSS_SIGN } : {}),
+    ...(exchange !== undefined ? { exchange } : {}),
+    time: when.time,
+    timestamp: when.timestamp,
+    raw: record,
+  });
+}

@@ -1,0 +1,204 @@
+import { OrderEvent, OrderStatus, Position, Quote, Side, Trade } from '../../model/market';
+import { utcTime } from '../../model/time';
+import { BookMessage } from '../../book/book-sync';
+import { LevelChange } from '../../book/book-levels';
+import { WeexBalance, WeexCandle, WeexFill, WeexTicker } from './events';
+import { WireLevel } from './wire/primitives';
+import { BookTickerPush, DepthPush, KlinePush, TickerPush, TradePush, WireKline, WireTicker, WireTrade } from './wire/public-pushes';
+import { AccountPush, FillPush, OrdersPush, PositionsPush, WireBalance, WireFill, WireOrder, WirePosition } from './wire/private-pushes';
+
+/**
+ * From V3 wire records to the model. Decimal strings become numbers here and only here; each
+ * event's `raw` is the decoded wire record, with its exact strings.
+ */
+
+const BROKER = 'weex';
+
+const num = (s: string): number => Number(s);
+const optNum = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));
+
+/** A record's own time field if it has a usable one, else the push's event time. */
+function recordTime(field: string | number | undefined, fallback: number): number {
+  const n = typeof field === 'number' ? field : field === undefined ? NaN : Number(field);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+function levelChange([price, size]: WireLevel): LevelChange {
+  return { price: num(price), size: num(size), raw: [price, size] };
+}
+
+export function toBookMessage(push: DepthPush): BookMessage {
+  return {
+    kind: push.e === 'depthSnapshot' ? 'snapshot' : 'delta',
+    firstId: push.U,
+    lastId: push.u,
+    bids: push.b.map(levelChange),
+    asks: push.a.map(levelChange),
+    timestamp: push.E,
+  };
+}
+
+/** `m` (buyer is maker) true means the seller hit the bid: a sell-initiated trade. */
+export function toTrades(push: TradePush): Trade<WireTrade>[] {
+  return push.d.map((d) => ({
+    kind: 'trade',
+    broker: BROKER,
+    symbol: push.s,
+    ...utcTime(d.T),
+    price: num(d.p),
+    size: num(d.q),
+    side: d.m ? 'sell' : 'buy',
+    tradeId: d.t,
+    raw: d,
+  }));
+}
+
+export function toTickers(push: TickerPush): WeexTicker<WireTicker>[] {
+  return push.d.map((d) => ({
+    kind: 'ticker',
+    broker: BROKER,
+    symbol: push.s,
+    ...utcTime(push.E),
+    last: num(d.c),
+    open: num(d.o),
+    high: num(d.h),
+    low: num(d.l),
+    change: num(d.p),
+    changeRatio: num(d.P),
+    volume: num(d.v),
+    turnover: num(d.q),
+    trades: d.n,
+    markPrice: optNum(d.m),
+    indexPrice: optNum(d.i),
+    raw: d,
+  }));
+}
+
+export function toQuote(push: BookTickerPush): Quote<BookTickerPush> {
+  return {
+    kind: 'quote',
+    broker: BROKER,
+    symbol: push.s,
+    ...utcTime(push.E),
+    bestBid: num(push.b),
+    bestBidSize: num(push.B),
+    bestAsk: num(push.a),
+    bestAskSize: num(push.A),
+    raw: push,
+  };
+}
+
+export function toCandles(push: KlinePush): WeexCandle<WireKline>[] {
+  return push.d.map((d) => ({
+    kind: 'candle',
+    broker: BROKER,
+    symbol: push.s,
+    ...utcTime(d.t),
+    interval: d.i,
+    open: num(d.o),
+    high: num(d.h),
+    low: num(d.l),
+    close: num(d.c),
+    volume: num(d.v),
+    openTime: d.t,
+    raw: d,
+  }));
+}
+
+export function toBalances(push: AccountPush): WeexBalance<WireBalance>[] {
+  return push.d.map((d) => ({
+    kind: 'balance',
+    broker: BROKER,
+    symbol: d.coin,
+    ...utcTime(recordTime(d.updatedTime, push.E)),
+    coin: d.coin,
+    total: optNum(d.equity ?? d.amount),
+    available: optNum(d.available),
+    frozen: optNum(d.frozen),
+    raw: d,
+  }));
+}
+
+/** Signed quantity (SHORT is negative); average price = openValue / size. */
+export function toPositions(push: PositionsPush): Position<WirePosition>[] {
+  return push.d.map((d) => {
+    const size = num(d.size);
+    const openValue = optNum(d.openValue);
+    return {
+      kind: 'position',
+      broker: BROKER,
+      symbol: d.symbol,
+      ...utcTime(recordTime(d.updatedTime, push.E)),
+      qty: d.side === 'SHORT' ? -size : size,
+      avgPrice: openValue !== undefined && size > 0 ? openValue / size : 0,
+      raw: d,
+    };
+  });
+}
+
+const side = (s: 'BUY' | 'SELL'): Side => (s === 'BUY' ? 'buy' : 'sell');
+
+/**
+ * WEEX order status → model. Only PENDING, FILLED and CANCELED are documented; an open order with
+ * part of its size filled is reported as partiallyFilled, whatever the venue calls it.
+ */
+export function orderStatus(status: string, size: number, filled: number): OrderStatus {
+  switch (status.toUpperCase()) {
+    case 'FILLED':
+      return 'filled';
+    case 'CANCELED':
+    case 'CANCELLED':
+    case 'EXPIRED':
+      return 'cancelled';
+    case 'REJECTED':
+    case 'FAILED':
+      return 'rejected';
+    case 'PARTIALLY_FILLED':
+      return 'partiallyFilled';
+    default:
+      return filled > 0 && filled < size ? 'partiallyFilled' : 'accepted';
+  }
+}
+
+/** Orders without fill details; `ordersWithFills` adds them by comparing cumulative fills. */
+export function toOrders(push: OrdersPush): OrderEvent<WireOrder>[] {
+  return push.d.map((d) => {
+    const size = num(d.size);
+    const filled = optNum(d.cumFillSize) ?? 0;
+    return {
+      kind: 'order',
+      broker: BROKER,
+      symbol: d.symbol,
+      ...utcTime(recordTime(d.updatedTime, push.E)),
+      orderId: d.id,
+      side: side(d.orderSide),
+      status: orderStatus(d.status, size, filled),
+      orderQty: size,
+      orderPrice: optNum(d.price) ?? 0,
+      filledQty: filled,
+      unfilledQty: Math.max(0, size - filled),
+      raw: d,
+    };
+  });
+}
+
+export function toFills(push: FillPush): WeexFill<WireFill>[] {
+  return push.d.map((d) => {
+    const size = num(d.fillSize);
+    const direction = d.direction?.toUpperCase();
+    return {
+      kind: 'fill',
+      broker: BROKER,
+      symbol: d.symbol,
+      ...utcTime(recordTime(d.updatedTime ?? d.createdTime, push.E)),
+      fillId: d.id,
+      orderId: d.orderId,
+      side: side(d.orderSide),
+      price: size > 0 ? num(d.fillValue) / size : 0,
+      size,
+      fee: optNum(d.fillFee),
+      liquidity: direction === 'MAKER' ? 'maker' : direction === 'TAKER' ? 'taker' : undefined,
+      raw: d,
+    };
+  });
+}
