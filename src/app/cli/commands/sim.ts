@@ -15,6 +15,7 @@ interface SimOptions {
   readonly seed: number;
   readonly rate?: number;
   readonly duration?: number;
+  readonly cors?: boolean;
 }
 
 /**
@@ -33,6 +34,7 @@ export function registerSim(program: Command, context: CliContext): void {
     .option('--seed <n>', 'same seed, same market', wholeNumber, 1)
     .option('--rate <r>', 'mean trades per second per symbol', positiveNumber)
     .option('--duration <sec>', 'stop after this many seconds', positiveNumber)
+    .option('--cors', 'answer CORS preflights and allow any origin on the REST endpoints (browser development)')
     .action((options: SimOptions) => runSim(context, options));
 }
 
@@ -46,7 +48,7 @@ async function runSim(context: CliContext, options: SimOptions): Promise<void> {
   const instruments = instrumentsFor(profileFor(module.name).market, options.symbols);
   let server;
   try {
-    server = await module.startServer({ host: options.host, port: options.port });
+    server = await module.startServer({ host: options.host, port: options.port, ...(options.cors ? { cors: true } : {}) });
   } catch (err) {
     io.stderr.write(`rx-market sim: cannot listen on ${options.host}:${options.port}: ${err instanceof Error ? err.message : String(err)}\n`);
     return context.setExitCode(exitCodes.fatal);
