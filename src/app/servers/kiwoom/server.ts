@@ -15,9 +15,10 @@
  * - REG/REMOVE per group (`grp_no`): refresh "1" adds, refresh "0" first releases what the group
  *   held (or the whole socket's keys, `refreshScope: 'socket'`); a group holds at most
  *   `maxItemsPerGroup` distinct items (a REG past it is refused whole, return_code 1).
- * - REAL pushes only for registered keys (`publish`), batched: every entry published in one turn
- *   of the event loop goes to a client as one frame (several entries, mixed types), as the live
- *   server batches; raw frames to everyone (`broadcastRaw`); condition search (CNSRLST first).
+ * - REAL pushes only for registered keys (`publish`), batched as the live server batches: the
+ *   entries of one item published in one turn of the event loop (a step's trades, then its book
+ *   and best quotes) go to a client as one frame of several entries, mixed types; raw frames to
+ *   everyone (`broadcastRaw`); condition search (CNSRLST first).
  *
  * ```ts
  * const server = await startKiwoomServer();
@@ -167,8 +168,8 @@ interface Session {
   awaitingEcho: boolean;
   missed: number;
   loginTimer?: NodeJS.Timeout;
-  /** Entries waiting for this turn's frame. */
-  pending: RealEntry[];
+  /** Entries waiting for this turn's frames, by item. */
+  pending: Map<string, RealEntry[]>;
 }
 
 type Client = LoopbackClient<Session>;
@@ -279,7 +280,7 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
               conditions: new Set(),
               awaitingEcho: false,
               missed: 0,
-              pending: [],
+              pending: new Map(),
             },
           }
         : { refuse: { status: 404, body: JSON.stringify({ return_code: 1504, return_msg: 'URI not supported' }) } },
@@ -495,16 +496,20 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
     flushScheduled = false;
     for (const c of clients()) {
       const pending = c.state.pending;
-      if (pending.length === 0) continue;
-      c.state.pending = [];
+      if (pending.size === 0) continue;
+      c.state.pending = new Map();
       if (!c.state.loggedIn) continue;
-      for (let i = 0; i < pending.length; i += maxEntries) {
-        send(c, JSON.stringify({ trnm: 'REAL', data: pending.slice(i, i + maxEntries) }));
+      for (const entries of pending.values()) {
+        for (let i = 0; i < entries.length; i += maxEntries) {
+          send(c, JSON.stringify({ trnm: 'REAL', data: entries.slice(i, i + maxEntries) }));
+        }
       }
     }
   };
   const enqueue = (c: Client, e: RealEntry): void => {
-    c.state.pending.push(e);
+    const entries = c.state.pending.get(e.item);
+    if (entries) entries.push(e);
+    else c.state.pending.set(e.item, [e]);
     if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(flush);
