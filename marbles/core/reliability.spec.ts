@@ -239,7 +239,7 @@ describe('staleness per key', () => {
   it('does not flag a key while its market is closed', () => {
     ts.run(({ flush }) => {
       const protocol: BrokerProtocol<unknown> = { ...toyProtocol(), expectedQuietMs: (_key, at) => (at < 5_000 ? undefined : 1_000) };
-      const { session, notices } = setup(() => ({ respond: ackEverything }), {}, protocol);
+      const { session, notices } = setup(() => ({ respond: ackEverything }), { staleness: {} }, protocol);
       during(session.stream('a'), 0, 7_000);
       flush();
       // closed until 5 000; open with 1 s allowed: flagged at the first check at or after 5 000.

@@ -6,6 +6,8 @@ import { GapReason, KeyNotice } from './notices';
 /** Sends subscribe/release requests on the current connection. */
 export interface Link {
   request(subscribe: readonly string[], release: readonly string[]): void;
+  /** Runs `fn` once the requests made so far are on the wire (they may be paced). */
+  afterSent?(fn: () => void): void;
 }
 
 export interface MultiplexerOptions {
@@ -346,6 +348,12 @@ export class Multiplexer<M> {
       this.link.request(subscribe, release);
     }
     const held = this.afterFlush.splice(0);
-    for (const hold of held) hold.unsubscribe();
+    const letGo = (): void => {
+      for (const hold of held) hold.unsubscribe();
+    };
+    // Released keys hold the connection until their release is actually sent (paced), unless no
+    // key is left at all: then the socket closes after its linger and the broker forgets them.
+    if (held.length > 0 && this.entries.size > 0 && this.link?.afterSent) this.link.afterSent(letGo);
+    else letGo();
   }
 }

@@ -16,6 +16,8 @@ export class Pacer {
   /** Send times inside the budget window, oldest first. */
   private readonly sentAt: number[] = [];
   private pending?: Subscription;
+  /** Called once everything queued so far is on the wire (or the connection is gone). */
+  private readonly whenEmpty: (() => void)[] = [];
 
   constructor(
     private readonly pacing: Pacing | undefined,
@@ -37,11 +39,22 @@ export class Pacer {
     if (this.pending === undefined) this.drain();
   }
 
+  /** Runs `fn` once every frame queued now has been sent (at once if none waits). */
+  afterSent(fn: () => void): void {
+    if (this.queue.length === 0) fn();
+    else this.whenEmpty.push(fn);
+  }
+
   /** Forgets everything queued (the connection is gone). */
   stop(): void {
     this.pending?.unsubscribe();
     this.pending = undefined;
     this.queue.length = 0;
+    this.emptied();
+  }
+
+  private emptied(): void {
+    for (const fn of this.whenEmpty.splice(0)) fn();
   }
 
   private drain(): void {
@@ -58,6 +71,7 @@ export class Pacer {
       if (this.pacing?.budget) this.sentAt.push(now);
       this.send(frame);
     }
+    this.emptied();
   }
 
   /** How long the next frame must wait at `now`. */

@@ -69,9 +69,9 @@ export interface SessionOptions {
   readonly maxBufferedBytes?: number;
   /** Bounds on heartbeat echoes. Default 4 096 characters, 20 a second. */
   readonly replyLimits?: Partial<ReplyLimits>;
-  /** Event-loop lateness reported on `status$` (`lagMs` on 'open'). 0 disables. Default 1 000. */
+  /** Event-loop lateness reported on `status$` (`lagMs` on 'open'). 0 disables. Default 1 000 (0 with a `scheduler`). */
   readonly lagThresholdMs?: number;
-  /** Per-key staleness; defaults to the broker's market-hours table. */
+  /** Per-key staleness; defaults to the broker's market-hours table (off with a `scheduler` unless given). */
   readonly staleness?: StalenessOptions | false;
   /** A login not acknowledged within this time fails the attempt (retried). 0 disables. Default 15 000. */
   readonly loginTimeoutMs?: number;

@@ -59,7 +59,8 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
   const replyLimits = { ...defaultReplyLimits, ...options.replyLimits };
   // Lag is a wall-clock matter: off in virtual time unless asked for.
   const lagThresholdMs = options.lagThresholdMs ?? (options.scheduler === undefined ? 1_000 : 0);
-  const staleness = options.staleness ?? {};
+  // Market hours are wall-clock hours: in virtual time staleness runs only when asked for.
+  const staleness = options.staleness ?? (options.scheduler === undefined ? {} : false);
   const quietMsOf = (key: string, at: number): number | undefined =>
     staleness === false ? undefined : (staleness.quietMs ?? protocol.expectedQuietMs?.(key, at));
   const broker = protocol.name;
@@ -143,6 +144,7 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
             if (release.length > 0) for (const f of codec.release(release)) pacer.enqueue(f);
             if (subscribe.length > 0) for (const f of codec.subscribe(subscribe)) pacer.enqueue(f);
           },
+          afterSent: (fn) => pacer.afterSent(fn),
         });
         const opened: FeedStatus = { state: 'open', connections, keys: mux.size };
         status.next(opened);
