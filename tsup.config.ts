@@ -17,6 +17,7 @@ const library = {
   kiwoom: 'src/brokers/kiwoom/index.ts',
   kis: 'src/brokers/kis/index.ts',
   weex: 'src/brokers/weex/index.ts',
+  sqlite: 'src/sqlite/index.ts',
 };
 
 export default defineConfig([
@@ -41,6 +42,6 @@ export default defineConfig([
     outDir: 'dist',
     tsconfig: 'tsconfig.build.json',
     noExternal: ['commander', 'cli-progress'],
-    external: ['terminal-kit'],
+    external: ['terminal-kit', 'better-sqlite3'],
   },
 ]);
