@@ -206,10 +206,15 @@ const mkopFromOperation: Readonly<Record<string, string>> = {
   d: '159', // ... ends
 };
 
+/** The KIS MKOP_CLS_CODE of a status: its own (raw.kisCode), or the Kiwoom code's counterpart. */
+export function kisOperationCode(s: MarketStatus): string | undefined {
+  const hints = venueHints(s.raw) as { readonly kisCode?: string };
+  return hints.kisCode ?? mkopFromOperation[s.code];
+}
+
 /** A market status as an MKO record (10 values, as seen on the wire). */
 export function statusRecord(trId: KisTrId, s: MarketStatus, symbol = s.symbol): string[] {
-  const hints = venueHints(s.raw) as { readonly kisCode?: string };
-  const code = hints.kisCode ?? mkopFromOperation[s.code] ?? s.code;
+  const code = kisOperationCode(s) ?? s.code;
   const v: Values = {
     TR_SUSP_REAS_CNTT: '(null)',
     ANTC_MKOP_CLS_CODE: '',

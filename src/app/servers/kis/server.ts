@@ -15,7 +15,7 @@ import { MarketEvent } from '../../../model';
 import { BrokerServer } from '../../broker-module';
 import { CipherKey, encryptPayload } from '../../../brokers/kis/wire/cipher';
 import { Request, formatPing, keyOf } from '../../../brokers/kis/wire/control';
-import { bookRecord, expectedRecord, noticeRecord, statusRecord, tradeRecord } from './encode';
+import { bookRecord, expectedRecord, kisOperationCode, noticeRecord, statusRecord, tradeRecord } from './encode';
 import { formatEnvelope } from '../../../brokers/kis/wire/envelope';
 import { KisEnv, KisExchange, KisTrId, marketTrId, noticeTrId, trIdInfo } from '../../../brokers/kis/wire/tr-ids';
 import { KrxTapes } from '../krx-tape';
@@ -219,6 +219,8 @@ export class KisServer implements BrokerServer {
       }
       case 'status': {
         const exchange = (event as { exchange?: string }).exchange;
+        // A market-wide notice KIS has no code for (NXT session notices of the calendar) is not sent.
+        if (event.symbol === '' && kisOperationCode(event) === undefined) return;
         for (const trId of this.venueTrIds('status', exchange)) {
           if (event.symbol !== '') {
             this.sendRecords(trId, [statusRecord(trId, event)]);
