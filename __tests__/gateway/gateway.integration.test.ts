@@ -22,6 +22,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await nats?.stop();
+  // Broker sessions close a linger after their last stream: let them, before jest tears down.
+  await new Promise((r) => setTimeout(r, 1_500));
 });
 beforeEach(async () => {
   server = await startKiwoomServer({ pingIntervalMs: 0 });
