@@ -7,7 +7,7 @@ import { NatsFeed, NatsFeedOptions, createNatsFeed } from './nats-feed';
 
 export * from './nats-feed';
 export * from './subjects';
-export type { GapNotice, GapReason, Interest } from './wire';
+export type { Interest, WireNotice } from './wire';
 
 /** A MarketFeed served by an rx-market gateway over NATS WebSocket. */
 export function natsFeed(options: NatsFeedOptions): NatsFeed {

@@ -9,7 +9,7 @@ import { NatsConnect, NatsFeed, NatsFeedOptions, createNatsFeed } from './nats-f
 
 export * from './nats-feed';
 export * from './subjects';
-export type { GapNotice, GapReason, Interest } from './wire';
+export type { Interest, WireNotice } from './wire';
 
 const isWs = (servers: NatsFeedOptions['servers']): boolean =>
   (typeof servers === 'string' ? [servers] : servers).some((s) => /^wss?:\/\//i.test(s));

@@ -26,6 +26,7 @@ import {
   ReplaySubject,
   Subject,
   defer,
+  filter,
   merge,
   of,
   share,
@@ -41,6 +42,7 @@ import type { ConsumerMessages, JetStreamManager } from '@nats-io/jetstream';
 import { FeedError, toFeedError } from '../core/errors';
 import { ReceivedFrame } from '../core/session-types';
 import { FeedStatus, KeyState } from '../core/status';
+import { GapNotice, KeyNotice } from '../core/notices';
 import { MarketFeed, Symbols } from '../feed/market-feed';
 import { Balance, MarketEvent, OrderBook, OrderEvent, Position, Quote, Trade } from '../model/market';
 import { localInterest } from './interest-table';
@@ -48,8 +50,8 @@ import { AccountStream, MarketStream, Subjects, interestKey, isToken, subjectsFo
 import {
   DataEnvelope,
   EventKind,
-  GapEnvelope,
-  GapNotice,
+  NoticeEnvelope,
+  WireNotice,
   RefusedEnvelope,
   StatusEnvelope,
   decode,
@@ -95,10 +97,12 @@ export interface NatsFeedOptions {
   readonly connect?: NatsConnect;
 }
 
-/** A MarketFeed served by a gateway, with gap notices. */
+/**
+ * A MarketFeed served by a gateway. Its `gaps$` also says where a standby took over (reason
+ * 'failover') and where this consumer's NATS connection was down (reason 'reconnect'); notice
+ * keys are the gateway's (`trade.005930`, `order`).
+ */
 export interface NatsFeed extends MarketFeed {
-  /** Where data may be missing: failover, broker reconnects, this consumer's NATS reconnects. */
-  readonly gaps$: Observable<GapNotice>;
   readonly positions$: () => Observable<Position>;
   readonly balances$: () => Observable<Balance>;
 }
@@ -135,7 +139,9 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
 
   const status = new BehaviorSubject<FeedStatus>({ state: 'closed' });
   const errors = new Subject<FeedError>();
-  const gaps = new Subject<GapNotice>();
+  const notices = new Subject<KeyNotice>();
+  /** Account streams subscribed now (their keys in notices). */
+  const accountLive = new Map<string, number>();
   const frames = new Subject<ReceivedFrame>();
   const interest = localInterest();
   const table = new BehaviorSubject<readonly KeyState[]>([]);
@@ -216,11 +222,11 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
           },
           () => undefined,
         );
-        c.subscribe(subjects.gap, {
+        c.subscribe(subjects.notice, {
           callback: (_e, m) => {
-            const g = decode(GapEnvelope, m.data, broker, m.subject);
-            if (g instanceof FeedError) errors.next(g);
-            else gaps.next(g.gap);
+            const n = decode(NoticeEnvelope, m.data, broker, m.subject);
+            if (n instanceof FeedError) errors.next(n);
+            else fanOut(n.notice);
           },
         });
         publishLease = () => {
@@ -263,12 +269,23 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
           natsDown = false;
           publishLease();
           pushStatus();
-          gaps.next({ kind: 'gap', broker, reason: 'nats-reconnect', from: downAt, to: Date.now(), keys: interest.keys() });
+          fanOut({ type: 'gap', reason: 'reconnect', from: downAt, to: Date.now() });
         } else if (s.type === 'error') {
           errors.next(new FeedError({ kind: 'connection', broker, message: `nats ${broker}: ${s.error.message}` }));
         }
       }
     })();
+  }
+
+  /** A notice for one symbol (or for every key) as the core's notices of this feed's live keys. */
+  function fanOut(n: WireNotice): void {
+    const keys = n.symbol !== undefined ? interest.keys().filter((k) => k.endsWith(`.${n.symbol}`)) : [...interest.keys(), ...accountLive.keys()];
+    for (const key of keys) {
+      const symbol = n.symbol ?? (key.includes('.') ? key.slice(key.indexOf('.') + 1) : undefined);
+      const named = symbol ? { symbol } : {};
+      if (n.type === 'gap') notices.next({ type: 'gap', key, from: n.from, to: n.to, reason: n.reason, ...named });
+      else notices.next({ type: 'stale', key, since: n.since, at: n.at, quietMs: n.quietMs, ...named });
+    }
   }
 
   function onStatus(m: Msg): void {
@@ -399,8 +416,12 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
     new Observable<MarketEvent>((subscriber) => {
       let messages: ConsumerMessages | undefined;
       let done = false;
+      accountLive.set(stream, (accountLive.get(stream) ?? 0) + 1);
       subscriber.add(() => {
         done = true;
+        const left = (accountLive.get(stream) ?? 1) - 1;
+        if (left > 0) accountLive.set(stream, left);
+        else accountLive.delete(stream);
         void messages?.close();
       });
       const name = `${options.durable ?? `rxm-${consumerId}`}-${stream}`;
@@ -451,7 +472,8 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
     broker,
     status$: status.asObservable(),
     errors$: errors.asObservable(),
-    gaps$: gaps.asObservable(),
+    gaps$: notices.pipe(filter((n): n is GapNotice => n.type === 'gap')),
+    notices$: notices.asObservable(),
     subscriptions$: table.asObservable(),
     frames$: frames.asObservable(),
     trades$: (symbols) => market<Trade>('trade', symbols),
@@ -465,7 +487,7 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
       closing = true;
       closed$.next();
       status.next({ state: 'closed' });
-      for (const s of [status, errors, gaps, frames, table]) s.complete();
+      for (const s of [status, errors, notices, frames, table]) s.complete();
       closed$.complete();
     },
   };

@@ -8,7 +8,7 @@
  *   rxm.<broker>.position           holdings          (RXM_<BROKER>_ACCOUNT)
  *   rxm.<broker>.balance            balances          (RXM_<BROKER>_ACCOUNT)
  *   rxm.<broker>.status             the broker session's status (RXM_<BROKER>_LAST keeps the last one)
- *   rxm.<broker>.gap                gap notices: data may be missing between two instants
+ *   rxm.<broker>.notice             gap and stale notices: data may be missing between two instants
  *   rxm.<broker>.refused.<stream>.<symbol>   a key the gateway or the broker refused
  *   rxm.<broker>.interest.<consumer>         a consumer's lease: the keys it wants now
  */
@@ -52,7 +52,7 @@ export interface Subjects {
   market(stream: MarketStream, symbol: string): string;
   account(stream: AccountStream): string;
   readonly status: string;
-  readonly gap: string;
+  readonly notice: string;
   refused(stream: MarketStream, symbol: string): string;
   /** All refusals of the broker (`rxm.<b>.refused.>`). */
   readonly refusedAll: string;
@@ -77,7 +77,7 @@ export function subjectsFor(broker: string, prefix: string = DEFAULT_PREFIX): Su
     market: (stream, symbol) => `${b}.${stream}.${symbol}`,
     account: (stream) => `${b}.${stream}`,
     status: `${b}.status`,
-    gap: `${b}.gap`,
+    notice: `${b}.notice`,
     refused: (stream, symbol) => `${b}.refused.${stream}.${symbol}`,
     refusedAll: `${b}.refused.>`,
     interest: (consumer) => `${b}.interest.${consumer}`,

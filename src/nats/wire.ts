@@ -51,31 +51,19 @@ const Status = t.union([
 
 export const StatusEnvelope = t.type({ t: Num, g: t.string, status: Status });
 
-/** Why data may be missing: a standby took over, the broker session or a NATS connection was lost. */
-export type GapReason = 'failover' | 'broker-reconnect' | 'nats-reconnect' | 'gateway-start';
-
 /**
- * A gap notice: events between `from` and `to` (epoch ms) may be missing on the listed keys (all
- * keys when empty). Streams go on after it; account streams catch up from JetStream.
+ * A notice on `rxm.<broker>.notice`: the broker feed's own gap and stale notices (with the symbol
+ * they concern), and the gateway's gaps (a failover, the gateway's NATS outage) for every key
+ * (no symbol). natsFeed turns each into the core `GapNotice`/`StaleNotice` of its live keys.
  */
-export interface GapNotice {
-  readonly kind: 'gap';
-  readonly broker: string;
-  readonly reason: GapReason;
-  readonly from: number;
-  readonly to: number;
-  readonly keys: readonly string[];
-}
+const WireGap = t.intersection([
+  t.type({ type: t.literal('gap'), from: Num, to: Num, reason: t.keyof({ reconnect: null, resync: null, stale: null, failover: null }) }),
+  t.partial({ symbol: t.string }),
+]);
+const WireStale = t.intersection([t.type({ type: t.literal('stale'), since: Num, at: Num, quietMs: Num }), t.partial({ symbol: t.string })]);
+export const NoticeEnvelope = t.type({ t: Num, g: t.string, notice: t.union([WireGap, WireStale]) });
+export type WireNotice = t.TypeOf<typeof NoticeEnvelope>['notice'];
 
-const Gap = t.type({
-  kind: t.literal('gap'),
-  broker: t.string,
-  reason: t.keyof({ failover: null, 'broker-reconnect': null, 'nats-reconnect': null, 'gateway-start': null }),
-  from: Num,
-  to: Num,
-  keys: t.array(t.string),
-});
-export const GapEnvelope = t.type({ t: Num, g: t.string, gap: Gap });
 export const RefusedEnvelope = t.type({ t: Num, g: t.string, error: ErrorInit });
 
 /** A consumer's lease: the keys it wants now; an empty list says goodbye. */

@@ -6,7 +6,7 @@
  *                                                                                   │ every event
  *   rxm.<b>.trade|book|quote.<symbol> (core NATS; JetStream keeps the last book/quote, recent trades) ◄┘
  *   rxm.<b>.order|position|balance    (JetStream publish with ack and dedup id: nothing lost)
- *   rxm.<b>.status, rxm.<b>.gap, rxm.<b>.refused.<stream>.<symbol>
+ *   rxm.<b>.status, rxm.<b>.notice (gaps, stale keys), rxm.<b>.refused.<stream>.<symbol>
  *
  * Several gateways may run for one broker: only the leader (KV lock, see leadership.ts) holds the
  * broker session; standbys keep the lease table so a takeover registers every wanted key at once.
@@ -21,7 +21,8 @@ import { FeedStatus } from '../../core/status';
 import { MarketFeed } from '../../feed/market-feed';
 import { MarketEvent } from '../../model/market';
 import { AccountStream, MarketStream, Subjects, isToken, parseInterestKey, subjectsFor } from '../../nats/subjects';
-import { GapNotice, GapReason, Interest, decode, encode, statusToJson } from '../../nats/wire';
+import { Interest, WireNotice, decode, encode, statusToJson } from '../../nats/wire';
+import { KeyNotice } from '../../core/notices';
 import { LeaseTable, leaseTable } from './leases';
 import { Role, leadership } from './leadership';
 import { RetentionOptions, ensureStreams } from './retention';
@@ -110,10 +111,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     nc.publish(subject, encode({ s: seq, t: now(), g: id, e: event }));
   };
   const publishStatus = (status: FeedStatus): void => nc.publish(subjects.status, encode({ t: now(), g: id, status: statusToJson(status) }));
-  const publishGap = (reason: GapReason, from: number, keys: readonly string[] = []): void => {
-    const gap: GapNotice = { kind: 'gap', broker, reason, from, to: Date.now(), keys: [...keys] };
-    log(`gap notice: ${reason}`);
-    nc.publish(subjects.gap, encode({ t: now(), g: id, gap }));
+  const publishNotice = (notice: WireNotice): void => {
+    if (notice.type === 'gap' && notice.symbol === undefined) log(`gap notice for every key: ${notice.reason}`);
+    nc.publish(subjects.notice, encode({ t: now(), g: id, notice }));
+  };
+  /** A broker feed's notice, with the symbol it concerns (the broker's key means nothing to consumers). */
+  const forwardNotice = (n: KeyNotice): void => {
+    if (!n.symbol) return;
+    if (n.type === 'gap') publishNotice({ type: 'gap', from: n.from, to: n.to, reason: n.reason, symbol: n.symbol });
+    else publishNotice({ type: 'stale', since: n.since, at: n.at, quietMs: n.quietMs, symbol: n.symbol });
   };
 
   // --- account events: JetStream publish with ack, in order, retried until stored ---------------
@@ -272,21 +278,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       t.keys.clear();
       feed.close?.();
     });
-    publishGap(role.previous ? 'failover' : 'gateway-start', role.previous?.at ?? Date.now());
-    let leftOpenAt: number | undefined;
-    let wasOpen = false;
-    subscription.add(
-      feed.status$.subscribe((status) => {
-        publishStatus(status);
-        if (status.state === 'open') {
-          if (wasOpen && leftOpenAt !== undefined) publishGap('broker-reconnect', leftOpenAt);
-          wasOpen = true;
-          leftOpenAt = undefined;
-        } else if (wasOpen && leftOpenAt === undefined) {
-          leftOpenAt = Date.now();
-        }
-      }),
-    );
+    if (role.previous) publishNotice({ type: 'gap', reason: 'failover', from: role.previous.at, to: Date.now() });
+    subscription.add(feed.status$.subscribe(publishStatus));
+    // The broker session's own per-key gaps (reconnects, resyncs) and stale keys, by symbol.
+    if (feed.notices$) subscription.add(feed.notices$.subscribe(forwardNotice));
     subscription.add(feed.errors$.subscribe((e) => log(`broker ${e.kind}: ${e.message}`)));
     if (options.account !== false) {
       const account: [AccountStream, (() => Observable<MarketEvent>) | undefined][] = [
@@ -326,13 +321,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   subscriptions.add(() => clearInterval(checker));
 
   void (async () => {
+    let downAt = 0;
     for await (const s of nc.status()) {
-      if (s.type === 'disconnect') natsDown = true;
-      else if (s.type === 'reconnect') {
+      if (s.type === 'disconnect') {
+        if (!natsDown) downAt = Date.now();
+        natsDown = true;
+      } else if (s.type === 'reconnect') {
         natsDown = false;
         // The gateway was cut off, not the consumers: give their leases a fresh ttl.
         leases.extendAll(Date.now());
-        if (term) publishGap('nats-reconnect', Date.now());
+        // Market data published while cut off is lost (account events wait in the queue).
+        if (term) publishNotice({ type: 'gap', reason: 'reconnect', from: downAt, to: Date.now() });
       }
     }
   })();

@@ -2,7 +2,7 @@
  * The nats-server configuration the gateway is meant to run with (the tests run with it, the
  * README shows it): JetStream on, a WebSocket listener for browsers, and two users —
  *
- * - `gateway` publishes data, status, gaps and refusals, and manages streams and its lock bucket;
+ * - `gateway` publishes data, status, notices and refusals, and manages streams and its lock bucket;
  * - `consumer` may only subscribe to market subjects (and its own inboxes), publish leases, and
  *   read what JetStream keeps (direct gets, its own consumers on the account stream). It cannot
  *   publish a trade, a book or an order, and it needs no broker secret.
@@ -43,7 +43,7 @@ export function natsServerConfig(o: NatsConfigOptions): string {
     `${p}.*.book.*`,
     `${p}.*.quote.*`,
     `${p}.*.status`,
-    `${p}.*.gap`,
+    `${p}.*.notice`,
     `${p}.*.refused.>`,
     '_INBOX.>',
   ];
