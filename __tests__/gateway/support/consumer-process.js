@@ -2,7 +2,7 @@
 // line per thing seen on stdout. Configured by environment variables:
 //   NATS_URL, NATS_USER, NATS_PASS, BROKER (default kiwoom), TRADES (symbols, comma-separated),
 //   BOOKS (symbols), ORDERS (1 to subscribe orders$), DURABLE, LEASE_MS, CONSUMER_ID
-const { natsFeed } = require('../../../dist/nats');
+const { natsFeed } = require('../../../dist/nats.js');
 
 const env = process.env;
 const list = (s) => (s ? s.split(',').filter(Boolean) : []);
