@@ -61,6 +61,8 @@ function syntheticFeed(): { feed: MarketFeed; start(): void; stop(): void; sent(
     errors$: new Subject<FeedError>(),
     subscriptions$: new Subject<readonly KeyState[]>(),
     frames$: new Subject(),
+    gaps$: new Subject(),
+    notices$: new Subject(),
     trades$: (symbols) => perSymbol.get(String(symbols)) as unknown as Observable<Trade>,
     orderBook$: () => new Observable(),
     quotes$: () => new Observable(),
