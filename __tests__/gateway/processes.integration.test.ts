@@ -127,3 +127,23 @@ it('nats-server restarted mid-stream: gateway and consumers recover, account eve
   expect(server.counters.logins).toBe(1);
   expect(c.lines().filter((l) => l.type === 'error' || l.type === 'complete')).toEqual([]);
 });
+
+it('rx-market demo --nats runs the dashboard through the gateway, with no broker secret', async () => {
+  const gw = startGatewayCli(nats, server.env);
+  await until(() => leaderLine(gw), 'the gateway to lead');
+  const { spawnCli } = await import('../support/cli');
+  const demo = spawnCli(['demo', '--nats', nats.url, '--broker', 'kiwoom', '--symbols', '005930', '--duration', '4', '--every', '1'], {
+    RXM_NATS_USER: nats.consumer.user,
+    RXM_NATS_PASSWORD: nats.consumer.pass,
+  });
+  const pump = setInterval(() => server.publish(trade('005930', 70_000, 1)), 100);
+  try {
+    const { code, stdout } = await demo.done;
+    expect(code).toBe(0);
+    const last = stdout.trim().split('\n').at(-1) ?? '';
+    expect(last).toMatch(/kiwoom gateway · feed open/);
+    expect(Number(/trades (\d+)/.exec(last)?.[1] ?? 0)).toBeGreaterThan(0);
+  } finally {
+    clearInterval(pump);
+  }
+});
