@@ -25,7 +25,8 @@
  * out: -a-------------(bc)|     b: inferred fill of 4 at the price the value growth gives
  * ```
  */
-import { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { MonoTypeOperatorFunction, Observable, distinctUntilChanged, filter } from 'rxjs';
+import { FeedStatus } from '../core/status';
 import { FeedError } from '../core/errors';
 import { OrderEvent } from '../model/market';
 
@@ -235,4 +236,12 @@ export function normalizeFills<E extends OrderEvent>(options: NormalizeFillsOpti
         }),
       );
     });
+}
+
+/** Emits each time a connection opens (for `connections$`). */
+export function connectionsOf(status$: Observable<FeedStatus>): Observable<FeedStatus> {
+  return status$.pipe(
+    distinctUntilChanged((a, b) => (a.state === 'open') === (b.state === 'open')),
+    filter((s) => s.state === 'open'),
+  );
 }
