@@ -92,6 +92,7 @@ export function impossibleFill(e: OrderEvent, facts: FillFacts): string | undefi
   if (!finiteAtLeast(e.orderQty, 0)) return `order quantity ${e.orderQty}`;
   if (!finiteAtLeast(e.filledQty, 0)) return `filled quantity ${e.filledQty}`;
   if (!finiteAtLeast(e.unfilledQty, 0)) return `unfilled quantity ${e.unfilledQty}`;
+  if (e.orderQty > 0 && e.unfilledQty > e.orderQty) return `unfilled quantity ${e.unfilledQty} above the order quantity ${e.orderQty}`;
   if (e.fillQty !== undefined && !(Number.isFinite(e.fillQty) && e.fillQty > 0)) return `fill quantity ${e.fillQty}`;
   if (e.fillPrice !== undefined && !(Number.isFinite(e.fillPrice) && e.fillPrice > 0)) return `fill price ${e.fillPrice}`;
   if (!finiteAtLeast(facts.cumulativeQty, 0)) return `cumulative quantity ${facts.cumulativeQty}`;

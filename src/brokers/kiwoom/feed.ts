@@ -195,6 +195,14 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   const orders$ = (): Observable<OrderEvent<RealRecord<'00'>>> =>
     stream$('00').pipe(
       mapped.map((r) => {
+        // An account record never guesses: a known FID that could not be read fails the record.
+        const unreadable = Object.keys(r.extra).filter((fid) => ORDER_FIDS.has(fid));
+        if (unreadable.length > 0) {
+          mapped.report(
+            new FeedError({ kind: 'decode', broker: 'kiwoom', message: `kiwoom: order ${r.fields.orderId}: unreadable FID ${unreadable.join(', ')}; skipped` }),
+          );
+          return undefined;
+        }
         const event = toOrderEvent(r);
         if (event) return event;
         mapped.report(
@@ -234,6 +242,9 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   };
   return feed;
 }
+
+/** FIDs of the 00 record that carry quantities, prices and identities. */
+const ORDER_FIDS = new Set(['900', '901', '902', '903', '909', '910', '911', '914', '915']);
 
 /** Variables `kiwoomFromEnv` reads. */
 export const kiwoomEnvVars = ['KIWOOM_APPKEY', 'KIWOOM_SECRETKEY', 'KIWOOM_ENV', 'KIWOOM_REST_URL', 'KIWOOM_WS_URL'] as const;
