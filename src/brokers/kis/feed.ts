@@ -18,6 +18,8 @@ import { boundary } from '../../feed/boundary';
 import { connectionsOf, normalizeFills } from '../../feed/fills';
 import { distinctTrades } from '../../feed/distinct-trades';
 import { orderFillFacts, tradeIdentity } from './fills';
+import { parseKey } from './wire/control';
+import { gapsOf, namedNotices } from '../../feed/key-notices';
 
 export interface KisStreamOptions {
   /** Venue: 'KRX', 'NXT' or 'UN' (integrated, the default in real; 'KRX' in paper); 'SOR' streams 'UN'. */
@@ -72,6 +74,11 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   const session = createSession(kisProtocol(config), sessionOptions);
   // Every event is checked against the model's domains; what fails is reported, skipped.
   const mapped = boundary('kis');
+  // Market keys name a stock; the notice key names the HTS ID, which is not a symbol.
+  const notices$ = namedNotices(session.notices$, (key) => {
+    const k = parseKey(key);
+    return k && k.trId !== noticeTrId(config.env) ? k.trKey : undefined;
+  });
 
   const market = <T extends KisMessage>(kind: Exclude<KisFeedKind, 'notice'>, symbol: string, o: KisStreamOptions = {}) =>
     defer(() => {
@@ -113,6 +120,8 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
     status$: session.status$,
     errors$: merge(session.errors$, mapped.errors$),
     subscriptions$: session.subscriptions$,
+    notices$,
+    gaps$: gapsOf(notices$),
     frames$: session.frames$,
   };
 }

@@ -38,6 +38,8 @@ import { kiwoomProtocol } from './protocol';
 import { RealCode, realTables } from './wire/real-types';
 import { RealRecord, RealRecordMap } from './wire/record';
 import { Fetch, TokenCache, issueToken } from './auth';
+import { parseKey } from './keys';
+import { gapsOf, namedNotices } from '../../feed/key-notices';
 
 export interface KiwoomOptions {
   readonly appKey: string;
@@ -63,6 +65,8 @@ export interface KiwoomOptions {
   readonly tokenMarginMs?: number;
   /** Distinct items per REG group. Default 100. */
   readonly maxItemsPerGroup?: number;
+  /** Keys one connection may hold; the next fails fast with a 'limit' error. Default 100 (assumed). */
+  readonly maxKeysPerConnection?: number;
   /** `stex_tp` of live condition searches. Default 'K' (KRX). */
   readonly conditionExchange?: string;
 }
@@ -152,12 +156,18 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       tokens,
       tables,
       maxItemsPerGroup: options.maxItemsPerGroup,
+      keysPerConnection: options.maxKeysPerConnection,
       conditionExchange: options.conditionExchange,
     }),
     sessionOptions,
   );
   // Mapping runs inside the error boundary: a record the model cannot hold is reported, skipped.
   const mapped = boundary('kiwoom');
+  // '0B|005930_NX' is about 005930; account and market-wide keys ('00|') name no symbol.
+  const notices$ = namedNotices(session.notices$, (key) => {
+    const k = parseKey(key);
+    return k.kind === 'real' && k.item !== '' ? k.item.replace(/_(NX|AL)$/, '') : undefined;
+  });
 
   /** The session stream of a key, built lazily so bad input errors the stream, not the caller. */
   const keyed = <T>(build: () => string): Observable<T> =>
@@ -219,6 +229,8 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     status$: session.status$,
     errors$: merge(session.errors$, mapped.errors$),
     subscriptions$: session.subscriptions$,
+    notices$,
+    gaps$: gapsOf(notices$),
     frames$: session.frames$,
     trades$: (symbol, o) => stock('0B', symbol, o).pipe(mapped.map(toTrade), distinctTrades(tradeIdentity)),
     orderBook$: (symbol, o) => stock('0D', symbol, o).pipe(mapped.map((r) => toOrderBook(r, o?.depth))),
