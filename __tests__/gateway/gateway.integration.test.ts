@@ -186,3 +186,21 @@ it('status$ reports the broker session through the gateway', async () => {
   feed.close();
   expect(statuses.values.at(-1)).toEqual({ state: 'closed' });
 });
+
+it('tradeBackfillMs: a late joiner gets the kept recent trades first, then live ones, none twice', async () => {
+  const first = consumerFeed(nats);
+  const seen = collect(first.trades$('005380'));
+  await until(() => server.registrations().includes('0B|005380'), 'the trade key');
+  for (const p of [100, 101, 102]) server.publish(trade('005380', p, 1));
+  await until(() => seen.values.length === 3, 'three trades');
+  const late = consumerFeed(nats, { tradeBackfillMs: 60_000 });
+  const got = collect(late.trades$('005380'));
+  await until(() => got.values.length === 3 || got.errors.length > 0, 'the kept trades');
+  expect(got.errors).toEqual([]);
+  server.publish(trade('005380', 103, 1));
+  await until(() => got.values.length === 4, 'the live trade');
+  await new Promise((r) => setTimeout(r, 200));
+  expect(got.values.map((t: Trade) => t.price)).toEqual([100, 101, 102, 103]);
+  first.close();
+  late.close();
+});

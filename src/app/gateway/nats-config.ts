@@ -30,6 +30,7 @@ export function natsServerConfig(o: NatsConfigOptions): string {
     '$JS.API.STREAM.INFO.*',
     '$JS.API.DIRECT.GET.*.>',
     '$JS.API.STREAM.MSG.GET.*',
+    '$JS.API.CONSUMER.CREATE.*',
     '$JS.API.CONSUMER.CREATE.*.>',
     '$JS.API.CONSUMER.DURABLE.CREATE.*.*',
     '$JS.API.CONSUMER.INFO.*.*',
