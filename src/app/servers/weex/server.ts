@@ -29,6 +29,8 @@ export interface WeexServerOptions extends LoopbackOptions {
   readonly balances?: Readonly<Record<string, string>>;
   /** Push the account on subscribe to `account` (undocumented; ccxt seeds balances from REST instead). Default false. */
   readonly accountSnapshotOnSubscribe?: boolean;
+  /** Refusals echo the request's ACCESS-SIGN in their body, as some gateways do (for redaction tests). */
+  readonly echoSignature?: boolean;
   /** Server clock (epoch ms). */
   readonly now?: () => number;
 }
@@ -226,7 +228,8 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
       const headers = pickHeaders(req);
       const refuse = (status: number, code: string | undefined, msg: string) => {
         upgrades.push({ path, headers, status, code });
-        return { refuse: { status, body: JSON.stringify({ code, msg, requestTime: now(), data: null }) } };
+        const echoed = options.echoSignature ? { sign: headers['access-sign'] } : {};
+        return { refuse: { status, body: JSON.stringify({ code, msg, requestTime: now(), data: null, ...echoed }) } };
       };
       if (!route) return refuse(404, undefined, `unknown path ${path}`);
       if (!headers['user-agent']) return refuse(400, undefined, 'User-Agent header is required');
