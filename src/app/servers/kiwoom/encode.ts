@@ -60,7 +60,7 @@ function hhmmss(event: { readonly timestamp: number; readonly time: string }): s
 const millions = (won: number): string => String(Math.round(won / 1_000_000));
 
 /** 0B: the ~45 FIDs of the official sample, in its order. Updates the tape first. */
-export function encodeTrade(t: Trade, tape: KrxTape): EncodedEntry {
+export function encodeTrade(t: Trade, tape: KrxTape = new KrxTape(t.symbol)): EncodedEntry {
   const time = hhmmss(t);
   tape.onTrade(t, time);
   const hints = venueHints(t.raw);
@@ -120,7 +120,7 @@ export function encodeTrade(t: Trade, tape: KrxTape): EncodedEntry {
 }
 
 /** 0D: ten levels a side with every per-level and aggregate FID of the official sample. */
-export function encodeOrderBook(b: OrderBook, tape: KrxTape): EncodedEntry {
+export function encodeOrderBook(b: OrderBook, tape: KrxTape = new KrxTape(b.symbol)): EncodedEntry {
   tape.onBook(b);
   const hints = venueHints(b.raw);
   const ref = tape.previousClose ?? b.bids[0]?.price ?? b.asks[0]?.price ?? 0;
@@ -182,7 +182,7 @@ export function encodeOrderBook(b: OrderBook, tape: KrxTape): EncodedEntry {
 }
 
 /** 0C: best ask and bid, signed against the previous close. */
-export function encodeQuote(q: Quote, tape: KrxTape): EncodedEntry {
+export function encodeQuote(q: Quote, tape: KrxTape = new KrxTape(q.symbol)): EncodedEntry {
   const ask = q.bestAsk ?? 0;
   const bid = q.bestBid ?? 0;
   const ref = tape.reference(bid || ask, undefined, venueHints(q.raw));
@@ -209,7 +209,7 @@ function statusFields(o: OrderEvent): { readonly status: string; readonly kind: 
 }
 
 /** 00: the 37 FIDs of the official sample. */
-export function encodeOrderEvent(o: OrderEvent, tape: KrxTape): EncodedEntry {
+export function encodeOrderEvent(o: OrderEvent, tape: KrxTape = new KrxTape(o.symbol)): EncodedEntry {
   const isFill = o.status === 'filled' || o.status === 'partiallyFilled';
   const { status, kind } = statusFields(o);
   const ref = tape.previousClose ?? o.orderPrice;
@@ -258,7 +258,7 @@ export function encodeOrderEvent(o: OrderEvent, tape: KrxTape): EncodedEntry {
 }
 
 /** 04: the 28 FIDs of the official sample. */
-export function encodePosition(p: Position, tape: KrxTape): EncodedEntry {
+export function encodePosition(p: Position, tape: KrxTape = new KrxTape(p.symbol)): EncodedEntry {
   const qty = Math.abs(p.qty);
   const ref = tape.previousClose ?? p.lastPrice ?? p.avgPrice;
   const last = p.lastPrice ?? tape.last ?? p.avgPrice;
@@ -297,7 +297,7 @@ export function encodePosition(p: Position, tape: KrxTape): EncodedEntry {
 }
 
 /** 0J: the 12 FIDs of the official sample (index levels with two decimals). */
-export function encodeIndexTick(i: IndexTick, tape: KrxTape): EncodedEntry {
+export function encodeIndexTick(i: IndexTick, tape: KrxTape = new KrxTape(`index:${i.symbol}`)): EncodedEntry {
   const change = i.change ?? 0;
   const ref = Math.round((i.value - change) * 100) / 100;
   const fixed = (n: number): string => n.toFixed(2);
