@@ -3,5 +3,8 @@ import { kiwoom } from 'rx-market';
 import { bars } from 'rx-market/operators';
 
 const feed = kiwoom({ appKey: 'k', secretKey: 's', accessToken: 't' });
-feed.trades$('005930').pipe(bars(60_000)).subscribe((bar) => console.log(bar));
+feed
+  .trades$('005930')
+  .pipe(bars(60_000))
+  .subscribe((bar) => console.log(bar));
 feed.orderBook$('005930').subscribe((book) => console.log(book.bids[0]));

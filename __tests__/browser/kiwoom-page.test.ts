@@ -32,10 +32,17 @@ beforeAll(async () => {
       void fetch(`${server.restUrl}/oauth2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json;charset=UTF-8' },
-        body: JSON.stringify({ grant_type: 'client_credentials', appkey: server.env.KIWOOM_APPKEY, secretkey: server.env.KIWOOM_SECRETKEY }),
+        body: JSON.stringify({
+          grant_type: 'client_credentials',
+          appkey: server.env.KIWOOM_APPKEY,
+          secretkey: server.env.KIWOOM_SECRETKEY,
+        }),
       })
         .then((r) => r.json() as Promise<{ token: string }>)
-        .then((j) => res.writeHead(200, { 'content-type': 'text/plain' }).end(j.token), () => res.writeHead(502).end());
+        .then(
+          (j) => res.writeHead(200, { 'content-type': 'text/plain' }).end(j.token),
+          () => res.writeHead(502).end(),
+        );
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html' }).end(html);
@@ -63,20 +70,39 @@ it('streams trades and the order book from the loopback Kiwoom server', async ()
   await server.waitFor(() => server.registrations().includes('0B|005930') && server.registrations().includes('0D|005930'), 30_000);
   expect(server.loggedIn()).toBe(1);
   const at = kstInstant(Date.parse('2026-11-20T09:01:01+09:00'));
-  for (const [price, size, side] of [[60700, 500, 'buy'], [60800, 20, 'sell'], [60600, 7, 'buy']] as const) {
+  for (const [price, size, side] of [
+    [60700, 500, 'buy'],
+    [60800, 20, 'sell'],
+    [60600, 7, 'buy'],
+  ] as const) {
     server.publish({ kind: 'trade', broker: 'kiwoom', symbol: '005930', price, size, side, ...at, raw: {} });
   }
   server.publish({
     kind: 'book',
     broker: 'kiwoom',
     symbol: '005930',
-    asks: [{ price: 60800, size: 120 }, { price: 60900, size: 80 }],
-    bids: [{ price: 60700, size: 200 }, { price: 60600, size: 50 }],
+    asks: [
+      { price: 60800, size: 120 },
+      { price: 60900, size: 80 },
+    ],
+    bids: [
+      { price: 60700, size: 200 },
+      { price: 60600, size: 50 },
+    ],
     ...at,
     raw: {},
   });
-  await page.waitForFunction(() => document.querySelectorAll('#trades li').length === 3 && document.getElementById('book')!.textContent !== '', undefined, { timeout: 30_000 });
-  expect(await page.locator('#trades li').allTextContents()).toEqual(['005930 buy 500@60700', '005930 sell 20@60800', '005930 buy 7@60600']);
+  // Evaluated in the page (a string: this file is type-checked without the DOM library).
+  await page.waitForFunction(
+    "document.querySelectorAll('#trades li').length === 3 && document.getElementById('book').textContent !== ''",
+    undefined,
+    { timeout: 30_000 },
+  );
+  expect(await page.locator('#trades li').allTextContents()).toEqual([
+    '005930 buy 500@60700',
+    '005930 sell 20@60800',
+    '005930 buy 7@60600',
+  ]);
   expect(await page.locator('#book').textContent()).toBe('bids 200@60700 50@60600 | asks 120@60800 80@60900');
   expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined'); // no shim injected
   expect(await page.locator('#status').textContent()).toBe('open');
