@@ -123,7 +123,9 @@ describe('KIS loopback server', () => {
     await silentClosed;
     expect(echoing.ws.readyState).toBe(WebSocket.OPEN);
     expect(ponging.ws.readyState).toBe(WebSocket.OPEN);
-    expect(JSON.parse(silent.frames[0])).toMatchObject({ header: { tr_id: 'PINGPONG' } });
+    // What the silent client was sent: PINGPONGs (a loaded machine may drop the unread one with the socket).
+    expect(silent.frames.every((f) => JSON.parse(f).header.tr_id === 'PINGPONG')).toBe(true);
+    expect(server.counters.pingsSent).toBeGreaterThanOrEqual(3);
   });
 
   it('publishes model events as frames to the connections that registered them; notices encrypted', async () => {
