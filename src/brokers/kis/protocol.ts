@@ -49,12 +49,14 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
   let abandonedAt: number | undefined;
   const fills = new FillBook();
   const reportedLayouts = new Set<string>();
+  let current: KisCodec | undefined;
   return {
     name: 'kis',
     keysPerConnection: config.maxSubscriptions,
     pacing: { spacingMs: KIS_REQUEST_SPACING_MS },
     expectedQuietMs: kisExpectedQuietMs,
-    secrets: () => [config.appKey, config.appSecret, ...(approval.key ? [approval.key] : [])],
+    // The connection's AES key/iv too: the subscribe reply carries them beside encrypted notices.
+    secrets: () => [config.appKey, config.appSecret, ...(approval.key ? [approval.key] : []), ...(current?.cipherSecrets() ?? [])],
     classify(error) {
       if (error.kind === 'timeout' && error.code !== 'LOGIN_TIMEOUT') abandonedAt = config.clock();
       if (error.code === 'OPSP8996' && abandonedAt !== undefined && config.clock() - abandonedAt < ghostWindowMs) {
@@ -68,14 +70,14 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
     open(context: AttemptContext): SessionSetup<KisMessage> | Promise<SessionSetup<KisMessage>> {
       const setup = (approvalKey: string): SessionSetup<KisMessage> => ({
         url: config.wsUrl,
-        codec: new KisCodec({
+        codec: (current = new KisCodec({
           approvalKey,
           custType: config.custType,
           now: config.clock,
           fills,
           reportedLayouts,
           onSubscribed: () => approval.confirm(),
-        }),
+        })),
       });
       // Synchronous when the cached key is usable, so reconnects run in virtual time too.
       const key = approval.get(context.lastError);
