@@ -65,7 +65,8 @@ describe('record --sqlite', () => {
     }
 
     // A second run appends to the same file and ends cleanly on --duration.
-    const again = runCli(['record', 'kiwoom', 'trades', '005930', '--sqlite', file, '--duration', '2'], cleanEnv(sim.env));
+    // Long enough on a loaded machine to connect, log in, register and commit a batch.
+    const again = runCli(['record', 'kiwoom', 'trades', '005930', '--sqlite', file, '--duration', '5'], cleanEnv(sim.env));
     expect(await again.exited).toBe(0);
     expect(again.stderr()).toMatch(/recording kiwoom trades 005930 → .*ticks\.db: \d+ events, \d+ rows stored, \d+ s \(closed\)/);
     expect(count(file)).toBeGreaterThan(rows.length);

@@ -139,8 +139,10 @@ export async function startLoopback<S>(options: LoopbackOptions, handlers: Loopb
   });
   const { port } = http.address() as AddressInfo;
 
+  /** Sessions the server has ended (sendAndClose): nothing more is sent to them. */
+  const ending = new WeakSet<LoopbackClient<S>>();
   const send = (client: LoopbackClient<S>, frame: string | object): void => {
-    if (client.socket.readyState === WebSocket.OPEN) client.socket.send(text(frame));
+    if (client.socket.readyState === WebSocket.OPEN && !ending.has(client)) client.socket.send(text(frame));
   };
 
   return {
@@ -154,7 +156,7 @@ export async function startLoopback<S>(options: LoopbackOptions, handlers: Loopb
       const t = text(frame);
       let n = 0;
       for (const c of connected) {
-        if (to(c) && c.socket.readyState === WebSocket.OPEN) {
+        if (to(c) && c.socket.readyState === WebSocket.OPEN && !ending.has(c)) {
           c.socket.send(t);
           n++;
         }
@@ -167,6 +169,7 @@ export async function startLoopback<S>(options: LoopbackOptions, handlers: Loopb
     },
     sendAndClose(client, frame, code = 1000, reason = 'closed by server') {
       send(client, frame);
+      ending.add(client);
       setTimeout(() => client.socket.close(code, reason), 10);
     },
     closeAll(code = 1000, reason = 'closed by server') {
