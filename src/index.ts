@@ -6,5 +6,6 @@
  */
 export * from './model';
 export * from './core';
+export * from './feed';
 export * from './brokers';
 export * from './operators';

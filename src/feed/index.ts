@@ -1,1 +1,3 @@
 export * from './market-feed';
+export * from './controls';
+export * from './symbols';

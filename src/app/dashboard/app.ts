@@ -85,7 +85,7 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIO): 
     process.once('SIGTERM', onSignal);
 
     subscriptions.add(
-      merge(dashboardActions(module, feed, symbols), keys$)
+      merge(dashboardActions(feed, symbols), keys$)
         .pipe(scan(reduce, state$.value))
         .subscribe((state) => {
           state$.next(state);

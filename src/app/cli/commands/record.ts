@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { brokers, findBroker, StreamFlags } from '../../brokers';
+import { brokers, cliStreams, findBroker, StreamFlags } from '../../brokers';
 import { createRecordingWriter } from '../../replay/writer';
 import { recordingHeader } from '../../replay/format';
 import { startRecorder } from '../../replay/recorder';
@@ -51,8 +51,8 @@ async function runRecord(
   };
   const module = findBroker(brokerName);
   if (!module) return fail(exitCodes.usage, `unknown broker "${brokerName}"; known: ${brokers.map((b) => b.name).join(', ')}`);
-  const stream = module.streams[streamName];
-  if (!stream) return fail(exitCodes.usage, `unknown ${module.name} stream "${streamName}"; known: ${Object.keys(module.streams).join(', ')}`);
+  const stream = cliStreams(module)[streamName];
+  if (!stream) return fail(exitCodes.usage, `unknown ${module.name} stream "${streamName}"; known: ${Object.keys(cliStreams(module)).join(', ')}`);
   if (stream.takesSymbols && symbols.length === 0) return fail(exitCodes.usage, `${module.name} ${streamName} needs at least one symbol`);
 
   const flags: StreamFlags = { type: options.type, exchange: options.exchange, depth: options.depth };

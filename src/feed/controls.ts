@@ -1,0 +1,50 @@
+import { Subject, combineLatest, map, merge } from 'rxjs';
+import { FeedError } from '../core/errors';
+import { Session } from '../core/session-types';
+import { FeedControls } from './market-feed';
+
+/** What `feedControls` is built from. */
+export interface ControlSources {
+  readonly broker: string;
+  /** The feed's sessions (one, or e.g. WEEX's public and private ones). */
+  readonly sessions: readonly Pick<Session<unknown>, 'status$' | 'errors$' | 'subscriptions$' | 'frames$' | 'close'>[];
+  /** Errors the feed itself reports (mapping failures), merged into errors$; completed by close(). */
+  readonly localErrors?: Subject<FeedError>;
+  /** Run by close() after the sessions are closed (e.g. forget cached books). */
+  readonly onClose?: () => void;
+}
+
+/**
+ * The controls of a feed over its sessions, the same way for every broker:
+ *
+ *   status$        every session's status, merged
+ *   errors$        every session's errors and the feed's own, merged
+ *   subscriptions$ the sessions' key tables, concatenated (after every change of any)
+ *   frames$        every session's raw frames, merged
+ *   close()        closes every session now; all of the above complete
+ *
+ *   session A status: c-o-------|        (close)
+ *   session B status: c----o----|
+ *   status$:          cco--o----|
+ */
+export function feedControls(sources: ControlSources): FeedControls {
+  const { sessions, localErrors } = sources;
+  const one = sessions.length === 1 ? sessions[0] : undefined;
+  let closed = false;
+  return {
+    broker: sources.broker,
+    status$: one ? one.status$ : merge(...sessions.map((s) => s.status$)),
+    errors$: localErrors ? merge(...sessions.map((s) => s.errors$), localErrors) : one ? one.errors$ : merge(...sessions.map((s) => s.errors$)),
+    subscriptions$: one
+      ? one.subscriptions$
+      : combineLatest(sessions.map((s) => s.subscriptions$)).pipe(map((tables) => tables.flat())),
+    frames$: one ? one.frames$ : merge(...sessions.map((s) => s.frames$)),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      for (const s of sessions) s.close();
+      localErrors?.complete();
+      sources.onClose?.();
+    },
+  };
+}
