@@ -128,7 +128,10 @@ export interface Position<Raw = unknown> extends MarketEventBase<Raw> {
   readonly account?: string;
   /** Quantity that can be sold now, where the broker says. */
   readonly availableQty?: number;
+  /** The price the position is valued at (last or mark price), where known. */
   readonly lastPrice?: number;
+  /** (lastPrice − avgPrice) × qty in the quote currency, where the broker or the feed can tell. */
+  readonly unrealizedPnl?: number;
 }
 
 /** A cash or coin balance on the user's account after a change (`symbol` is the asset: 'USDT', 'KRW'). */
