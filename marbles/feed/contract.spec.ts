@@ -91,7 +91,7 @@ describe('MarketFeed.close() (Kiwoom)', () => {
       // '(co)' spans frames 0-3: connecting and open at 0, closed and complete at 4.
       expectObservable(feed.status$.pipe(map((s) => s.state))).toBe('(co)(z|)', { c: 'connecting', o: 'open', z: 'closed' });
       flush();
-      expect(socket.sent.map((s) => (JSON.parse(s.frame) as { trnm: string }).trnm)).toEqual(['LOGIN', 'REG', 'REG']); // 0B, and 00 in the account group
+      expect(socket.sent.map((s) => (JSON.parse(s.frame) as { trnm: string }).trnm)).toEqual(['LOGIN', 'REG']); // the 00 REG waited for the request pacer and went with the close
       expect(socket.closes).toEqual([{ connection: 1, at: 4 }]);
     });
   });

@@ -11,16 +11,17 @@ import { KisOptions, optionsFromEnv, resolveConfig } from './options';
 import { kisProtocol } from './protocol';
 import { KisMarketKind, KisMarketMessages, marketKey, noticeKey } from './keys';
 import { quoteOfBook } from './mapping';
-import { KisEnv, KisExchange, parseExchange } from './wire/tr-ids';
+import { KisEnv, KisExchange, KisVenue, noticeTrId, parseExchange } from './wire/tr-ids';
 import { KisTrade } from './wire/trade';
 import { KisOrderBook } from './wire/book';
 import { KisExpectedMatch } from './wire/expected';
 import { KisMarketStatus } from './wire/market-status';
 import { KisOrderEvent } from './wire/notice';
+import { parseKey } from './wire/control';
 
 export interface KisStreamOptions {
-  /** Venue: 'KRX', 'NXT' or 'UN' (integrated, the default in real; 'KRX' in paper). */
-  readonly exchange?: KisExchange;
+  /** Venue: 'KRX', 'NXT' or 'UN' (integrated, the default in real; 'KRX' in paper); 'SOR' streams 'UN'. */
+  readonly exchange?: KisVenue;
 }
 
 export interface KisBookOptions extends KisStreamOptions {
@@ -97,7 +98,11 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   };
 
   return {
-    ...feedControls({ broker: 'kis', sessions: [session], localErrors }),
+    // Market keys name a stock; the notice key names the HTS ID, which is not a symbol.
+    ...feedControls({ broker: 'kis', sessions: [session], localErrors, symbolOf: (key) => {
+      const k = parseKey(key);
+      return k && k.trId !== noticeTrId(config.env) ? k.trKey : undefined;
+    } }),
     broker: 'kis',
     env: config.env,
     trades$: (symbols, o) => market('trade', symbols, o),

@@ -26,6 +26,7 @@ import { kiwoomProtocol } from './protocol';
 import { RealCode, realTables } from './wire/real-types';
 import { RealRecord, RealRecordMap } from './wire/record';
 import { Fetch, TokenCache, issueToken } from './auth';
+import { parseKey } from './keys';
 
 export interface KiwoomOptions {
   readonly appKey: string;
@@ -51,6 +52,8 @@ export interface KiwoomOptions {
   readonly tokenMarginMs?: number;
   /** Distinct items per REG group. Default 100. */
   readonly maxItemsPerGroup?: number;
+  /** Keys one connection may hold; the next fails fast with a 'limit' error. Default 100 (assumed). */
+  readonly maxKeysPerConnection?: number;
   /** `stex_tp` of live condition searches. Default 'K' (KRX). */
   readonly conditionExchange?: string;
 }
@@ -141,6 +144,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       tokens,
       tables,
       maxItemsPerGroup: options.maxItemsPerGroup,
+      keysPerConnection: options.maxKeysPerConnection,
       conditionExchange: options.conditionExchange,
     }),
     sessionOptions,
@@ -181,7 +185,11 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   };
 
   const feed: KiwoomFeed = {
-    ...feedControls({ broker: 'kiwoom', sessions: [session], localErrors }),
+    // '0B|005930_NX' is about 005930; account and market-wide keys ('00|') name no symbol.
+    ...feedControls({ broker: 'kiwoom', sessions: [session], localErrors, symbolOf: (key) => {
+      const k = parseKey(key);
+      return k.kind === 'real' && k.item !== '' ? k.item.replace(/_(NX|AL)$/, '') : undefined;
+    } }),
     broker: 'kiwoom',
     trades$: (symbols, o) => stock('0B', symbols, o).pipe(map(toTrade)),
     orderBook$: (symbols, o) => stock('0D', symbols, o).pipe(map((r) => toOrderBook(r, o?.depth))),

@@ -25,6 +25,7 @@ import {
   normalizeSymbol,
   privateStreams,
   tickerStream,
+  streamSymbol,
   tradeStream,
 } from './keys';
 
@@ -140,7 +141,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
     });
 
   return {
-    ...feedControls({ broker: 'weex', sessions: [pub, priv], onClose: () => books.clear() }),
+    ...feedControls({ broker: 'weex', sessions: [pub, priv], symbolOf: (key) => streamSymbol(key) || undefined, onClose: () => books.clear() }),
     broker: 'weex',
     market: config.market,
     tickers$: (symbols) => publicStream(symbols, tickerStream, (p) => (p.e === 'ticker' ? toTickers(p) : [])),
