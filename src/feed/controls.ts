@@ -1,4 +1,4 @@
-import { Subject, combineLatest, map, merge } from 'rxjs';
+import { Observable, Subject, combineLatest, map, merge, takeUntil } from 'rxjs';
 import { FeedError } from '../core/errors';
 import { Session } from '../core/session-types';
 import { FeedControls } from './market-feed';
@@ -11,8 +11,8 @@ export interface ControlSources {
   readonly sessions: readonly Pick<Session<unknown>, 'status$' | 'errors$' | 'subscriptions$' | 'frames$' | 'notices$' | 'close'>[];
   /** The symbol a key is about, to name it in notices (undefined for account and market-wide keys). */
   readonly symbolOf?: (key: string) => string | undefined;
-  /** Errors the feed itself reports (mapping failures), merged into errors$; completed by close(). */
-  readonly localErrors?: Subject<FeedError>;
+  /** Errors the feed itself reports (mapping failures), merged into errors$ until close(). */
+  readonly errors?: readonly Observable<FeedError>[];
   /** Run by close() after the sessions are closed (e.g. forget cached books). */
   readonly onClose?: () => void;
 }
@@ -32,7 +32,9 @@ export interface ControlSources {
  *   status$:          cco--o----|
  */
 export function feedControls(sources: ControlSources): FeedControls {
-  const { sessions, localErrors } = sources;
+  const { sessions } = sources;
+  const closing = new Subject<void>();
+  const own = (sources.errors ?? []).map((e) => e.pipe(takeUntil(closing)));
   const one = sessions.length === 1 ? sessions[0] : undefined;
   let closed = false;
   const allNotices = one ? one.notices$ : merge(...sessions.map((s) => s.notices$));
@@ -40,7 +42,7 @@ export function feedControls(sources: ControlSources): FeedControls {
   return {
     broker: sources.broker,
     status$: one ? one.status$ : merge(...sessions.map((s) => s.status$)),
-    errors$: localErrors ? merge(...sessions.map((s) => s.errors$), localErrors) : one ? one.errors$ : merge(...sessions.map((s) => s.errors$)),
+    errors$: own.length === 0 && one ? one.errors$ : merge(...sessions.map((s) => s.errors$), ...own),
     subscriptions$: one
       ? one.subscriptions$
       : combineLatest(sessions.map((s) => s.subscriptions$)).pipe(map((tables) => tables.flat())),
@@ -51,7 +53,8 @@ export function feedControls(sources: ControlSources): FeedControls {
       if (closed) return;
       closed = true;
       for (const s of sessions) s.close();
-      localErrors?.complete();
+      closing.next();
+      closing.complete();
       sources.onClose?.();
     },
   };

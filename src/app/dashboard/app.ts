@@ -32,6 +32,11 @@ export interface DashboardOptions {
   readonly summaryEverySec?: number;
   /** Draw the full-screen UI; default: when stdout is the process's terminal. */
   readonly interactive?: boolean;
+  /**
+   * A NATS URL: stream through an rx-market gateway (natsFeed) instead of a broker session; NATS
+   * user from RXM_NATS_USER / RXM_NATS_PASSWORD (or RXM_NATS_TOKEN). No broker secret needed.
+   */
+  readonly nats?: string;
 }
 
 /** Exit codes: 0 done or quit, 1 the feed failed for good, 2 bad usage. */
@@ -49,7 +54,18 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIO): 
   let feed: Feed;
   let source: string;
   try {
-    if (live) {
+    if (options.nats) {
+      // Loaded on use: the NATS client packages are optional peers.
+      const { natsFeed } = await import('../../nats');
+      feed = natsFeed({
+        servers: options.nats,
+        broker: module.name,
+        user: io.env.RXM_NATS_USER,
+        pass: io.env.RXM_NATS_PASSWORD,
+        token: io.env.RXM_NATS_TOKEN,
+      }) as unknown as Feed;
+      source = `gateway ${options.nats}`;
+    } else if (live) {
       feed = module.feedFromEnv(io.env);
       // An endpoint override (a replay, a simulator started elsewhere) is worth showing.
       source = `live ${hostOf(io.env) ?? ''}`.trim();

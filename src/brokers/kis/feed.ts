@@ -1,5 +1,5 @@
 /** The KIS feed: typed market and account streams over one KIS session. */
-import { Observable, Subject, defer, map, throwError } from 'rxjs';
+import { Observable, defer, map, throwError } from 'rxjs';
 import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
 import { FeedError } from '../../core/errors';
@@ -17,6 +17,10 @@ import { KisOrderBook } from './wire/book';
 import { KisExpectedMatch } from './wire/expected';
 import { KisMarketStatus } from './wire/market-status';
 import { KisOrderEvent } from './wire/notice';
+import { boundary } from '../../feed/boundary';
+import { connectionsOf, normalizeFills } from '../../feed/fills';
+import { distinctTrades } from '../../feed/distinct-trades';
+import { orderFillFacts, tradeIdentity } from './fills';
 import { parseKey } from './wire/control';
 
 export interface KisStreamOptions {
@@ -78,7 +82,8 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   const scheduler = sessionOptions.scheduler;
   const config = resolveConfig({ ...options, clock: options.clock ?? (scheduler ? () => scheduler.now() : Date.now) });
   const session = createSession(kisProtocol(config), sessionOptions);
-  const localErrors = new Subject<FeedError>();
+  // Every event is checked against the model's domains; what fails is reported, skipped.
+  const mapped = boundary('kis');
 
   const venue = (o: KisStreamOptions = {}): KisExchange => {
     const exchange = o.exchange === undefined ? config.exchange : parseExchange(o.exchange);
@@ -87,7 +92,9 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   };
 
   const market = <K extends KisMarketKind>(kind: K, symbols: Symbols, o?: KisStreamOptions): Observable<KisMarketMessages[K]> =>
-    perSymbol(symbols, 'kis', (symbol) => defer(() => session.stream(marketKey(kind, venue(o), checkSymbol(symbol)))));
+    perSymbol(symbols, 'kis', (symbol) => defer(() => session.stream(marketKey(kind, venue(o), checkSymbol(symbol))))).pipe(
+      mapped.map((m: KisMarketMessages[K]) => m),
+    );
 
   const orderBook$ = (symbols: Symbols, o?: KisBookOptions): Observable<KisOrderBook> => {
     const books = market('book', symbols, o);
@@ -99,13 +106,13 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
 
   return {
     // Market keys name a stock; the notice key names the HTS ID, which is not a symbol.
-    ...feedControls({ broker: 'kis', sessions: [session], localErrors, symbolOf: (key) => {
+    ...feedControls({ broker: 'kis', sessions: [session], errors: [mapped.errors$], symbolOf: (key) => {
       const k = parseKey(key);
       return k && k.trId !== noticeTrId(config.env) ? k.trKey : undefined;
     } }),
     broker: 'kis',
     env: config.env,
-    trades$: (symbols, o) => market('trade', symbols, o),
+    trades$: (symbols, o) => market('trade', symbols, o).pipe(distinctTrades(tradeIdentity)),
     orderBook$,
     quotes$: (symbols, o) => market('book', symbols, o).pipe(map(quoteOfBook)),
     expected$: (symbols, o) => market('expected', symbols, o),
@@ -118,6 +125,9 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
         config.htsId === undefined
           ? throwError(() => configError('KIS orders$ needs the HTS ID (option htsId, env KIS_HTS_ID)'))
           : session.stream(noticeKey(config.env, config.htsId)),
+      ).pipe(
+        mapped.map((m: KisOrderEvent) => m),
+        normalizeFills({ broker: 'kis', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
       ),
   };
 }

@@ -8,7 +8,7 @@
  * feed.stream$('0J', '001');                                  // Observable<RealRecord<'0J'>>
  * ```
  */
-import { Observable, Subject, defer, filter, map, mergeMap, take, throwError } from 'rxjs';
+import { Observable, defer, filter, map, mergeMap, take, throwError } from 'rxjs';
 import { FeedError } from '../../core/errors';
 import { Key } from '../../core/key';
 import { createSession } from '../../core/session';
@@ -21,7 +21,22 @@ import { KiwoomMessage } from './codec';
 import { Condition, ConditionEvent } from './conditions';
 import { Exchange, KiwoomEnv, endpoints, exchanges } from './endpoints';
 import { checkedItem, checkedSeq, conditionKey, conditionListKey, keyFor, realKey } from './keys';
-import { snapshotEvents, toConditionEvent, toIndexTick, toMarketStatus, toOrderBook, toOrderEvent, toPosition, toQuote, toTrade } from './mapping';
+import {
+  orderFillFacts,
+  snapshotEvents,
+  toConditionEvent,
+  toIndexTick,
+  toMarketStatus,
+  toOrderBook,
+  toOrderEvent,
+  toPosition,
+  toQuote,
+  toTrade,
+  tradeIdentity,
+} from './mapping';
+import { boundary } from '../../feed/boundary';
+import { connectionsOf, normalizeFills } from '../../feed/fills';
+import { distinctTrades } from '../../feed/distinct-trades';
 import { kiwoomProtocol } from './protocol';
 import { RealCode, realTables } from './wire/real-types';
 import { RealRecord, RealRecordMap } from './wire/record';
@@ -149,7 +164,8 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     }),
     sessionOptions,
   );
-  const localErrors = new Subject<FeedError>();
+  // Mapping runs inside the error boundary: a record the model cannot hold is reported, skipped.
+  const mapped = boundary('kiwoom');
 
   /** The session stream of a key, built lazily so bad input errors the stream, not the caller. */
   const keyed = <T extends KiwoomMessage>(build: () => Key<T>): Observable<T> =>
@@ -184,31 +200,41 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     return code === '02' ? records.pipe(filter((m) => 'type' in m)) : records;
   };
 
+  const orders$ = (): Observable<OrderEvent<RealRecord<'00'>>> =>
+    stream$('00').pipe(
+      mapped.map((r) => {
+        // An account record never guesses: a known FID that could not be read fails the record.
+        const unreadable = Object.keys(r.extra).filter((fid) => ORDER_FIDS.has(fid));
+        if (unreadable.length > 0) {
+          mapped.report(
+            new FeedError({ kind: 'decode', broker: 'kiwoom', message: `kiwoom: order ${r.fields.orderId}: unreadable FID ${unreadable.join(', ')}; skipped` }),
+          );
+          return undefined;
+        }
+        const event = toOrderEvent(r);
+        if (event) return event;
+        mapped.report(
+          new FeedError({ kind: 'decode', broker: 'kiwoom', message: `kiwoom: order ${r.fields.orderId} names no side (907/905); skipped` }),
+        );
+        return undefined;
+      }),
+      normalizeFills({ broker: 'kiwoom', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
+    );
   const feed: KiwoomFeed = {
     // '0B|005930_NX' is about 005930; account and market-wide keys ('00|') name no symbol.
-    ...feedControls({ broker: 'kiwoom', sessions: [session], localErrors, symbolOf: (key) => {
+    ...feedControls({ broker: 'kiwoom', sessions: [session], errors: [mapped.errors$], symbolOf: (key) => {
       const k = parseKey(key);
       return k.kind === 'real' && k.item !== '' ? k.item.replace(/_(NX|AL)$/, '') : undefined;
     } }),
     broker: 'kiwoom',
-    trades$: (symbols, o) => stock('0B', symbols, o).pipe(map(toTrade)),
-    orderBook$: (symbols, o) => stock('0D', symbols, o).pipe(map((r) => toOrderBook(r, o?.depth))),
-    quotes$: (symbols, o) => stock('0C', symbols, o).pipe(map((r) => toQuote(r, clock()))),
-    orders$: () =>
-      stream$('00').pipe(
-        mergeMap((r) => {
-          const event = toOrderEvent(r);
-          if (event) return [event];
-          localErrors.next(
-            new FeedError({ kind: 'decode', broker: 'kiwoom', message: `kiwoom: order ${r.fields.orderId} names no side (907/905); skipped` }),
-          );
-          return [];
-        }),
-      ),
-    positions$: () => stream$('04').pipe(map((r) => toPosition(r, clock()))),
-    index$: (sectors = '001') => perSymbol(sectors, 'kiwoom', (sector) => stream$('0J', sector)).pipe(map(toIndexTick)),
+    trades$: (symbols, o) => stock('0B', symbols, o).pipe(mapped.map(toTrade), distinctTrades(tradeIdentity)),
+    orderBook$: (symbols, o) => stock('0D', symbols, o).pipe(mapped.map((r) => toOrderBook(r, o?.depth))),
+    quotes$: (symbols, o) => stock('0C', symbols, o).pipe(mapped.map((r) => toQuote(r, clock()))),
+    orders$,
+    positions$: () => stream$('04').pipe(mapped.map((r) => toPosition(r, clock()))),
+    index$: (sectors = '001') => perSymbol(sectors, 'kiwoom', (sector) => stream$('0J', sector)).pipe(mapped.map(toIndexTick)),
     marketStatus$: (symbols) => {
-      const notices = stream$('0s').pipe(map(toMarketStatus));
+      const notices = stream$('0s').pipe(mapped.map(toMarketStatus));
       if (symbols === undefined) return notices;
       return defer(() => {
         const list = symbolList(symbols, 'kiwoom').map((s) => checkedItem(s, undefined));
@@ -223,11 +249,14 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       ),
     condition$: (seq) =>
       keyed(() => conditionKey(checkedSeq(seq))).pipe(
-        mergeMap((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
+        mapped.map((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
       ),
   };
   return feed;
 }
+
+/** FIDs of the 00 record that carry quantities, prices and identities. */
+const ORDER_FIDS = new Set(['900', '901', '902', '903', '909', '910', '911', '914', '915']);
 
 /** Variables `kiwoomFromEnv` reads. */
 export const kiwoomEnvVars = ['KIWOOM_APPKEY', 'KIWOOM_SECRETKEY', 'KIWOOM_ENV', 'KIWOOM_REST_URL', 'KIWOOM_WS_URL'] as const;

@@ -10,10 +10,12 @@ import { Balance, OrderBook, OrderEvent, Position, Quote, Trade } from '../../mo
 import { BookRaw, BookState } from '../../book/book-state';
 import { syncedBook } from '../../book/synced-book';
 import { WeexCandle, WeexFill, WeexTicker } from './events';
-import { withFillDetails } from './order-fills';
+import { boundary } from '../../feed/boundary';
+import { connectionsOf, normalizeFills } from '../../feed/fills';
+import { distinctTrades } from '../../feed/distinct-trades';
 import { WeexMarket, WeexOptions, resolveWeexConfig, weexOptionsFromEnv } from './options';
 import { WeexPush } from './codec';
-import { toBalances, toBookMessage, toCandles, toFills, toOrders, toPositions, toQuote, toTickers, toTrades } from './mapping';
+import { orderFillFacts, toBalances, toBookMessage, toCandles, toFills, toOrders, toPositions, toQuote, toTickers, toTrades } from './mapping';
 import { missingCredentials, weexV3Protocol } from './protocol';
 import {
   BookDepth,
@@ -104,12 +106,15 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
     sessionOptions,
   );
 
+  // Mapping runs inside the error boundary: a record the model cannot hold is reported, skipped.
+  const mapped = boundary('weex');
+
   /** Typed messages of public streams; bad symbols fail the subscription with a config error. */
   const publicStream = <T>(symbols: Symbols, key: (s: string) => Key<WeexPush>, read: (p: WeexPush) => readonly T[]): Observable<T> =>
-    perSymbol(symbols, 'weex', (symbol) => defer(() => pub.stream(key(normalizeSymbol(symbol))))).pipe(mergeMap(read));
+    perSymbol(symbols, 'weex', (symbol) => defer(() => pub.stream(key(normalizeSymbol(symbol))))).pipe(mapped.map(read));
 
   const privateStream = <T>(key: Key<WeexPush>, read: (p: WeexPush) => readonly T[]): Observable<T> =>
-    defer(() => (config.credentials ? priv.stream(key) : throwError(() => missingCredentials()))).pipe(mergeMap(read));
+    defer(() => (config.credentials ? priv.stream(key) : throwError(() => missingCredentials()))).pipe(mapped.map(read));
 
   const books = new Map<string, Observable<BookState>>();
   const bookSync$ = (symbol: string, bookOptions: OrderBookOptions = {}): Observable<BookState> =>
@@ -128,7 +133,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
                 filter((table) => !table.some((k) => k.key === key)),
                 take(1),
                 switchMap(() => pub.stream(key)),
-                mergeMap((p) => (p.e === 'depth' || p.e === 'depthSnapshot' ? [toBookMessage(p)] : [])),
+                mapped.map((p: WeexPush) => (p.e === 'depth' || p.e === 'depthSnapshot' ? [toBookMessage(p)] : [])),
               ),
             refresh: () => pub.refresh(key),
             resets$: connectionLost(pub.status$),
@@ -141,11 +146,15 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
     });
 
   return {
-    ...feedControls({ broker: 'weex', sessions: [pub, priv], symbolOf: (key) => streamSymbol(key) || undefined, onClose: () => books.clear() }),
+    ...feedControls({ broker: 'weex', sessions: [pub, priv], errors: [mapped.errors$], symbolOf: (key) => streamSymbol(key) || undefined, onClose: () => books.clear() }),
     broker: 'weex',
     market: config.market,
     tickers$: (symbols) => publicStream(symbols, tickerStream, (p) => (p.e === 'ticker' ? toTickers(p) : [])),
-    trades$: (symbols) => publicStream(symbols, tradeStream, (p) => (p.e === 'trade' || p.e === 'tradeSnapshot' ? toTrades(p) : [])),
+    // Trade ids make repeats visible: the snapshot a re-subscription gets holds prints seen already.
+    trades$: (symbols) =>
+      publicStream(symbols, tradeStream, (p) => (p.e === 'trade' || p.e === 'tradeSnapshot' ? toTrades(p) : [])).pipe(
+        distinctTrades((t) => t.tradeId),
+      ),
     quotes$: (symbols) => publicStream(symbols, bookTickerStream, (p) => (p.e === 'bookTicker' ? [toQuote(p)] : [])),
     candles$: (symbols, interval, priceType = 'LAST_PRICE') =>
       publicStream(
@@ -160,7 +169,10 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
     bookSync$,
     balances$: () => privateStream(privateStreams.account, (p) => (p.e === 'account' ? toBalances(p) : [])),
     positions$: () => privateStream(privateStreams.positions, (p) => (p.e === 'positions' ? toPositions(p) : [])),
-    orders$: () => privateStream(privateStreams.orders, (p) => (p.e === 'orders' ? toOrders(p) : [])).pipe(withFillDetails()),
+    orders$: () =>
+      privateStream(privateStreams.orders, (p) => (p.e === 'orders' ? toOrders(p) : [])).pipe(
+        normalizeFills({ broker: 'weex', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(priv.status$) }),
+      ),
     fills$: () => privateStream(privateStreams.fills, (p) => (p.e === 'fill' ? toFills(p) : [])),
     publicStatus$: pub.status$,
     privateStatus$: priv.status$,
