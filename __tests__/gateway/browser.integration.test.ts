@@ -10,7 +10,8 @@ import { AddressInfo } from 'net';
 import * as path from 'path';
 import { Page } from 'playwright-core';
 import { startKiwoomServer, KiwoomServer } from '../../src/app/servers/kiwoom/server';
-import { bundleForBrowser, launchChromium } from './support/browser';
+import { launchChromium } from '../browser/support';
+import { bundleForBrowser } from './support/browser';
 import { NatsServer, startNatsServer } from './support/nats-server';
 import { book, kiwoomGateway, trade, until } from './support/helpers';
 
