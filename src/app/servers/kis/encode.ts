@@ -43,7 +43,7 @@ function sessionCode(session: string | undefined): string {
 }
 
 /** A trade as a CNT record (H0STCNT0 / H0NXCNT0 / H0UNCNT0). Updates the tape first (once per trade). */
-export function tradeRecord(trId: KisTrId, t: Trade, tape: KrxTape, update = true): string[] {
+export function tradeRecord(trId: KisTrId, t: Trade, tape: KrxTape = new KrxTape(t.symbol), update = true): string[] {
   const { date, hhmmss } = kstParts(t.timestamp);
   if (update) tape.onTrade(t, hhmmss);
   const hints = venueHints(t.raw);
@@ -112,7 +112,7 @@ export function tradeRecord(trId: KisTrId, t: Trade, tape: KrxTape, update = tru
 }
 
 /** A book as an ASP record (10 levels a side, empty levels 0). Updates the tape first (once per book). */
-export function bookRecord(trId: KisTrId, b: OrderBook, tape: KrxTape, update = true): string[] {
+export function bookRecord(trId: KisTrId, b: OrderBook, tape: KrxTape = new KrxTape(b.symbol), update = true): string[] {
   if (update) tape.onBook(b);
   const hints = venueHints(b.raw);
   const before = tape.previousBook;
