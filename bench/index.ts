@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   core: () => import('./core'),
   book: () => import('./book'),
+  real: () => import('./real'),
 };
 
 async function main(): Promise<void> {
