@@ -211,7 +211,7 @@ function peakRss(pid: number): number {
 }
 
 /** spawn → first event on stdout, with the server streaming 1000 frames/s. */
-async function startTime(server: FeedServer, c: Case, args: readonly string[]): Promise<number> {
+async function startTime(server: FeedServer, args: readonly string[]): Promise<number> {
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...server.env }, stdio: ['ignore', 'pipe', 'ignore'] });
   const t1 = await new Promise<number>((resolve) => child.stdout!.once('data', () => resolve(performance.now())));
@@ -302,8 +302,8 @@ export async function run(): Promise<void> {
       const bare: number[] = [];
       const rx: number[] = [];
       for (let i = 0; i < SPAWNS; i++) {
-        bare.push(await startTime(server, c, [bareJs, c.broker, c.stream, ...c.symbols]));
-        rx.push(await startTime(server, c, [bin, 'stream', c.broker, c.stream, ...c.symbols, ...c.cliFlags]));
+        bare.push(await startTime(server, [bareJs, c.broker, c.stream, ...c.symbols]));
+        rx.push(await startTime(server, [bin, 'stream', c.broker, c.stream, ...c.symbols, ...c.cliFlags]));
       }
       server.command({ cmd: 'stop' });
       const [b, x] = [median(bare), median(rx)];

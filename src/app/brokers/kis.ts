@@ -5,7 +5,6 @@ import { FeedError } from '../../core/errors';
 import { BrokerModule, CliStream, StreamFlags, StreamLine } from '../broker-module';
 import { kisEnvVars } from '../../brokers/kis/options';
 import { KisFeed, KisStreamOptions, kisFromEnv } from '../../brokers/kis/feed';
-import { startKisServer } from '../servers/kis/server';
 import { parseExchange } from '../../brokers/kis/wire/tr-ids';
 
 function streamOptions(flags: StreamFlags): KisStreamOptions {
@@ -46,5 +45,6 @@ export const kisModule: BrokerModule<KisFeed> = {
     status: perSymbol('market operation notices (H0**MKO0)', (feed, s, flags) => feed.marketStatus$(s, streamOptions(flags))),
     orders: { description: 'order receipts and fills (H0STCNI0, decrypted); needs KIS_HTS_ID', takesSymbols: false, open: (feed) => feed.account$() },
   },
-  startServer: (options) => startKisServer(options),
+  // Loaded on demand: `rx-market stream` never needs a server.
+  startServer: (options) => import('../servers/kis/server').then((m) => m.startKisServer(options)),
 };

@@ -8,7 +8,6 @@ import { FeedError } from '../../core/errors';
 import { BrokerModule, CliStream, StreamLine } from '../broker-module';
 import { WeexFeed, weexFromEnv } from '../../brokers/weex/feed';
 import { weexEnvVars } from '../../brokers/weex/options';
-import { startWeexServer } from '../servers/weex/server';
 import { checkDepth } from '../../brokers/weex/keys';
 
 const perSymbol = (symbols: readonly string[], open: (symbol: string) => Observable<StreamLine>): Observable<StreamLine> =>
@@ -53,5 +52,6 @@ export const weexModule: BrokerModule<WeexFeed> = {
   feedFromEnv: (env, session) => weexFromEnv(env, session),
   streams,
   isDataFrame: isPushFrame,
-  startServer: (options) => startWeexServer(options),
+  // Loaded on demand: `rx-market stream` never needs a server.
+  startServer: (options) => import('../servers/weex/server').then((m) => m.startWeexServer(options)),
 };
