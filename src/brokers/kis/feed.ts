@@ -8,7 +8,7 @@ import { KisOptions, optionsFromEnv, resolveConfig } from './options';
 import { keyOf } from './wire/control';
 import { KisMessage } from './wire/message';
 import { kisProtocol } from './protocol';
-import { KisEnv, KisExchange, KisFeedKind, marketTrId, noticeTrId, parseExchange } from './wire/tr-ids';
+import { KisEnv, KisFeedKind, KisVenue, marketTrId, noticeTrId, parseExchange } from './wire/tr-ids';
 import { KisTrade } from './wire/trade';
 import { KisOrderBook } from './wire/book';
 import { KisExpectedMatch } from './wire/expected';
@@ -16,8 +16,8 @@ import { KisMarketStatus } from './wire/market-status';
 import { KisOrderEvent } from './wire/notice';
 
 export interface KisStreamOptions {
-  /** Venue: 'KRX', 'NXT' or 'UN' (integrated, the default in real; 'KRX' in paper). */
-  readonly exchange?: KisExchange;
+  /** Venue: 'KRX', 'NXT' or 'UN' (integrated, the default in real; 'KRX' in paper); 'SOR' streams 'UN'. */
+  readonly exchange?: KisVenue;
 }
 
 export interface KisBookOptions extends KisStreamOptions {
