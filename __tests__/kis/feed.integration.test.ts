@@ -158,7 +158,8 @@ describe('KIS feed against the loopback server', () => {
     const symbols = codes(42);
     const live = symbols.slice(0, 41).map((s) => feed.trades$(s, { exchange: 'KRX' }).subscribe());
     live.forEach((s) => subs.add(s));
-    await server.waitFor((s) => s.counters.subscribed === 41);
+    // KIS pacing: 41 registrations take 4 s (100 ms apart).
+    await server.waitFor((s) => s.counters.subscribed === 41, 15_000);
 
     const error = await firstValueFrom(feed.trades$(symbols[41], { exchange: 'KRX' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FeedError);

@@ -1,9 +1,9 @@
-import { catchError, defer, map, throwError } from 'rxjs';
+import { Observable, catchError, defer, map, throwError } from 'rxjs';
 import makeWebSocketObservable, { WebSocketLike } from 'rxjs-websockets';
 import type { ClientRequest, IncomingMessage } from 'http';
 import { FeedError } from './errors';
 import { describeCloseCode } from './close-codes';
-import { SocketFactory, SocketResponses } from './protocol';
+import { SocketControl, SocketFactory, SocketResponses } from './protocol';
 
 export interface WebSocketFactoryOptions {
   /** Fail an opening handshake that takes longer than this. Default 10 000 ms (Node only). */
@@ -42,11 +42,22 @@ export function webSocketFactory(options: WebSocketFactoryOptions = {}): SocketF
       const native = (globalThis as { WebSocket?: new (url: string, protocols: string | string[]) => WebSocketLike })
         .WebSocket;
       const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined' && native !== undefined;
+      let control: SocketControl | undefined;
       const makeWebSocket = inBrowser
-        ? (u: string, p: string | string[]) => new native(u, p)
-        : (u: string, p: string | string[]) => nodeSocket(u, p, headers, probe, options);
+        ? (u: string, p: string | string[]) => {
+            const socket = new native(u, p);
+            control = browserControl(socket);
+            return socket;
+          }
+        : (u: string, p: string | string[]) => {
+            const socket = nodeSocket(u, p, headers, probe, options);
+            control = nodeControl(socket);
+            return socket as unknown as WebSocketLike;
+          };
       return makeWebSocketObservable<string>(url, { protocols: [], makeWebSocket }).pipe(
-        map((getResponses): SocketResponses => (input) => getResponses(input).pipe(map(toText))),
+        map((getResponses): SocketResponses =>
+          Object.assign((input: Observable<string>) => getResponses(input).pipe(map(toText)), { control }),
+        ),
         catchError((err: unknown) => throwError(() => describeFailure(err, probe, url))),
       );
     });
@@ -72,13 +83,35 @@ function toText(payload: unknown): string {
   return String(payload);
 }
 
+/** Pings, pongs and the send buffer of a `ws` socket. */
+function nodeControl(socket: import('ws')): SocketControl {
+  return {
+    ping: () => {
+      if (socket.readyState === socket.OPEN) socket.ping();
+    },
+    pongs$: new Observable<unknown>((subscriber) => {
+      const onPong = (): void => subscriber.next(undefined);
+      socket.on('pong', onPong);
+      return () => socket.off('pong', onPong);
+    }),
+    // ws counts bytes it holds before the socket is writable plus the socket's own write buffer.
+    bufferedAmount: () => socket.bufferedAmount,
+  };
+}
+
+/** A browser WebSocket cannot ping; it can tell its send buffer. */
+function browserControl(socket: WebSocketLike): SocketControl {
+  const buffered = socket as unknown as { bufferedAmount?: number };
+  return { bufferedAmount: () => buffered.bufferedAmount ?? 0 };
+}
+
 function nodeSocket(
   url: string,
   protocols: string | string[],
   headers: Readonly<Record<string, string>> | undefined,
   probe: Probe,
   options: WebSocketFactoryOptions,
-): WebSocketLike {
+): import('ws') {
   // Loaded lazily so browser bundles never pull in `ws`.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const WS = require('ws') as typeof import('ws');
@@ -115,7 +148,7 @@ function nodeSocket(
     res.on('end', abort);
     res.on('error', abort);
   });
-  return socket as unknown as WebSocketLike;
+  return socket;
 }
 
 function describeFailure(err: unknown, probe: Probe, url: string): FeedError {

@@ -14,6 +14,8 @@ import { KisOrderBook } from './wire/book';
 import { KisExpectedMatch } from './wire/expected';
 import { KisMarketStatus } from './wire/market-status';
 import { KisOrderEvent } from './wire/notice';
+import { parseKey } from './wire/control';
+import { gapsOf, namedNotices } from '../../feed/key-notices';
 
 export interface KisStreamOptions {
   /** Venue: 'KRX', 'NXT' or 'UN' (integrated, the default in real; 'KRX' in paper); 'SOR' streams 'UN'. */
@@ -66,6 +68,11 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   const scheduler = sessionOptions.scheduler;
   const config = resolveConfig({ ...options, clock: options.clock ?? (scheduler ? () => scheduler.now() : Date.now) });
   const session = createSession(kisProtocol(config), sessionOptions);
+  // Market keys name a stock; the notice key names the HTS ID, which is not a symbol.
+  const notices$ = namedNotices(session.notices$, (key) => {
+    const k = parseKey(key);
+    return k && k.trId !== noticeTrId(config.env) ? k.trKey : undefined;
+  });
 
   const market = <T extends KisMessage>(kind: Exclude<KisFeedKind, 'notice'>, symbol: string, o: KisStreamOptions = {}) =>
     defer(() => {
@@ -100,6 +107,8 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
     status$: session.status$,
     errors$: session.errors$,
     subscriptions$: session.subscriptions$,
+    notices$,
+    gaps$: gapsOf(notices$),
     frames$: session.frames$,
   };
 }
