@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   core: () => import('./core'),
   book: () => import('./book'),
   real: () => import('./real'),
+  decode: () => import('./decode'),
 };
 
 async function main(): Promise<void> {
