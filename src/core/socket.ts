@@ -1,5 +1,8 @@
 import { Observable, catchError, defer, map, throwError } from 'rxjs';
 import makeWebSocketObservable, { WebSocketLike } from 'rxjs-websockets';
+// Browser bundlers resolve `ws` to its small browser stub (its package.json `browser` field), which
+// is never called there: browsers use the native WebSocket below.
+import WS from 'ws';
 import type { ClientRequest, IncomingMessage } from 'http';
 import { FeedError } from './errors';
 import { describeCloseCode } from './close-codes';
@@ -78,8 +81,7 @@ function checkUrl(url: string): FeedError | undefined {
 
 function toText(payload: unknown): string {
   if (typeof payload === 'string') return payload;
-  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
-  if (payload instanceof ArrayBuffer) return Buffer.from(payload).toString('utf8');
+  if (payload instanceof ArrayBuffer || ArrayBuffer.isView(payload)) return new TextDecoder().decode(payload as Uint8Array); // a Buffer is a Uint8Array
   return String(payload);
 }
 
@@ -112,9 +114,6 @@ function nodeSocket(
   probe: Probe,
   options: WebSocketFactoryOptions,
 ): import('ws') {
-  // Loaded lazily so browser bundles never pull in `ws`.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const WS = require('ws') as typeof import('ws');
   // closeTimeout is a `ws` 8.x option that @types/ws does not list yet.
   const wsOptions: import('ws').ClientOptions & { closeTimeout: number } = {
     headers: headers ? { ...headers } : undefined,
