@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   book: () => import('./book'),
   real: () => import('./real'),
   decode: () => import('./decode'),
+  gateway: () => import('./gateway'),
 };
 
 async function main(): Promise<void> {
