@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 'use strict';
+/* global setInterval */
 // The CLI is built into dist/cli.js by `npm install` / `npm ci` (the `prepare` script runs tsup).
 const { main } = require('../dist/cli.js');
 

@@ -1,4 +1,5 @@
 'use strict';
+/* global queueMicrotask */
 /*
  * The bare clients the benchmark compares rx-market with: plain `ws` + JSON.parse / string
  * split, doing the least work that yields the same events a user gets from rx-market (the
@@ -15,7 +16,6 @@ async function post(url, body) {
   return res.json();
 }
 
-const pad2 = (s) => s;
 const KST_DATE = () => new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 10);
 
 /** Kiwoom: token over REST, LOGIN, REG; 0B → trade, 0D → book. */

@@ -22,7 +22,6 @@ import { findBroker } from '../../src/app/brokers';
 import { StreamFlags } from '../../src/app/broker-module';
 import { FrameKind } from './frames';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { connectBare } = require('./bare.js') as {
   connectBare(broker: string, kind: string, env: Record<string, string>, symbols: readonly string[], onEvent: (e: unknown) => void): Promise<WebSocket>;
 };
