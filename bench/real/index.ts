@@ -19,6 +19,7 @@ import { createInterface, Interface } from 'readline';
 import { Observable, Subscription } from 'rxjs';
 import { WebSocket } from 'ws';
 import { findBroker } from '../../src/app/brokers';
+import { cliStreams } from '../../src/app/contract-streams';
 import { StreamFlags } from '../../src/app/broker-module';
 import { FrameKind } from './frames';
 
@@ -123,7 +124,7 @@ function rxConsumer(server: FeedServer, c: Case): Consumer {
   return async (onEvent) => {
     const module = findBroker(c.broker)!;
     const feed = module.feedFromEnv(server.env, { connectionLingerMs: 0, keyLingerMs: 0 });
-    const source = module.streams[c.stream].open(feed, c.symbols, c.flags) as Observable<unknown>;
+    const source = cliStreams(module)[c.stream].open(feed, c.symbols, c.flags) as Observable<unknown>;
     const sub: Subscription = source.subscribe({ next: onEvent, error: (e: unknown) => console.error(`${c.label}: ${String(e)}`) });
     return () => {
       sub.unsubscribe();
