@@ -19,7 +19,7 @@ describe('dashboard sources against the simulator through the public API (Kiwoom
       keyLingerMs: 0,
     });
     const state$ = new BehaviorSubject<DashboardState>(initialState({ broker: 'kiwoom', source: 'test', symbols, now: Date.now() }));
-    const subscription = dashboardActions(kiwoomModule, feed, symbols, { tickMs: 200 })
+    const subscription = dashboardActions(feed, symbols, { tickMs: 200 })
       .pipe(scan(reduce, state$.value))
       .subscribe(state$);
     const until = (what: string, ok: (s: DashboardState) => boolean) =>

@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Subscription } from 'rxjs';
 import { kiwoomModule } from '../../src/app/brokers/kiwoom';
+import { cliStreams } from '../../src/app/contract-streams';
 import { readRecording } from '../../src/app/replay';
 import { startSimulator } from '../../src/app/sim/simulator';
 import { cleanEnv, exportedEnv, runCli } from './support/cli';
@@ -45,7 +46,7 @@ describe('rx-market record and replay', () => {
     const received: string[] = [];
     const client = new Subscription();
     client.add(feed.frames$.subscribe((f) => received.push(f.frame)));
-    client.add(kiwoomModule.streams.trades.open(feed, ['005930'], {}).subscribe({ error: () => undefined }));
+    client.add(cliStreams(kiwoomModule).trades.open(feed, ['005930'], {}).subscribe({ error: () => undefined }));
     try {
       expect(await replay.exited).toBe(0);
       // Only data frames go out: the recorded session's LOGIN/REG acks and PINGs would confuse

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { messageOf, oneLine, positiveInt, positiveNumber } from '../args';
 import { Subscription, take } from 'rxjs';
-import { brokers, findBroker, Feed, StreamFlags, StreamLine } from '../../brokers';
+import { brokers, cliStreams, findBroker, Feed, StreamFlags, StreamLine } from '../../brokers';
 import { FeedStatus } from '../../../core/status';
 import { CliContext, exitCodes } from '../context';
 import { lineOutput } from '../line-output';
@@ -57,9 +57,9 @@ async function runStream(
 
   const broker = findBroker(brokerName);
   if (!broker) return fail(exitCodes.usage, `unknown broker "${brokerName}"; known: ${brokers.map((b) => b.name).join(', ')}`);
-  const stream = broker.streams[streamName];
+  const stream = cliStreams(broker)[streamName];
   if (!stream) {
-    return fail(exitCodes.usage, `unknown ${broker.name} stream "${streamName}"; known: ${Object.keys(broker.streams).join(', ')}`);
+    return fail(exitCodes.usage, `unknown ${broker.name} stream "${streamName}"; known: ${Object.keys(cliStreams(broker)).join(', ')}`);
   }
   if (stream.takesSymbols && symbols.length === 0) return fail(exitCodes.usage, `${broker.name} ${streamName} needs at least one symbol`);
 
