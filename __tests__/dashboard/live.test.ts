@@ -31,7 +31,8 @@ describe('dashboard sources against the simulator through the public API (Kiwoom
         s.counts.account > 0 &&
         s.rates.frames > 0,
       );
-      expect(flowing.counts.frames).toBeGreaterThan(flowing.counts.trades);
+      // Frames carry several entries each (Kiwoom batches), books and account events besides trades.
+      expect(flowing.counts.frames).toBeGreaterThan(symbols.length);
       const activeKeys = flowing.connection.keys.filter((k) => k.state === 'active').length;
       expect(activeKeys).toBeGreaterThanOrEqual(2 * symbols.length);
 

@@ -23,7 +23,8 @@ describe('rx-market record and replay', () => {
       const record = runCli(['record', 'kiwoom', 'trades', '005930', '--out', file], cleanEnv(sim.env));
       // The writer flushes every second: wait for data on disk, then interrupt.
       const started = Date.now();
-      while ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) < 600 && Date.now() - started < 8_000) {
+      // Kiwoom frames carry every FID of the sample (and batch entries): wait for a few kilobytes.
+      while ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) < 4_000 && Date.now() - started < 12_000) {
         await new Promise((r) => setTimeout(r, 50));
       }
       await new Promise((r) => setTimeout(r, 300));

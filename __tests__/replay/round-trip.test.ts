@@ -49,7 +49,8 @@ describe('record → replay round trip through real Kiwoom loopback servers', ()
     const recording = await readRecording(path);
     expect(recording.truncated).toBe(false);
     expect(recording.header).toMatchObject({ broker: 'kiwoom', stream: 'trades', symbols });
-    expect(recording.frames.length).toBeGreaterThan(30);
+    // Kiwoom batches a moment's entries of one item into one REAL frame: fewer frames than trades.
+    expect(recording.frames.length).toBeGreaterThan(5);
     // The file holds what the connection received, in order (the recorder stopped at most a frame or two early).
     expect(recording.frames.map((f) => f.frame)).toEqual(seen.slice(0, recording.frames.length).map((f) => f.frame));
     expect(recording.frames.map((f) => f.t)).toEqual(seen.slice(0, recording.frames.length).map((f) => Math.max(0, f.at - recording.header.startedAt)));

@@ -19,9 +19,8 @@ import { createInterface, Interface } from 'readline';
 import { Observable, Subscription } from 'rxjs';
 import { WebSocket } from 'ws';
 import { findBroker } from '../../src/app/brokers';
+import { cliStreams } from '../../src/app/contract-streams';
 import { StreamFlags } from '../../src/app/broker-module';
-import { openContractStream } from '../../src/app/contract-streams';
-import { MarketFeed } from '../../src/feed/market-feed';
 import { FrameKind } from './frames';
 
 const { connectBare } = require('./bare.js') as {
@@ -125,9 +124,7 @@ function rxConsumer(server: FeedServer, c: Case): Consumer {
   return async (onEvent) => {
     const module = findBroker(c.broker)!;
     const feed = module.feedFromEnv(server.env, { connectionLingerMs: 0, keyLingerMs: 0 });
-    // The contract stream, with the CLI's flags (a venue, a book depth), as `rx-market stream` opens it.
-    const market = module.withFlags ? module.withFlags(feed, c.flags) : (feed as unknown as MarketFeed);
-    const source = openContractStream(c.stream, market, c.symbols) as Observable<unknown>;
+    const source = cliStreams(module)[c.stream].open(feed, c.symbols, c.flags) as Observable<unknown>;
     const sub: Subscription = source.subscribe({ next: onEvent, error: (e: unknown) => console.error(`${c.label}: ${String(e)}`) });
     return () => {
       sub.unsubscribe();

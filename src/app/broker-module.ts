@@ -44,6 +44,8 @@ export interface BrokerServerOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
+  /** Answer CORS preflights and allow any origin on the REST endpoints (browser development). */
+  readonly cors?: boolean;
 }
 
 /**
