@@ -5,7 +5,6 @@ import { FeedError } from '../../core/errors';
 import { BrokerModule, StreamFlags, StreamLine } from '../broker-module';
 import { kisEnvVars } from '../../brokers/kis/options';
 import { KisFeed, KisStreamOptions, kisFromEnv } from '../../brokers/kis/feed';
-import { startKisServer } from '../servers/kis/server';
 import { parseExchange } from '../../brokers/kis/wire/tr-ids';
 
 function streamOptions(flags: StreamFlags): KisStreamOptions {
@@ -50,5 +49,6 @@ export const kisModule: BrokerModule<KisFeed> = {
       open: (feed, symbols, flags) => feed.marketStatus$(symbols, streamOptions(flags)),
     },
   },
-  startServer: (options) => startKisServer(options),
+  // Loaded on demand: `rx-market stream` never needs a server.
+  startServer: (options) => import('../servers/kis/server').then((m) => m.startKisServer(options)),
 };

@@ -11,7 +11,6 @@ import { KiwoomFeed, kiwoomEnvVars, kiwoomFromEnv } from '../../brokers/kiwoom/f
 import { wideTypes } from '../../brokers/kiwoom/keys';
 import { RealCode, isRealCode, realCodes } from '../../brokers/kiwoom/wire/real-types';
 import { AnyRealRecord } from '../../brokers/kiwoom/wire/record';
-import { startKiwoomServer } from '../servers/kiwoom/server';
 
 function usage(message: string): Observable<never> {
   return throwError(() => new FeedError({ kind: 'config', broker: 'kiwoom', fatal: true, message: `kiwoom: ${message}` }));
@@ -97,5 +96,6 @@ export const kiwoomModule: BrokerModule<KiwoomFeed> = {
   },
   extras,
   isDataFrame: isRealFrame,
-  startServer: (options) => startKiwoomServer(options),
+  // Loaded on demand: `rx-market stream` never needs a server.
+  startServer: (options) => import('../servers/kiwoom/server').then((m) => m.startKiwoomServer(options)),
 };

@@ -4,7 +4,6 @@ import { FeedError } from '../../core/errors';
 import { BrokerModule } from '../broker-module';
 import { WeexFeed, weexFromEnv } from '../../brokers/weex/feed';
 import { weexEnvVars } from '../../brokers/weex/options';
-import { startWeexServer } from '../servers/weex/server';
 import { checkDepth } from '../../brokers/weex/keys';
 
 /** WEEX for the CLI, the simulator and the dashboard. */
@@ -31,5 +30,6 @@ export const weexModule: BrokerModule<WeexFeed> = {
     fills: { description: "executions of the user's orders (needs credentials)", takesSymbols: false, open: (feed) => feed.fills$() },
   },
   isDataFrame: isPushFrame,
-  startServer: (options) => startWeexServer(options),
+  // Loaded on demand: `rx-market stream` never needs a server.
+  startServer: (options) => import('../servers/weex/server').then((m) => m.startWeexServer(options)),
 };
