@@ -189,24 +189,27 @@ export function createRestBudget(options: RestBudgetOptions): RestBudget {
 
 /**
  * Budgets by credential, so every feed and client of one app key shares one. The first caller's
- * options win; later callers get the same budget.
+ * options win; later callers get the same budget. Budgets are kept per scheduler, so virtual-time
+ * tests never share one with real time (or with each other).
  */
-export class RestBudgets {
-  private readonly budgets = new Map<string, RestBudget>();
+const registries = new WeakMap<object, Map<string, RestBudget>>();
 
-  for(id: string, options: RestBudgetOptions): RestBudget {
-    let b = this.budgets.get(id);
-    if (!b) {
-      b = createRestBudget(options);
-      this.budgets.set(id, b);
-    }
-    return b;
-  }
-
-  delete(id: string): void {
-    this.budgets.delete(id);
-  }
+export function budgetFor(id: string, options: RestBudgetOptions): RestBudget {
+  const scheduler: object = options.scheduler ?? asyncScheduler;
+  let budgets = registries.get(scheduler);
+  if (!budgets) registries.set(scheduler, (budgets = new Map()));
+  let b = budgets.get(id);
+  if (!b) budgets.set(id, (b = createRestBudget(options)));
+  return b;
 }
 
-/** The process-wide registry (one budget per broker and app key). */
-export const restBudgets = new RestBudgets();
+/**
+ * A fetch-like function whose every call first takes a grant from `budget` (token issuance
+ * counts against the same budget as the REST calls of its key). Token calls go first (priority).
+ */
+export function budgeted<A extends unknown[], R>(call: (...args: A) => Promise<R>, budget: RestBudget, label: string, priority = 100): (...args: A) => Promise<R> {
+  return (...args: A) =>
+    new Promise<void>((resolve, reject) => {
+      budget.take({ priority, label }).subscribe({ next: () => resolve(), error: reject });
+    }).then(() => call(...args));
+}

@@ -23,6 +23,10 @@ import { kiwoomProtocol } from './protocol';
 import { RealCode, realTables } from './wire/real-types';
 import { RealRecord, RealRecordMap } from './wire/record';
 import { Fetch, TokenCache, issueToken } from './auth';
+import { RestBudget, budgetFor, budgeted } from '../../core/rest-budget';
+import { HttpFetch } from '../../core/rest';
+import { RestOptions, withRest } from '../../feed/with-rest';
+import { KiwoomRest, kiwoomRest, kiwoomRestLimits } from './rest';
 
 export interface KiwoomOptions {
   readonly appKey: string;
@@ -50,6 +54,13 @@ export interface KiwoomOptions {
   readonly maxItemsPerGroup?: number;
   /** `stex_tp` of live condition searches. Default 'K' (KRX). */
   readonly conditionExchange?: string;
+  /**
+   * REST beside the socket: account catch-up after gaps (on by default), trade backfill,
+   * the hybrid fallback, REST-only mode. See the README, "REST".
+   */
+  readonly rest?: RestOptions;
+  /** The app key's REST budget; default one per app key: 5 calls/s (mock 1/s). */
+  readonly restBudget?: RestBudget;
 }
 
 /** The venue of a stock stream. */
@@ -87,6 +98,8 @@ export interface KiwoomFeed extends Feed {
    * Account and market-wide types (00, 04, 0s, 1h) take no item; for 1h an item filters by stock.
    */
   stream$<C extends RealCode>(code: C, item?: string, options?: VenueOption): Observable<RealRecordMap[C]>;
+  /** The REST client of the feed's app key (quotes, books, ticks, orders and fills by TR). */
+  readonly rest: KiwoomRest;
   /** The conditions saved in the user's HTS (CNSRLST); one list, then completes. */
   conditions$(): Observable<readonly Condition[]>;
   /** A live condition search: the stocks matching at start (`initial`), then entries and exits. */
@@ -127,7 +140,9 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   const restUrl = options.restUrl ?? endpoints[env].rest;
   const wsUrl = options.wsUrl ?? endpoints[env].ws;
   const credentials = { appKey: options.appKey, secretKey: options.secretKey };
-  const fetchImpl = options.fetch ?? defaultFetch;
+  const budget = options.restBudget ?? budgetFor(`kiwoom:${env}:${options.appKey}`, { ...kiwoomRestLimits[env], scheduler });
+  // Token issuance counts against the app key's REST budget like every other call.
+  const fetchImpl = budgeted(options.fetch ?? defaultFetch, budget, 'au10001');
   const tokens = new TokenCache(() => issueToken(restUrl, credentials, fetchImpl), clock, options.tokenMarginMs, options.accessToken);
   const tables = realTables(() => kstDate(clock()));
   const session = createSession<KiwoomMessage>(
@@ -189,8 +204,19 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     );
   const positions$ = (): Observable<Position<RealRecord<'04'>>> => stream$('04').pipe(map((r) => toPosition(r, clock())));
 
+  const rest = kiwoomRest({
+    restUrl,
+    tokens,
+    budget,
+    fetch: options.fetch as HttpFetch | undefined,
+    clock,
+    scheduler,
+    report: (e) => localErrors.next(e),
+  });
+
   const feed: KiwoomFeed = {
     broker: 'kiwoom',
+    rest,
     status$: session.status$,
     errors$: merge(session.errors$, localErrors),
     subscriptions$: session.subscriptions$,
@@ -215,7 +241,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
         mergeMap((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
       ),
   };
-  return feed;
+  return withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => localErrors.next(e), clock, scheduler });
 }
 
 /** Variables `kiwoomFromEnv` reads. */

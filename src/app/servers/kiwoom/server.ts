@@ -30,6 +30,8 @@ import { realKey, wideTypes } from '../../../brokers/kiwoom/keys';
 import { kstInstant } from '../../../brokers/kiwoom/mapping';
 import { RealCode } from '../../../brokers/kiwoom/wire/real-types';
 import { sampleFrame } from './samples';
+import { RestState, createRestState } from '../rest-state';
+import { handleKiwoomRest } from './rest';
 
 export interface KiwoomServerOptions extends BrokerServerOptions {
   /** The app key and secret the token endpoint accepts. */
@@ -113,6 +115,8 @@ export interface KiwoomServer extends BrokerServer {
   sampleFrame(...codes: readonly RealCode[]): string;
   /** Resolves once `predicate` holds (polled), rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  /** What the REST TRs answer from (everything published), and their fault switchboard. */
+  readonly rest: RestState;
 }
 
 const DEFAULT_CONDITIONS = [
@@ -179,7 +183,9 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
 
   // --- REST ---------------------------------------------------------------------------------
 
+  const rest = createRestState();
   const httpServer = http.createServer((req, res) => {
+    if (handleKiwoomRest({ state: rest, tokenValid: (t) => tokenValid(t) !== undefined }, req, res)) return;
     const reply = (status: number, body: unknown): void => {
       res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8' });
       res.end(JSON.stringify(body));
@@ -448,6 +454,7 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
     registrations: () => loggedInClients().flatMap((c) => [...c.keys]),
     loggedIn: () => loggedInClients().length,
     publish(event: MarketEvent) {
+      rest.record(event);
       const encoded = encodeEvent(event);
       if (!encoded) return;
       const frame = JSON.stringify({ trnm: 'REAL', data: [encoded.entry] });
@@ -512,7 +519,9 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
         check();
       });
     },
+    rest,
     async close() {
+      rest.close();
       if (pinger) clearInterval(pinger);
       for (const c of clients) c.socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
