@@ -80,6 +80,8 @@ export function createRestState(): RestState {
       rec = { last: o, placedAt: o.timestamp, filledQty: 0, filledValue: 0 };
       orders.set(o.orderId, rec);
     }
+    // A notice sent again (the order's total did not grow) is transport, not a new fill.
+    if (o.fillQty !== undefined && o.fillQty > 0 && o.filledQty > 0 && o.filledQty <= rec.filledQty) return;
     if (o.fillQty !== undefined && o.fillQty > 0) {
       rec.filledQty += o.fillQty;
       rec.filledValue += o.fillQty * (o.fillPrice ?? o.orderPrice);
