@@ -34,8 +34,26 @@ export interface MarketEventBase<Raw = unknown> {
   readonly source?: 'ws' | 'rest';
 }
 
+/** Where an event's `time` came from. */
+export type TimeSource = 'exchange' | 'receive';
+
+/**
+ * The day's market figures every broker guide prints beside a price, where the wire carries them;
+ * absent (never zero) where it does not.
+ */
+export interface SessionFigures {
+  /** Change of the last price against the previous close, in price units (signed). */
+  readonly change?: number;
+  /** The same change in percent of the previous close: -0.24 means -0.24 %. */
+  readonly changePercent?: number;
+  /** Volume traded since the session opened (KRX) or over the venue's 24-hour window (crypto). */
+  readonly cumulativeVolume?: number;
+  /** Turnover (price × size summed) over the same window, in the quote currency (KRW, USDT). */
+  readonly cumulativeTurnover?: number;
+}
+
 /** One print on the tape. */
-export interface Trade<Raw = unknown> extends MarketEventBase<Raw> {
+export interface Trade<Raw = unknown> extends MarketEventBase<Raw>, SessionFigures {
   readonly kind: 'trade';
   readonly price: number;
   readonly size: number;
@@ -47,6 +65,8 @@ export interface Trade<Raw = unknown> extends MarketEventBase<Raw> {
   readonly tradeId?: string;
   /** Price direction vs. the previous close, where the venue signs prices (KRX). */
   readonly direction?: Direction;
+  /** Where `time` came from: the venue's own stamp, or the receive time when the wire carried none. */
+  readonly timeSource?: TimeSource;
 }
 
 /** One price level of a book. */
@@ -61,10 +81,13 @@ export interface OrderBook<Raw = unknown> extends MarketEventBase<Raw> {
   readonly asks: readonly PriceLevel[];
   readonly bids: readonly PriceLevel[];
   readonly exchange?: string;
+  /** Total resting size on each side as the venue reports it (all levels, not only those shown). */
+  readonly totalBidSize?: number;
+  readonly totalAskSize?: number;
 }
 
 /** Top of book. */
-export interface Quote<Raw = unknown> extends MarketEventBase<Raw> {
+export interface Quote<Raw = unknown> extends MarketEventBase<Raw>, SessionFigures {
   readonly kind: 'quote';
   readonly bestBid?: number;
   readonly bestAsk?: number;
@@ -110,7 +133,10 @@ export interface Position<Raw = unknown> extends MarketEventBase<Raw> {
   readonly account?: string;
   /** Quantity that can be sold now, where the broker says. */
   readonly availableQty?: number;
+  /** The price the position is valued at (last or mark price), where known. */
   readonly lastPrice?: number;
+  /** (lastPrice − avgPrice) × qty in the quote currency, where the broker or the feed can tell. */
+  readonly unrealizedPnl?: number;
 }
 
 /** A cash or coin balance on the user's account after a change (`symbol` is the asset: 'USDT', 'KRW'). */
