@@ -53,6 +53,9 @@ interface OrderState {
   /** KIS: quantity REST emitted that live notices may still bring (dropped against it). */
   credit: number;
   creditAsOf: number;
+  /** The order id and account as the socket spells them, once seen there. */
+  liveId?: string;
+  account?: string;
 }
 
 /** Order ids as brokers pad them differently (`0000069` on REST, `69` elsewhere). */
@@ -87,10 +90,23 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
       };
 
       const emit = (e: E | OrderEvent): void => subscriber.next(e);
+      /** The account the socket names, for REST rows that do not (Kiwoom, KIS). */
+      let streamAccount: string | undefined;
+      /** A REST event spelled as the socket spells it (order id padding, account), so consumers keyed by them match. */
+      const asLive = (e: OrderEvent): OrderEvent => {
+        const s = orders.get(canonicalOrderId(e.orderId));
+        const account = e.account ?? s?.account ?? streamAccount;
+        return { ...e, orderId: s?.liveId ?? e.orderId, ...(account !== undefined ? { account } : {}) };
+      };
 
       /** A live event, de-duplicated against what was emitted (REST included). */
       const onLive = (e: E | OrderEvent): void => {
         const s = stateOf(e.orderId);
+        s.liveId ??= e.orderId;
+        if (e.account !== undefined) {
+          s.account ??= e.account;
+          streamAccount = e.account;
+        }
         if (!isFill(e)) {
           if (s.statuses.has(e.status)) return;
           if (e.status === 'accepted' && s.qty > 0) return;
@@ -149,7 +165,7 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         const out: { at: number; seq: number; event: OrderEvent }[] = [];
         let seq = 0;
         const push = (event: OrderEvent): void => {
-          out.push({ at: event.timestamp, seq: seq++, event: { ...event, source: 'rest' } });
+          out.push({ at: event.timestamp, seq: seq++, event: { ...asLive(event), source: 'rest' } });
         };
         const known = new Set(orders.keys());
         for (const o of snap.orders) {

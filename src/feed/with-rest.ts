@@ -40,7 +40,8 @@ export interface RestWrappable {
   readonly broker: string;
   readonly status$: Observable<FeedStatus>;
   trades$(symbols: Symbols, ...rest: never[]): Observable<Trade>;
-  quotes$(symbols: Symbols, ...rest: never[]): Observable<Quote>;
+  /** Optional only until every feed has the contract's quotes$. */
+  quotes$?(symbols: Symbols, ...rest: never[]): Observable<Quote>;
   orderBook$(symbols: Symbols, ...rest: never[]): Observable<OrderBook>;
   orders$(): Observable<OrderEvent>;
 }
@@ -84,8 +85,9 @@ export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): 
   const trades$ = (symbols: Symbols, ...more: never[]): Observable<Trade> =>
     o.backfill ? feed.trades$(symbols, ...more).pipe(backfillTrades({ rest, gaps$, symbols: list(symbols), report: deps.report })) : feed.trades$(symbols, ...more);
 
+  const liveQuotes = (symbols: Symbols, ...more: never[]): Observable<Quote> => (feed.quotes$ ? feed.quotes$(symbols, ...more) : NEVER);
   const quotes$ = (symbols: Symbols, ...more: never[]): Observable<Quote> =>
-    fallback ? merge(feed.quotes$(symbols, ...more), ...list(symbols).map((s) => fallback.quotes(s))) : feed.quotes$(symbols, ...more);
+    fallback ? merge(liveQuotes(symbols, ...more), ...list(symbols).map((s) => fallback.quotes(s))) : liveQuotes(symbols, ...more);
 
   const orderBook$ = (symbols: Symbols, ...more: never[]): Observable<OrderBook> =>
     fallback ? merge(feed.orderBook$(symbols, ...more), ...list(symbols).map((s) => fallback.books(s))) : feed.orderBook$(symbols, ...more);
@@ -96,7 +98,7 @@ export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): 
     status$: fallback ? fallback.status$ : feed.status$,
     orders$: orders$ as F['orders$'],
     trades$: trades$ as unknown as F['trades$'],
-    quotes$: quotes$ as unknown as F['quotes$'],
+    ...(feed.quotes$ || fallback ? { quotes$: quotes$ as unknown as F['quotes$'] } : {}),
     orderBook$: orderBook$ as unknown as F['orderBook$'],
   };
 }

@@ -1,5 +1,10 @@
 /** The KIS feed: typed market and account streams over one KIS session. */
-import { Observable, defer, filter, map, throwError } from 'rxjs';
+import { Observable, Subject, defer, filter, map, merge, throwError } from 'rxjs';
+import { budgetFor, budgeted } from '../../core/rest-budget';
+import { HttpFetch, globalFetch } from '../../core/rest';
+import { withRest } from '../../feed/with-rest';
+import { KisRest, kisRest, kisRestLimits } from './rest';
+import { FetchLike } from './auth';
 import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
 import { FeedError } from '../../core/errors';
@@ -27,6 +32,8 @@ export interface KisBookOptions extends KisStreamOptions {
 
 export interface KisFeed extends Feed {
   readonly env: KisEnv;
+  /** The REST client of the feed's app key (quotations, daily orders and fills). */
+  readonly rest: KisRest;
   /** Trades (H0STCNT0 / H0NXCNT0 / H0UNCNT0): aggressor side, direction vs. previous close. */
   trades$(symbol: string, options?: KisStreamOptions): Observable<KisTrade>;
   /** Ten-level order books, best first (H0STASP0 / H0NXASP0 / H0UNASP0). */
@@ -64,8 +71,27 @@ function checkSymbol(symbol: string): string {
 export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): KisFeed {
   // Records that carry only a time are dated by the session's clock (virtual in marble tests).
   const scheduler = sessionOptions.scheduler;
-  const config = resolveConfig({ ...options, clock: options.clock ?? (scheduler ? () => scheduler.now() : Date.now) });
+  const clock = options.clock ?? (scheduler ? () => scheduler.now() : Date.now);
+  const env = options.env ?? 'real';
+  const budget = options.restBudget ?? budgetFor(`kis:${env}:${options.appKey}`, { ...kisRestLimits[env === 'paper' ? 'paper' : 'real'], scheduler });
+  const baseFetch = (options.fetch as HttpFetch | undefined) ?? globalFetch;
+  // The approval key is issued through the app key's REST budget like every other call.
+  const config = resolveConfig({ ...options, clock, fetch: budgeted(baseFetch, budget, 'Approval') as unknown as FetchLike });
   const session = createSession(kisProtocol(config), sessionOptions);
+  const localErrors = new Subject<FeedError>();
+  const rest = kisRest({
+    restUrl: config.restUrl,
+    appKey: config.appKey,
+    appSecret: config.appSecret,
+    env: config.env,
+    budget,
+    account: options.account,
+    custType: config.custType,
+    fetch: baseFetch,
+    clock,
+    scheduler,
+    report: (e) => localErrors.next(e),
+  });
 
   const market = <T extends KisMessage>(kind: Exclude<KisFeedKind, 'notice'>, symbol: string, o: KisStreamOptions = {}) =>
     defer(() => {
@@ -82,9 +108,10 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
         : session.stream(keyOf(noticeTrId(config.env), config.htsId)),
     ).pipe(filter((m): m is KisOrderEvent => m.kind === 'order'));
 
-  return {
+  const feed: KisFeed = {
     broker: 'kis',
     env: config.env,
+    rest,
     trades$: (symbol, o) => market<KisTrade>('trade', symbol, o),
     orderBook$: (symbol, o) => {
       const books = market<KisOrderBook>('book', symbol, o);
@@ -98,10 +125,13 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
     account$: orders$,
     orders$,
     status$: session.status$,
-    errors$: session.errors$,
+    errors$: merge(session.errors$, localErrors),
     subscriptions$: session.subscriptions$,
     frames$: session.frames$,
   };
+  // Catch-up needs the account number; without one it is off unless asked for (then it reports why).
+  const restOptions = { catchUp: options.account !== undefined, ...options.rest };
+  return withRest(feed, { rest, options: restOptions, liveTotals: 'stream', report: (e) => localErrors.next(e), clock, scheduler });
 }
 
 const kindOf = { trade: 'trade', book: 'book', expected: 'expected', status: 'status' } as const;

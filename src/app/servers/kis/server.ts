@@ -17,6 +17,8 @@ import { Request, formatPing, formatReply, keyOf } from '../../../brokers/kis/wi
 import { bookRecord, noticeRecord, statusRecord, tradeRecord } from './encode';
 import { formatEnvelope } from '../../../brokers/kis/wire/envelope';
 import { KisEnv, KisExchange, KisTrId, marketTrId, noticeTrId, trIdInfo } from '../../../brokers/kis/wire/tr-ids';
+import { RestState, createRestState } from '../rest-state';
+import { KisRestServer, kisRest } from './rest';
 
 export interface KisServerOptions extends BrokerServerOptions {
   /** Credentials the approval endpoint accepts. Defaults are made-up test values. */
@@ -117,6 +119,10 @@ export class KisServer implements BrokerServer {
   readonly htsId: string;
   /** Which environment the server plays (its notice tr_id). */
   readonly kisEnv: KisEnv;
+  /** What the REST calls answer from (everything published), and their fault switchboard. */
+  readonly rest: RestState = createRestState();
+  /** The REST endpoints (token, quotations, daily orders and fills). */
+  readonly restEndpoints: KisRestServer;
   private readonly maxSubscriptions: number;
   private readonly pingIntervalMs: number;
   private readonly pingTimeoutMs: number;
@@ -133,6 +139,7 @@ export class KisServer implements BrokerServer {
     this.appSecret = options.appSecret ?? `test-secret-${'x'.repeat(168)}`;
     this.htsId = options.htsId ?? 'testhts';
     this.kisEnv = options.env ?? 'real';
+    this.restEndpoints = kisRest({ state: this.rest, appKey: this.appKey, appSecret: this.appSecret, env: this.kisEnv });
     this.maxSubscriptions = options.maxSubscriptions ?? 41;
     this.pingIntervalMs = options.pingIntervalMs ?? 0;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2 * this.pingIntervalMs;
@@ -179,6 +186,7 @@ export class KisServer implements BrokerServer {
   // ---- BrokerServer -------------------------------------------------------------------------
 
   publish(event: MarketEvent): void {
+    this.rest.record(event);
     switch (event.kind) {
       case 'trade':
         for (const trId of this.venueTrIds('trade', event.exchange)) this.sendRecords(trId, [tradeRecord(trId, event)]);
@@ -221,6 +229,7 @@ export class KisServer implements BrokerServer {
   }
 
   async close(): Promise<void> {
+    this.rest.close();
     for (const c of [...this.connections]) {
       this.stopPings(c);
       c.socket.terminate();
@@ -312,6 +321,7 @@ export class KisServer implements BrokerServer {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(body));
     };
+    if (this.restEndpoints.handle(req, res)) return;
     if (req.method !== 'POST' || req.url?.split('?')[0] !== '/oauth2/Approval') {
       reply(404, { error_code: 'EGW00001', error_description: 'not found' });
       return;
