@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is compiled to dist/ by `npm install` / `npm ci` (the `prepare` script runs `tsc`).
-const { main } = require('../dist/app/cli/main.js');
+// The CLI is built into dist/cli.js by `npm install` / `npm ci` (the `prepare` script runs tsup).
+const { main } = require('../dist/cli.js');
 
 main(process.argv.slice(2)).then(
   (code) => exit(code),

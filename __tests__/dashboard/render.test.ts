@@ -123,3 +123,27 @@ describe('painting through terminal-kit onto a virtual terminal', () => {
     }
   });
 });
+
+describe('dashboard: staleness and detectors on the feed line', () => {
+  const size = { width: 140, height: 32 };
+  const feedLine = (s: typeof state) => screenText(renderDashboard(s, size)).split('\n').find((l) => l.startsWith(' feed '))!;
+
+  it('shows stale keys by name and the detector of a reconnect', () => {
+    const stale = reduce(state, {
+      type: 'keys',
+      keys: [
+        { key: '0B|005930', state: 'active', subscribers: 1, stale: true },
+        { key: '0D|005930', state: 'active', subscribers: 1 },
+      ],
+    });
+    expect(feedLine(state)).not.toContain('stale');
+    expect(feedLine(stale)).toContain('stale 1: 0B|005930');
+    const reconnecting = reduce(stale, {
+      type: 'status',
+      status: { state: 'reconnecting', attempt: 2, delayMs: 300, reason: 'no pong', detector: 'pong' },
+    });
+    expect(feedLine(reconnecting)).toContain('reconnecting in 300 ms (attempt 2, pong)');
+    const lagging = reduce(stale, { type: 'status', status: { state: 'open', connections: 1, keys: 2, lagMs: 1500 } });
+    expect(feedLine(lagging)).toContain('open (event loop 1500 ms late)');
+  });
+});

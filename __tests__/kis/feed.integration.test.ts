@@ -116,6 +116,15 @@ describe('KIS feed against the loopback server', () => {
     expect((await got).map((t) => t.price)).toEqual([72000, 72100, 72200]);
   });
 
+  it("takes the guide's exchange 'SOR' as the integrated feed (KIS has no SOR market data)", async () => {
+    const feed = feedFor(server);
+    const got = firstN(feed.trades$('005930', { exchange: 'SOR' }), 1);
+    await server.waitFor(registered('H0UNCNT0|005930'));
+    server.sendRecords('H0UNCNT0', [valuesOf(frames.H0STCNT0)]);
+    expect((await got)[0]).toMatchObject({ kind: 'trade', symbol: '005930' });
+    expect(server.requests.map((r) => r.trId)).toEqual(['H0UNCNT0']);
+  });
+
   it('decrypts order notices with the key/iv of the subscription and adds fills up', async () => {
     const feed = feedFor(server);
     const got = firstN(feed.account$(), 3);
@@ -149,7 +158,8 @@ describe('KIS feed against the loopback server', () => {
     const symbols = codes(42);
     const live = symbols.slice(0, 41).map((s) => feed.trades$(s, { exchange: 'KRX' }).subscribe());
     live.forEach((s) => subs.add(s));
-    await server.waitFor((s) => s.counters.subscribed === 41);
+    // KIS pacing: 41 registrations take 4 s (100 ms apart).
+    await server.waitFor((s) => s.counters.subscribed === 41, 15_000);
 
     const error = await firstValueFrom(feed.trades$(symbols[41], { exchange: 'KRX' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FeedError);

@@ -344,7 +344,8 @@ describe('kiwoom feed against the loopback server', () => {
   it('condition search: CNSRLST first, initial matches, live entries, CNSRCLR on release', async () => {
     await start();
     server.setConditionMatches('1', ['005930']);
-    const feed = feedOf(server);
+    // A linger long enough for the paced CNSRCLR (Kiwoom requests go 500 ms apart).
+    const feed = feedOf(server, { ...fast, connectionLingerMs: 1_000 });
     const list = await firstValueFrom(feed.conditions$().pipe(timeout(3_000)));
     expect(list).toEqual([
       { seq: '0', name: '조건1' },

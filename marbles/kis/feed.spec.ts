@@ -108,16 +108,17 @@ describe('kis trades$ over scripted frames', () => {
     });
   });
 
-  it('sends one register at subscribe time and one release after the key linger', () => {
+  it('sends one register at subscribe time and one release after the key linger, paced 100 ms apart', () => {
     ts.run(({ flush }) => {
       const { socket, feed } = setup(() => ({ respond: responder(cipherA) }));
       during(feed.trades$('005930', { exchange: 'NXT' }), 0, 50);
       during(feed.trades$('005930', { exchange: 'NXT' }), 5, 40);
       flush();
       const wire = socket.sent.map((s) => [s.at, parse(s.frame).header.tr_type, parse(s.frame).body.input.tr_id]);
+      // The release is due at 60 (linger) but KIS wants 100 ms between requests.
       expect(wire).toEqual([
         [0, '1', 'H0NXCNT0'],
-        [60, '2', 'H0NXCNT0'],
+        [100, '2', 'H0NXCNT0'],
       ]);
       expect(parse(socket.sent[0].frame).header.approval_key).toBe('approval-0001');
     });
@@ -155,19 +156,20 @@ describe('kis reconnect', () => {
       const notice = (cipher: { key: string; iv: string }) => `1|H0STCNI0|001|${encryptPayload(testVector.plaintext, cipher)}`;
       const { socket, feed, errors } = setup((n) =>
         n === 1
-          ? { respond: responder(cipherA), inbound: cold('---a--#', { a: notice(cipherA) }, new Error('dropped')) }
+          ? { respond: responder(cipherA), inbound: cold('---a 296ms #', { a: notice(cipherA) }, new Error('dropped')) }
           : { respond: responder(cipherB), inbound: cold('---b', { b: notice(cipherB) }) },
       );
-      const orders = during(feed.account$(), 0, 500);
-      const trades = during(feed.trades$('005930', { exchange: 'KRX' }), 0, 500);
-      during(feed.orderBook$('000660', { exchange: 'UN' }), 0, 500);
+      const orders = during(feed.account$(), 0, 1_000);
+      const trades = during(feed.trades$('005930', { exchange: 'KRX' }), 0, 1_000);
+      during(feed.orderBook$('000660', { exchange: 'UN' }), 0, 1_000);
       flush();
       const keys = ['H0STCNI0|testhts', 'H0STCNT0|005930', 'H0UNASP0|000660'];
       expect(registrations(socket, 1).sort()).toEqual(keys);
       expect(registrations(socket, 2).sort()).toEqual(keys);
-      // Dropped at 6, backoff 50 ms (100 × 0.5), re-registered at once on open.
-      const registerTimes = socket.sent.filter((s) => s.connection === 2 && parse(s.frame).header.tr_type === '1').map((s) => s.at);
-      expect(registerTimes).toEqual([56, 56, 56]);
+      // Dropped at 300, backoff 50 ms (100 × 0.5), re-registered on open, 100 ms apart (KIS pacing).
+      const registerTimes = (n: number) => socket.sent.filter((s) => s.connection === n && parse(s.frame).header.tr_type === '1').map((s) => s.at);
+      expect(registerTimes(1)).toEqual([0, 100, 200]);
+      expect(registerTimes(2)).toEqual([350, 450, 550]);
       // The second notice decrypts only with cipher B: both arrive.
       expect(orders.map((o) => o.orderId)).toEqual(['0000012345', '0000012345']);
       expect(trades).toEqual([]);
@@ -194,14 +196,18 @@ describe('kis limits and refusals', () => {
     ts.run(({ flush }) => {
       const { socket, feed } = setup(() => ({ respond: responder(cipherA) }));
       const symbols = Array.from({ length: 42 }, (_, i) => String(200000 + i));
-      symbols.slice(0, 41).forEach((s) => during(feed.trades$(s, { exchange: 'KRX' }), 0, 500));
+      symbols.slice(0, 41).forEach((s) => during(feed.trades$(s, { exchange: 'KRX' }), 0, 5_000));
       const errs: unknown[] = [];
-      during(feed.trades$(symbols[41], { exchange: 'KRX' }), 10, 500, [], errs);
+      during(feed.trades$(symbols[41], { exchange: 'KRX' }), 10, 5_000, [], errs);
       flush();
       expect(errs).toHaveLength(1);
       expect(errs[0]).toMatchObject({ kind: 'limit', fatal: true });
       expect(registrations(socket, 1)).toHaveLength(41);
       expect(registrations(socket, 1)).not.toContain(`H0STCNT0|${symbols[41]}`);
+      // paced: 41 registrations take 4 s, never two within 100 ms
+      const times = socket.sent.filter((s) => parse(s.frame).header.tr_type === '1').map((s) => s.at);
+      expect(times[40]).toBe(4_000);
+      expect(times.every((t, i) => i === 0 || t - times[i - 1] >= 100)).toBe(true);
     });
   });
 
@@ -225,8 +231,8 @@ describe('kis limits and refusals', () => {
         inbound: cold('-----a', { a: frameOf('H0UNCNT0', [tradeValues('005930', 7)]) }),
       }));
       const errs: unknown[] = [];
-      const good = during(feed.trades$('005930'), 0, 100);
-      during(feed.trades$('000660'), 0, 100, [], errs);
+      const good = during(feed.trades$('005930'), 0, 300);
+      during(feed.trades$('000660'), 0, 300, [], errs);
       flush();
       expect(errs).toEqual([expect.objectContaining({ kind: 'rejected', code: 'OPSP0008', key: 'H0UNCNT0|000660' })]);
       expect(good.map((t) => t.price)).toEqual([7]);

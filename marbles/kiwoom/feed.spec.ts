@@ -168,7 +168,8 @@ describe('kiwoom feed (marbles)', () => {
       // Dropped at 5; backoff 100 × 0.5 = 50 ms; open at 55; b two frames later.
       expectObservable(feed.trades$('005930').pipe(map((t) => t.price)), until(100)).toBe('--a' + '-'.repeat(54) + 'b', { a: 1, b: 2 });
       flush();
-      expect(trnms(socket.sentOn(2))).toEqual(['LOGIN', 'REG', 'REMOVE']);
+      // (its REMOVE waits for Kiwoom's request spacing, see the next spec)
+      expect(trnms(socket.sentOn(2)).slice(0, 2)).toEqual(['LOGIN', 'REG']);
       expect(JSON.parse(socket.sentOn(2)[1])).toEqual({ trnm: 'REG', grp_no: '2', refresh: '1', data: [{ item: ['005930'], type: ['0B'] }] });
     });
   });
@@ -206,18 +207,22 @@ describe('kiwoom feed (marbles)', () => {
     });
   });
 
-  it('the last subscriber leaving sends one REMOVE after the key linger', () => {
+  it('the last subscriber leaving sends one REMOVE after the key linger, paced 500 ms after the REG', () => {
     ts.run(({ expectObservable }) => {
       const { feed, socket } = setup(() => ({ respond: responder() }));
       const trades = feed.trades$('005930');
-      expectObservable(socket.sent$.pipe(map((f) => (JSON.parse(f) as { trnm: string }).trnm))).toBe('(LR)' + '-'.repeat(26) + 'X', {
+      expectObservable(socket.sent$.pipe(map((f) => (JSON.parse(f) as { trnm: string }).trnm))).toBe('(LR) 496ms X', {
         L: 'LOGIN',
         R: 'REG',
         X: 'REMOVE',
       });
-      // Two subscribers, one registration; both gone at 20, REMOVE at 30 (10 ms linger).
+      // Two subscribers, one registration; both gone at 20, REMOVE due at 30 (10 ms linger), sent at
+      // 500: Kiwoom requests go at least 500 ms apart.
       expectObservable(trades, until(20));
       expectObservable(trades, until(15));
+      // Another stream holds the connection past the pacing delay (same REG, same tick); when it
+      // goes too, no key is left and the socket simply closes.
+      expectObservable(feed.trades$('000660'), until(600));
     });
   });
 });

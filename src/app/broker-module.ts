@@ -3,6 +3,7 @@ import { FeedError } from '../core/errors';
 import { FeedStatus, KeyState } from '../core/status';
 import { ReceivedFrame, SessionOptions } from '../core/session-types';
 import { MarketEvent } from '../model';
+import { GapNotice, KeyNotice } from '../core/notices';
 
 /** What every broker feed exposes besides its typed streams. */
 export interface Feed {
@@ -12,6 +13,10 @@ export interface Feed {
   readonly subscriptions$: Observable<readonly KeyState[]>;
   /** Raw inbound frames with receive times (for recording). */
   readonly frames$: Observable<ReceivedFrame>;
+  /** Gap notices per live key (see MarketFeed). */
+  readonly gaps$: Observable<GapNotice>;
+  /** Gap and staleness notices (see MarketFeed). */
+  readonly notices$: Observable<KeyNotice>;
 }
 
 /** Flags the CLI passes to a stream (`--type`, `--exchange`, `--depth`). */

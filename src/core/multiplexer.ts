@@ -1,10 +1,13 @@
 import { Observable, SchedulerLike, Subject, Subscription } from 'rxjs';
 import { FeedError } from './errors';
 import { KeyState } from './status';
+import { GapReason, KeyNotice } from './notices';
 
 /** Sends subscribe/release requests on the current connection. */
 export interface Link {
   request(subscribe: readonly string[], release: readonly string[]): void;
+  /** Runs `fn` once the requests made so far are on the wire (they may be paced). */
+  afterSent?(fn: () => void): void;
 }
 
 export interface MultiplexerOptions {
@@ -17,6 +20,8 @@ export interface MultiplexerOptions {
   readonly connection$: Observable<unknown>;
   /** Called after every change of the table (not on data). */
   readonly changed: () => void;
+  /** Gap and staleness notices of live keys. */
+  readonly notice?: (notice: KeyNotice) => void;
 }
 
 interface Entry<M> {
@@ -29,6 +34,15 @@ interface Entry<M> {
   active: boolean;
   linger?: Subscription;
   readonly hold: Subscription;
+  /** Time of the last message, if any. */
+  lastAt?: number;
+  /** When it was (re-)registered on the current connection. */
+  since: number;
+  stale: boolean;
+  /** Re-registered once already because it went stale (reset by data). */
+  staleRefreshed: boolean;
+  /** An open gap: data may be missing since `from`. */
+  gap?: { readonly from: number; readonly reason: GapReason };
 }
 
 /**
@@ -89,8 +103,50 @@ export class Multiplexer<M> {
   route(key: string, message: M): boolean {
     const entry = this.entries.get(key);
     if (entry === undefined) return false;
+    const now = this.options.scheduler.now();
+    entry.lastAt = now;
+    if (entry.gap !== undefined || entry.stale) this.live(entry, now);
     entry.subject.next(message);
     return true;
+  }
+
+  /** Data (or an ack) came for a key with an open gap or a stale flag: close both. */
+  private live(entry: Entry<M>, now: number): void {
+    const gap = entry.gap;
+    entry.gap = undefined;
+    if (entry.stale) {
+      entry.stale = false;
+      entry.staleRefreshed = false;
+      this.options.changed();
+    }
+    if (gap && entry.subscribers > 0) this.options.notice?.({ type: 'gap', key: entry.key, from: gap.from, to: now, reason: gap.reason });
+  }
+
+  /**
+   * Flags live keys silent beyond `quietMsOf(key, now)` (undefined: no expectation now) and
+   * returns the keys newly flagged and not re-registered for staleness yet.
+   */
+  checkStale(quietMsOf: (key: string, at: number) => number | undefined): string[] {
+    const now = this.options.scheduler.now();
+    const refresh: string[] = [];
+    let changed = false;
+    for (const entry of this.entries.values()) {
+      if (entry.stale || entry.subscribers === 0 || !entry.sent) continue;
+      const quietMs = quietMsOf(entry.key, now);
+      if (quietMs === undefined) continue;
+      const since = Math.max(entry.lastAt ?? -Infinity, entry.since);
+      if (now - since < quietMs) continue;
+      entry.stale = true;
+      entry.gap ??= { from: since, reason: 'stale' };
+      changed = true;
+      this.options.notice?.({ type: 'stale', key: entry.key, since, at: now, quietMs });
+      if (!entry.staleRefreshed) {
+        entry.staleRefreshed = true;
+        refresh.push(entry.key);
+      }
+    }
+    if (changed) this.options.changed();
+    return refresh;
   }
 
   /** A connection is logged in: register every live key on it now. */
@@ -98,7 +154,9 @@ export class Multiplexer<M> {
     this.link = link;
     this.toSubscribe.clear();
     this.toRelease.clear();
+    const now = this.options.scheduler.now();
     for (const entry of [...this.entries.values()]) {
+      entry.since = now;
       if (entry.subscribers === 0) {
         // Lingering keys were never registered on this connection: nothing to release.
         this.drop(entry);
@@ -117,17 +175,24 @@ export class Multiplexer<M> {
     for (const hold of this.afterFlush.splice(0)) hold.unsubscribe();
     this.toSubscribe.clear();
     this.toRelease.clear();
+    const now = this.options.scheduler.now();
     for (const entry of this.entries.values()) {
+      // Only keys that were on the wire can have missed data.
+      if (entry.sent && entry.subscribers > 0) entry.gap ??= { from: entry.lastAt ?? now, reason: 'reconnect' };
       entry.sent = false;
       entry.active = false;
+      entry.stale = false;
     }
     this.options.changed();
   }
 
   confirm(keys: readonly string[]): void {
+    const now = this.options.scheduler.now();
     for (const key of keys) {
       const entry = this.entries.get(key);
-      if (entry) entry.active = true;
+      if (entry === undefined) continue;
+      entry.active = true;
+      if (entry.gap !== undefined && entry.gap.reason !== 'stale') this.live(entry, now);
     }
     this.options.changed();
   }
@@ -143,6 +208,7 @@ export class Multiplexer<M> {
     if (entry === undefined || entry.subscribers === 0 || !this.link) return;
     if (entry.sent) this.toRelease.add(key);
     entry.active = false;
+    entry.gap ??= { from: entry.lastAt ?? this.options.scheduler.now(), reason: 'resync' };
     this.toSubscribe.add(key);
     this.scheduleFlush();
     this.options.changed();
@@ -167,16 +233,29 @@ export class Multiplexer<M> {
   }
 
   snapshot(): KeyState[] {
-    return [...this.entries.values()].map((e) => ({
-      key: e.key,
-      state: e.subscribers === 0 ? 'lingering' : e.active ? 'active' : 'requested',
-      subscribers: e.subscribers,
-    }));
+    return [...this.entries.values()].map((e) => {
+      const row: KeyState = {
+        key: e.key,
+        state: e.subscribers === 0 ? 'lingering' : e.active ? 'active' : 'requested',
+        subscribers: e.subscribers,
+      };
+      return e.stale ? { ...row, stale: true } : row;
+    });
   }
 
   private open(key: string): Entry<M> | { readonly failure: unknown } {
     const subject = new Subject<M>();
-    const entry: Entry<M> = { key, subject, subscribers: 0, sent: false, active: false, hold: new Subscription() };
+    const entry: Entry<M> = {
+      key,
+      subject,
+      subscribers: 0,
+      sent: false,
+      active: false,
+      hold: new Subscription(),
+      since: this.options.scheduler.now(),
+      stale: false,
+      staleRefreshed: false,
+    };
     this.entries.set(key, entry);
     // In the table before the connection starts, so a synchronous login registers it.
     let failure: { failure: unknown } | undefined;
@@ -258,13 +337,23 @@ export class Multiplexer<M> {
     this.toSubscribe.clear();
     this.toRelease.clear();
     if (this.link && (subscribe.length > 0 || release.length > 0)) {
+      const now = this.options.scheduler.now();
       for (const key of subscribe) {
         const entry = this.entries.get(key);
-        if (entry) entry.sent = true;
+        if (entry) {
+          entry.sent = true;
+          entry.since = now;
+        }
       }
       this.link.request(subscribe, release);
     }
     const held = this.afterFlush.splice(0);
-    for (const hold of held) hold.unsubscribe();
+    const letGo = (): void => {
+      for (const hold of held) hold.unsubscribe();
+    };
+    // Released keys hold the connection until their release is actually sent (paced), unless no
+    // key is left at all: then the socket closes after its linger and the broker forgets them.
+    if (held.length > 0 && this.entries.size > 0 && this.link?.afterSent) this.link.afterSent(letGo);
+    else letGo();
   }
 }

@@ -25,6 +25,24 @@ export interface BrokerProtocol<M> {
   secrets?(): readonly string[];
   /** Lets the broker re-classify a connection failure (e.g. make a close code fatal). */
   classify?(error: FeedError): FeedError;
+  /**
+   * How fast subscribe/release requests may go out (first registration and re-registration after
+   * a reconnect alike). Omitted: as fast as the codec makes them.
+   */
+  readonly pacing?: Pacing;
+  /**
+   * How long `key` may stay silent at time `at` (epoch ms) before it is flagged stale; undefined
+   * when no data is expected then (market closed, account streams). See core/market-hours.
+   */
+  expectedQuietMs?(key: string, at: number): number | undefined;
+}
+
+/** The broker's request-rate rule, enforced by the core's pacer. */
+export interface Pacing {
+  /** Least time between two request frames. */
+  readonly spacingMs: number;
+  /** At most `max` request frames per `windowMs` on one connection (e.g. WEEX's 240 an hour). */
+  readonly budget?: { readonly max: number; readonly windowMs: number };
 }
 
 export interface AttemptContext {
@@ -79,8 +97,24 @@ export type FrameEvent<M> =
   /** The connection cannot go on: reconnect, or stop if the error is fatal. */
   | { readonly type: 'failed'; readonly error: FeedError };
 
-/** An open socket, in rxjs-websockets' shape: frames to send in, frames received out. */
-export type SocketResponses = (input: Observable<string>) => Observable<string>;
+/**
+ * An open socket, in rxjs-websockets' shape: frames to send in, frames received out; `control`
+ * reaches the socket under it where the platform allows (protocol pings, the send buffer).
+ */
+export type SocketResponses = ((input: Observable<string>) => Observable<string>) & { readonly control?: SocketControl };
+
+/**
+ * What the core may ask of the socket itself. Node's `ws` has all three; a browser WebSocket has
+ * only `bufferedAmount` (it cannot send pings), so dead links there are found by data silence.
+ */
+export interface SocketControl {
+  /** Sends an RFC 6455 ping; the peer's WebSocket layer answers with a pong. */
+  ping?(): void;
+  /** Emits on every pong received. */
+  readonly pongs$?: Observable<unknown>;
+  /** Bytes queued for sending and not yet handed to the network. */
+  bufferedAmount?(): number;
+}
 
 /**
  * Opens a socket. Emits once when the socket is open; errors when it fails or closes (with a

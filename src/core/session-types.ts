@@ -3,6 +3,8 @@ import { FeedError } from './errors';
 import { SocketFactory } from './protocol';
 import { FeedStatus, KeyState } from './status';
 import { BackoffOptions } from './backoff';
+import { GapNotice, KeyNotice } from './notices';
+import { ReplyLimits } from './reply-limit';
 
 /** A received frame, as recorders want it. */
 export interface ReceivedFrame {
@@ -32,6 +34,20 @@ export interface Session<M> {
   readonly subscriptions$: Observable<readonly KeyState[]>;
   /** Every inbound frame with its receive time, while connected (hot). */
   readonly frames$: Observable<ReceivedFrame>;
+  /** Gap and staleness notices of live keys (hot). */
+  readonly notices$: Observable<KeyNotice>;
+  /** The gap notices alone: after a reconnect, a resync or a stale spell, per affected key (hot). */
+  readonly gaps$: Observable<GapNotice>;
+}
+
+/** Per-key staleness watch. `false` turns it off. */
+export interface StalenessOptions {
+  /** One silence for every key, instead of the broker's market-hours table. */
+  readonly quietMs?: number;
+  /** Re-register a key once when it goes stale (a fresh subscription may revive it). Default false. */
+  readonly refresh?: boolean;
+  /** How often keys are looked at. Default 1 000 ms. */
+  readonly checkEveryMs?: number;
 }
 
 export interface SessionOptions {
@@ -42,6 +58,21 @@ export interface SessionOptions {
   readonly backoff?: Partial<BackoffOptions>;
   /** A connection with no inbound frame for this long is dead and is reconnected. 0 disables. Default 30 000. */
   readonly livenessMs?: number;
+  /**
+   * After this much inbound quiet a WebSocket protocol ping is sent (Node only; browsers cannot
+   * ping and rely on `livenessMs`). 0 disables. Default 5 000.
+   */
+  readonly pingAfterMs?: number;
+  /** A ping answered by no pong and no frame within this is a dead link. Default 5 000. */
+  readonly pongTimeoutMs?: number;
+  /** Outbound bytes queued beyond this mean the peer stopped reading: a dead link. 0 disables. Default 4 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Bounds on heartbeat echoes. Default 4 096 characters, 20 a second. */
+  readonly replyLimits?: Partial<ReplyLimits>;
+  /** Event-loop lateness reported on `status$` (`lagMs` on 'open'). 0 disables. Default 1 000 (0 with a `scheduler`). */
+  readonly lagThresholdMs?: number;
+  /** Per-key staleness; defaults to the broker's market-hours table (off with a `scheduler` unless given). */
+  readonly staleness?: StalenessOptions | false;
   /** A login not acknowledged within this time fails the attempt (retried). 0 disables. Default 15 000. */
   readonly loginTimeoutMs?: number;
   /** How long the socket stays open after the last key is released. Default 1 000. */

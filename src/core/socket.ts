@@ -1,9 +1,12 @@
-import { catchError, defer, map, throwError } from 'rxjs';
+import { Observable, catchError, defer, map, throwError } from 'rxjs';
 import makeWebSocketObservable, { WebSocketLike } from 'rxjs-websockets';
+// Browser bundlers resolve `ws` to its small browser stub (its package.json `browser` field), which
+// is never called there: browsers use the native WebSocket below.
+import WS from 'ws';
 import type { ClientRequest, IncomingMessage } from 'http';
 import { FeedError } from './errors';
 import { describeCloseCode } from './close-codes';
-import { SocketFactory, SocketResponses } from './protocol';
+import { SocketControl, SocketFactory, SocketResponses } from './protocol';
 
 export interface WebSocketFactoryOptions {
   /** Fail an opening handshake that takes longer than this. Default 10 000 ms (Node only). */
@@ -42,11 +45,22 @@ export function webSocketFactory(options: WebSocketFactoryOptions = {}): SocketF
       const native = (globalThis as { WebSocket?: new (url: string, protocols: string | string[]) => WebSocketLike })
         .WebSocket;
       const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined' && native !== undefined;
+      let control: SocketControl | undefined;
       const makeWebSocket = inBrowser
-        ? (u: string, p: string | string[]) => new native(u, p)
-        : (u: string, p: string | string[]) => nodeSocket(u, p, headers, probe, options);
+        ? (u: string, p: string | string[]) => {
+            const socket = new native(u, p);
+            control = browserControl(socket);
+            return socket;
+          }
+        : (u: string, p: string | string[]) => {
+            const socket = nodeSocket(u, p, headers, probe, options);
+            control = nodeControl(socket);
+            return socket as unknown as WebSocketLike;
+          };
       return makeWebSocketObservable<string>(url, { protocols: [], makeWebSocket }).pipe(
-        map((getResponses): SocketResponses => (input) => getResponses(input).pipe(map(toText))),
+        map((getResponses): SocketResponses =>
+          Object.assign((input: Observable<string>) => getResponses(input).pipe(map(toText)), { control }),
+        ),
         catchError((err: unknown) => throwError(() => describeFailure(err, probe, url))),
       );
     });
@@ -67,9 +81,30 @@ function checkUrl(url: string): FeedError | undefined {
 
 function toText(payload: unknown): string {
   if (typeof payload === 'string') return payload;
-  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
-  if (payload instanceof ArrayBuffer) return Buffer.from(payload).toString('utf8');
+  if (payload instanceof ArrayBuffer || ArrayBuffer.isView(payload)) return new TextDecoder().decode(payload as Uint8Array); // a Buffer is a Uint8Array
   return String(payload);
+}
+
+/** Pings, pongs and the send buffer of a `ws` socket. */
+function nodeControl(socket: import('ws')): SocketControl {
+  return {
+    ping: () => {
+      if (socket.readyState === socket.OPEN) socket.ping();
+    },
+    pongs$: new Observable<unknown>((subscriber) => {
+      const onPong = (): void => subscriber.next(undefined);
+      socket.on('pong', onPong);
+      return () => socket.off('pong', onPong);
+    }),
+    // ws counts bytes it holds before the socket is writable plus the socket's own write buffer.
+    bufferedAmount: () => socket.bufferedAmount,
+  };
+}
+
+/** A browser WebSocket cannot ping; it can tell its send buffer. */
+function browserControl(socket: WebSocketLike): SocketControl {
+  const buffered = socket as unknown as { bufferedAmount?: number };
+  return { bufferedAmount: () => buffered.bufferedAmount ?? 0 };
 }
 
 function nodeSocket(
@@ -78,10 +113,7 @@ function nodeSocket(
   headers: Readonly<Record<string, string>> | undefined,
   probe: Probe,
   options: WebSocketFactoryOptions,
-): WebSocketLike {
-  // Loaded lazily so browser bundles never pull in `ws`.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const WS = require('ws') as typeof import('ws');
+): import('ws') {
   // closeTimeout is a `ws` 8.x option that @types/ws does not list yet.
   const wsOptions: import('ws').ClientOptions & { closeTimeout: number } = {
     headers: headers ? { ...headers } : undefined,
@@ -115,7 +147,7 @@ function nodeSocket(
     res.on('end', abort);
     res.on('error', abort);
   });
-  return socket as unknown as WebSocketLike;
+  return socket;
 }
 
 function describeFailure(err: unknown, probe: Probe, url: string): FeedError {

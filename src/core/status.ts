@@ -12,14 +12,19 @@ export type FeedStatus =
   | { readonly state: 'closed'; readonly error?: FeedError }
   /** Opening the socket and logging in. `attempt` counts from 1 since the last healthy period. */
   | { readonly state: 'connecting'; readonly attempt: number }
-  /** Logged in; live keys were registered. `connections` counts opens since the session started. */
-  | { readonly state: 'open'; readonly connections: number; readonly keys: number }
-  /** Waiting `delayMs` before attempt `attempt`, because of `reason`. */
+  /**
+   * Logged in; live keys were registered. `connections` counts opens since the session started.
+   * `lagMs` is present while the event loop runs late by more than the lag threshold: timers,
+   * heartbeat echoes and pings are late too, and a broker may drop the connection.
+   */
+  | { readonly state: 'open'; readonly connections: number; readonly keys: number; readonly lagMs?: number }
+  /** Waiting `delayMs` before attempt `attempt`, because of `reason`, found by `detector`. */
   | {
       readonly state: 'reconnecting';
       readonly attempt: number;
       readonly delayMs: number;
       readonly reason: string;
+      readonly detector?: Detector;
     }
   /**
    * The socket cannot stream (for longer than the fallback's `afterMs`, or never: REST-only
@@ -35,10 +40,23 @@ export type FeedStatus =
       readonly reason: string;
     };
 
+/**
+ * What ended a connection:
+ * - `pong`: a protocol ping after a quiet spell went unanswered (half-open link; Node only)
+ * - `silence`: no frame at all within the liveness window (the browser's only detector)
+ * - `send-buffer`: the peer stopped reading (outbound bytes piled up beyond the bound)
+ * - `login`: the login was not answered in time
+ * - `socket`: the socket closed or failed (close code, reset, refused)
+ * - `server`: the broker said so (a 'failed' frame: kicked, refused token, ...)
+ */
+export type Detector = 'pong' | 'silence' | 'send-buffer' | 'login' | 'socket' | 'server';
+
 /** One registered (type, item) key and how the broker sees it. */
 export interface KeyState {
   readonly key: string;
   /** requested: sent, no ack yet; active: acked; lingering: no subscribers, release pending. */
   readonly state: 'requested' | 'active' | 'lingering';
   readonly subscribers: number;
+  /** Present while a live key has been silent beyond its expected cadence with its market open. */
+  readonly stale?: true;
 }

@@ -2,6 +2,7 @@ import { Observable } from 'rxjs';
 import { FeedError } from '../core/errors';
 import { ReceivedFrame } from '../core/session-types';
 import { FeedStatus, KeyState } from '../core/status';
+import { GapNotice, KeyNotice } from '../core/notices';
 import { Balance, OrderBook, OrderEvent, Position, Quote, Trade } from '../model/market';
 
 /** One instrument code, or several: `'005930'` or `['005930', '000660']`. */
@@ -22,6 +23,14 @@ export interface FeedControls {
   readonly subscriptions$: Observable<readonly KeyState[]>;
   /** Raw inbound frames with receive times, for recorders. */
   readonly frames$: Observable<ReceivedFrame>;
+  /**
+   * Gaps: after a reconnect, a resync or a stale spell, one notice per affected live key saying
+   * data may be missing between `from` and `to` (reason 'reconnect' | 'resync' | 'stale'), so a
+   * REST catch-up can fill it. Hot.
+   */
+  readonly gaps$: Observable<GapNotice>;
+  /** Gap notices and staleness notices (a live key silent beyond its cadence while its market is open). Hot. */
+  readonly notices$: Observable<KeyNotice>;
   /**
    * Ends every stream of the feed (they complete) and closes its sockets now, without lingering:
    * a clean, explicit disconnect. The feed cannot be used afterwards.

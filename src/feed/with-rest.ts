@@ -10,7 +10,7 @@
  *   feed.quotes$(s)         merge(live, fallback.quotes(s))              (fallback: {...})
  *   feed.status$            status with 'degraded' while polling
  */
-import { NEVER, Observable, SchedulerLike, asyncScheduler, defer, map, merge, throwError, timer } from 'rxjs';
+import { NEVER, Observable, SchedulerLike, asyncScheduler, defer, filter, map, merge, throwError, timer } from 'rxjs';
 import { FeedError } from '../core/errors';
 import { FeedStatus } from '../core/status';
 import { OrderBook, OrderEvent, Quote, Trade } from '../model/market';
@@ -39,6 +39,8 @@ export interface RestOptions {
 export interface RestWrappable {
   readonly broker: string;
   readonly status$: Observable<FeedStatus>;
+  /** Key-level gap notices, where the feed has them (else gaps are derived from `status$`). */
+  readonly gaps$?: Observable<Gap>;
   trades$(symbols: Symbols, ...rest: never[]): Observable<Trade>;
   /** Optional only until every feed has the contract's quotes$. */
   quotes$?(symbols: Symbols, ...rest: never[]): Observable<Quote>;
@@ -56,7 +58,7 @@ export interface WithRestDeps {
   /** The feed's clock. */
   readonly clock: () => number;
   readonly scheduler?: SchedulerLike;
-  /** Gap notices; default: connection gaps derived from `status$`. */
+  /** Gap notices; default: the feed's `gaps$`, else connection gaps derived from `status$`. */
   readonly gaps$?: Observable<Gap>;
 }
 
@@ -71,7 +73,11 @@ export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): 
   const o = deps.options ?? {};
   const scheduler = deps.scheduler ?? asyncScheduler;
   const rest = deps.rest;
-  const gaps$ = deps.gaps$ ?? gapsFromStatus(feed.status$, deps.clock);
+  const all$ = deps.gaps$ ?? feed.gaps$ ?? gapsFromStatus(feed.status$, deps.clock);
+  const keyed = deps.gaps$ === undefined && feed.gaps$ !== undefined;
+  // Key-level notices: the account keys name no symbol; market keys name theirs.
+  const gaps$ = keyed ? all$.pipe(filter((g) => !g.symbol)) : all$;
+  const marketGaps$ = keyed ? all$.pipe(filter((g) => !!g.symbol)) : all$;
 
   if (o.restOnly) return restOnly(feed, deps, o.restOnly.pollMs, scheduler);
 
@@ -83,7 +89,7 @@ export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): 
     o.catchUp === false ? feed.orders$() : feed.orders$().pipe(catchUpOrders({ rest, gaps$, liveTotals: deps.liveTotals, report: deps.report }));
 
   const trades$ = (symbols: Symbols, ...more: never[]): Observable<Trade> =>
-    o.backfill ? feed.trades$(symbols, ...more).pipe(backfillTrades({ rest, gaps$, symbols: list(symbols), report: deps.report })) : feed.trades$(symbols, ...more);
+    o.backfill ? feed.trades$(symbols, ...more).pipe(backfillTrades({ rest, gaps$: marketGaps$, symbols: list(symbols), report: deps.report })) : feed.trades$(symbols, ...more);
 
   const liveQuotes = (symbols: Symbols, ...more: never[]): Observable<Quote> => (feed.quotes$ ? feed.quotes$(symbols, ...more) : NEVER);
   const quotes$ = (symbols: Symbols, ...more: never[]): Observable<Quote> =>

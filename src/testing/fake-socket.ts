@@ -1,6 +1,6 @@
 import { NEVER, Observable, SchedulerLike, Subject, asyncScheduler, defer, map, merge, switchMap, throwError, timer } from 'rxjs';
 import { FeedError } from '../core/errors';
-import { SocketFactory, SocketResponses } from '../core/protocol';
+import { SocketControl, SocketFactory, SocketResponses } from '../core/protocol';
 
 /** How one scripted connection behaves. */
 export interface ScriptedConnection {
@@ -13,6 +13,14 @@ export interface ScriptedConnection {
   readonly openAfterMs?: number;
   /** A tiny server: frames to answer each client frame with (delivered asynchronously). */
   readonly respond?: (frame: string) => readonly string[];
+  /**
+   * Protocol pings, as a Node socket has them: 'answer' pongs each one (after `pongAfterMs`),
+   * 'ignore' never does (a half-open link). Omitted: the socket cannot ping (a browser's).
+   */
+  readonly pings?: 'answer' | 'ignore';
+  readonly pongAfterMs?: number;
+  /** The socket's send buffer, in bytes (omitted: not known). */
+  readonly bufferedAmount?: () => number;
 }
 
 /** A frame the client sent. */
@@ -40,6 +48,8 @@ export class ScriptedSocket {
   readonly sent: SentFrame[] = [];
   /** The same, as a hot stream (for `expectObservable`). */
   readonly sent$ = new Subject<string>();
+  /** Protocol pings the client sent: connection and time. */
+  readonly pings: { readonly connection: number; readonly at: number }[] = [];
   /** Every connection attempt's URL and headers. */
   readonly opens: { readonly url: string; readonly headers?: Readonly<Record<string, string>> }[] = [];
 
@@ -68,7 +78,20 @@ export class ScriptedSocket {
         const refusal = plan.refuse;
         return opening.pipe(switchMap(() => throwError(() => refusal)));
       }
-      const responses: SocketResponses = (input) => {
+      const pongs = new Subject<void>();
+      const control: SocketControl = {
+        ...(plan.pings
+          ? {
+              ping: () => {
+                this.pings.push({ connection, at: this.scheduler.now() });
+                if (plan.pings === 'answer') this.scheduler.schedule(() => pongs.next(), plan.pongAfterMs ?? 0);
+              },
+              pongs$: pongs.asObservable(),
+            }
+          : {}),
+        ...(plan.bufferedAmount ? { bufferedAmount: plan.bufferedAmount } : {}),
+      };
+      const talk = (input: Observable<string>): Observable<string> => {
         const replies = new Subject<string>();
         input.subscribe((frame) => {
           this.sent.push({ connection, at: this.scheduler.now(), frame });
@@ -78,6 +101,7 @@ export class ScriptedSocket {
         });
         return merge(plan.inbound ?? NEVER, replies);
       };
+      const responses: SocketResponses = Object.assign(talk, { control });
       return opening.pipe(map(() => responses));
     });
 }

@@ -147,9 +147,15 @@ const hostOf = (env: Readonly<Record<string, string | undefined>>): string | und
 };
 
 function openTerminal(): Terminal {
-  // Loaded only for the interactive UI: pipes and tests never touch the terminal.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const termkit = require('terminal-kit') as typeof import('terminal-kit');
+  // Loaded only for the interactive UI: pipes and tests never touch the terminal. terminal-kit is
+  // an optional peer dependency, so a library user's install does not carry it.
+  let termkit: typeof import('terminal-kit');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    termkit = require('terminal-kit') as typeof import('terminal-kit');
+  } catch {
+    throw new Error('the full-screen dashboard needs terminal-kit: npm install terminal-kit (or pipe the output for summary lines)');
+  }
   return termkit.terminal;
 }
 

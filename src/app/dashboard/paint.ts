@@ -1,5 +1,4 @@
-import type { Terminal } from 'terminal-kit';
-import { ScreenBuffer } from 'terminal-kit';
+import type { ScreenBuffer, Terminal } from 'terminal-kit';
 import { Screen, Style } from './screen';
 
 type Attr = ScreenBuffer.Attributes;
@@ -56,6 +55,9 @@ export class TerminalPainter {
   }
 
   private makeBuffer(): ScreenBuffer {
-    return new ScreenBuffer({ dst: this.term, width: this.term.width, height: this.term.height });
+    // terminal-kit is an optional peer, loaded only for the interactive UI (see openTerminal).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ScreenBuffer: Buffer } = require('terminal-kit') as typeof import('terminal-kit');
+    return new Buffer({ dst: this.term, width: this.term.width, height: this.term.height });
   }
 }

@@ -190,12 +190,14 @@ function connectionRow(state: DashboardState): Row {
   const c = state.connection;
   const active = c.keys.filter((k) => k.state === 'active').length;
   const pending = c.keys.filter((k) => k.state === 'requested').length;
+  const stale = c.keys.filter((k) => k.stale).map((k) => k.key);
   return [
     seg(' feed ', 'dim'),
     seg(statusText(c.status), statusStyle(c.status)),
     seg(
       ` · connections ${c.status.state === 'open' ? c.status.connections : '-'} · reconnects ${c.reconnects} · resubscriptions ${c.resubscriptions} · keys ${active} active${pending ? `, ${pending} pending` : ''}`,
     ),
+    ...(stale.length > 0 ? [seg(` · stale ${stale.length}: ${stale.slice(0, 3).join(' ')}${stale.length > 3 ? ' …' : ''}`, 'warn')] : []),
   ];
 }
 
@@ -203,11 +205,11 @@ function connectionRow(state: DashboardState): Row {
 export function statusText(s: FeedStatus): string {
   switch (s.state) {
     case 'open':
-      return 'open';
+      return s.lagMs === undefined ? 'open' : `open (event loop ${s.lagMs} ms late)`;
     case 'connecting':
       return `connecting (attempt ${s.attempt})`;
     case 'reconnecting':
-      return `reconnecting in ${s.delayMs} ms (attempt ${s.attempt})`;
+      return `reconnecting in ${s.delayMs} ms (attempt ${s.attempt}${s.detector ? `, ${s.detector}` : ''})`;
     case 'closed':
       return s.error ? `closed: ${s.error.message}` : 'closed';
     case 'degraded':
@@ -215,7 +217,8 @@ export function statusText(s: FeedStatus): string {
   }
 }
 
-const statusStyle = (s: FeedStatus) => (s.state === 'open' ? 'ok' : s.state === 'closed' && s.error ? 'bad' : 'warn');
+const statusStyle = (s: FeedStatus) =>
+  s.state === 'open' && s.lagMs === undefined ? 'ok' : s.state === 'closed' && s.error ? 'bad' : 'warn';
 
 function ratesRow(state: DashboardState): Row {
   const r = state.rates;

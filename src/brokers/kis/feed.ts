@@ -13,16 +13,18 @@ import { KisOptions, optionsFromEnv, resolveConfig } from './options';
 import { keyOf } from './wire/control';
 import { KisMessage } from './wire/message';
 import { kisProtocol } from './protocol';
-import { KisEnv, KisExchange, KisFeedKind, marketTrId, noticeTrId, parseExchange } from './wire/tr-ids';
+import { KisEnv, KisFeedKind, KisVenue, marketTrId, noticeTrId, parseExchange } from './wire/tr-ids';
 import { KisTrade } from './wire/trade';
 import { KisOrderBook } from './wire/book';
 import { KisExpectedMatch } from './wire/expected';
 import { KisMarketStatus } from './wire/market-status';
 import { KisOrderEvent } from './wire/notice';
+import { parseKey } from './wire/control';
+import { gapsOf, namedNotices } from '../../feed/key-notices';
 
 export interface KisStreamOptions {
-  /** Venue: 'KRX', 'NXT' or 'UN' (integrated, the default in real; 'KRX' in paper). */
-  readonly exchange?: KisExchange;
+  /** Venue: 'KRX', 'NXT' or 'UN' (integrated, the default in real; 'KRX' in paper); 'SOR' streams 'UN'. */
+  readonly exchange?: KisVenue;
 }
 
 export interface KisBookOptions extends KisStreamOptions {
@@ -92,6 +94,11 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
     scheduler,
     report: (e) => localErrors.next(e),
   });
+  // Market keys name a stock; the notice key names the HTS ID, which is not a symbol.
+  const notices$ = namedNotices(session.notices$, (key) => {
+    const k = parseKey(key);
+    return k && k.trId !== noticeTrId(config.env) ? k.trKey : undefined;
+  });
 
   const market = <T extends KisMessage>(kind: Exclude<KisFeedKind, 'notice'>, symbol: string, o: KisStreamOptions = {}) =>
     defer(() => {
@@ -127,6 +134,8 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
     status$: session.status$,
     errors$: merge(session.errors$, localErrors),
     subscriptions$: session.subscriptions$,
+    notices$,
+    gaps$: gapsOf(notices$),
     frames$: session.frames$,
   };
   // Catch-up needs the account number; without one it is off unless asked for (then it reports why).

@@ -5,6 +5,24 @@ import { KisCodec } from './codec';
 import { KisConfig } from './options';
 import { FillBook } from './fills';
 import { KisMessage } from './wire/message';
+import { parseKey } from './wire/control';
+import { trIdInfo } from './wire/tr-ids';
+import { MarketHours, krxHours, krxNxtHours, nxtHours, quietMsAt } from '../../core/market-hours';
+
+/** KIS asks for at least 0.1 s between subscribe requests (its samples sleep that long). */
+export const KIS_REQUEST_SPACING_MS = 100;
+
+const hoursOf: Readonly<Record<string, MarketHours>> = { KRX: krxHours, NXT: nxtHours, UN: krxNxtHours };
+
+/**
+ * How long a KIS key may stay quiet: trades and books follow their venue's hours; expected
+ * matches (auctions only), market-operation notices and account notices have no cadence.
+ */
+export function kisExpectedQuietMs(key: string, at: number): number | undefined {
+  const info = trIdInfo(parseKey(key)?.trId ?? '');
+  if (info === undefined || (info.kind !== 'trade' && info.kind !== 'book') || info.exchange === undefined) return undefined;
+  return quietMsAt(hoursOf[info.exchange] as MarketHours, at);
+}
 
 /**
  * The KIS BrokerProtocol. KIS has no login message: a session is ready as soon as the socket is
@@ -29,6 +47,8 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
   return {
     name: 'kis',
     keysPerConnection: config.maxSubscriptions,
+    pacing: { spacingMs: KIS_REQUEST_SPACING_MS },
+    expectedQuietMs: kisExpectedQuietMs,
     secrets: () => [config.appKey, config.appSecret, ...(approval.key ? [approval.key] : [])],
     open(context: AttemptContext): SessionSetup<KisMessage> | Promise<SessionSetup<KisMessage>> {
       const setup = (approvalKey: string): SessionSetup<KisMessage> => ({

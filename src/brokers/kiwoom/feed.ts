@@ -27,6 +27,8 @@ import { RestBudget, budgetFor, budgeted } from '../../core/rest-budget';
 import { HttpFetch } from '../../core/rest';
 import { RestOptions, withRest } from '../../feed/with-rest';
 import { KiwoomRest, kiwoomRest, kiwoomRestLimits } from './rest';
+import { parseKey } from './keys';
+import { gapsOf, namedNotices } from '../../feed/key-notices';
 
 export interface KiwoomOptions {
   readonly appKey: string;
@@ -52,6 +54,8 @@ export interface KiwoomOptions {
   readonly tokenMarginMs?: number;
   /** Distinct items per REG group. Default 100. */
   readonly maxItemsPerGroup?: number;
+  /** Keys one connection may hold; the next fails fast with a 'limit' error. Default 100 (assumed). */
+  readonly maxKeysPerConnection?: number;
   /** `stex_tp` of live condition searches. Default 'K' (KRX). */
   readonly conditionExchange?: string;
   /**
@@ -152,11 +156,17 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       tokens,
       tables,
       maxItemsPerGroup: options.maxItemsPerGroup,
+      keysPerConnection: options.maxKeysPerConnection,
       conditionExchange: options.conditionExchange,
     }),
     sessionOptions,
   );
   const localErrors = new Subject<FeedError>();
+  // '0B|005930_NX' is about 005930; account and market-wide keys ('00|') name no symbol.
+  const notices$ = namedNotices(session.notices$, (key) => {
+    const k = parseKey(key);
+    return k.kind === 'real' && k.item !== '' ? k.item.replace(/_(NX|AL)$/, '') : undefined;
+  });
 
   /** The session stream of a key, built lazily so bad input errors the stream, not the caller. */
   const keyed = <T>(build: () => string): Observable<T> =>
@@ -220,6 +230,8 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     status$: session.status$,
     errors$: merge(session.errors$, localErrors),
     subscriptions$: session.subscriptions$,
+    notices$,
+    gaps$: gapsOf(notices$),
     frames$: session.frames$,
     trades$: (symbol, o) => stock('0B', symbol, o).pipe(map(toTrade)),
     orderBook$: (symbol, o) => stock('0D', symbol, o).pipe(map((r) => toOrderBook(r, o?.depth))),

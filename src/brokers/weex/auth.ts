@@ -1,4 +1,4 @@
-import { createHmac } from 'crypto';
+import { nodeBuiltin } from '../../core/node-builtin';
 
 /** What a private WEEX connection signs with. */
 export interface WeexCredentials {
@@ -12,7 +12,10 @@ export interface WeexCredentials {
  * No HTTP method and no body in the signed text (unlike WEEX REST).
  */
 export function signUpgrade(secretKey: string, timestamp: string, path: string): string {
-  return createHmac('sha256', secretKey).update(timestamp + path).digest('base64');
+  // Node only: a browser cannot send the signed upgrade headers anyway (see the README).
+  const crypto = nodeBuiltin<typeof import('node:crypto')>('node:crypto');
+  if (!crypto) throw new Error('WEEX private streams need Node: the upgrade is signed with node:crypto and sent as headers');
+  return crypto.createHmac('sha256', secretKey).update(timestamp + path).digest('base64');
 }
 
 /**

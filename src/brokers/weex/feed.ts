@@ -27,6 +27,7 @@ import { WeexMarket, WeexOptions, resolveWeexConfig, weexOptionsFromEnv } from '
 import { WeexPush } from './codec';
 import { toBalances, toBookMessage, toCandles, toFills, toOrders, toPositions, toQuote, toTickers, toTrades } from './mapping';
 import { missingCredentials, weexV3Protocol } from './protocol';
+import { gapsOf, namedNotices } from '../../feed/key-notices';
 import {
   BookDepth,
   PriceType,
@@ -37,6 +38,7 @@ import {
   normalizeSymbol,
   privateStreams,
   tickerStream,
+  streamSymbol,
   tradeStream,
 } from './keys';
 
@@ -115,6 +117,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
   const privateStream = <T>(key: string, read: (p: WeexPush) => readonly T[]): Observable<T> =>
     defer(() => (config.credentials ? priv.stream(key) : throwError(() => missingCredentials()))).pipe(mergeMap(read));
 
+  const notices$ = namedNotices(merge(pub.notices$, priv.notices$), (key) => streamSymbol(key) || undefined);
   const books = new Map<string, Observable<BookState>>();
   const orderBook$ = (symbol: string, bookOptions: OrderBookOptions = {}): Observable<BookState> =>
     defer(() => {
@@ -167,6 +170,8 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
     errors$: merge(pub.errors$, priv.errors$),
     subscriptions$: combineLatest([pub.subscriptions$, priv.subscriptions$]).pipe(map(([a, b]) => [...a, ...b])),
     frames$: merge(pub.frames$, priv.frames$),
+    notices$,
+    gaps$: gapsOf(notices$),
   };
 }
 

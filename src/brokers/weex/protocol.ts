@@ -3,9 +3,22 @@ import { BrokerProtocol } from '../../core/protocol';
 import { WeexCredentials, privateHeaders } from './auth';
 import { WeexPush, createV3Codec } from './codec';
 import { signedPath } from './endpoints';
+import { cryptoHours, quietMsAt } from '../../core/market-hours';
 
 /** Channels one connection may hold (WEEX documents 100 for V2; assumed the same for V3). */
 export const KEYS_PER_CONNECTION = 100;
+
+/**
+ * Request pacing. WEEX documents (for V2; assumed for V3) 240 subscribe/unsubscribe operations
+ * an hour per connection and no spacing: frames beyond the budget wait for the window.
+ */
+export const WEEX_PACING = { spacingMs: 0, budget: { max: 240, windowMs: 3_600_000 } } as const;
+
+/** Public market streams run 24/7; candles (one push per interval) and private streams have no cadence. */
+export function weexExpectedQuietMs(key: string, at: number): number | undefined {
+  if (!/@(trade|depth\d+|ticker|bookTicker)$/.test(key)) return undefined;
+  return quietMsAt(cryptoHours, at);
+}
 
 export interface V3ProtocolConfig {
   readonly url: string;
@@ -31,6 +44,8 @@ export function weexV3Protocol(config: V3ProtocolConfig): BrokerProtocol<WeexPus
   return {
     name: broker,
     keysPerConnection: KEYS_PER_CONNECTION,
+    pacing: WEEX_PACING,
+    expectedQuietMs: weexExpectedQuietMs,
     secrets: () => (credentials ? [credentials.apiKey, credentials.secretKey, credentials.passphrase] : []),
     open() {
       const headers: Record<string, string> = { 'User-Agent': config.userAgent };

@@ -8,6 +8,7 @@
  * `@noble/ciphers` does the same work; both paths give the same text (tested on the test vector).
  */
 import { cbc } from '@noble/ciphers/aes';
+import { nodeBuiltin } from '../../../core/node-builtin';
 
 export interface CipherKey {
   readonly key: string;
@@ -18,16 +19,9 @@ type NodeCrypto = typeof import('node:crypto');
 
 let nodeCrypto: NodeCrypto | null | undefined;
 
-/** node:crypto where there is one (loaded on first use, so browser bundles never need it). */
+/** node:crypto where there is one (looked up on first use, so browser bundles never need it). */
 function loadNodeCrypto(): NodeCrypto | null {
-  if (nodeCrypto === undefined) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      nodeCrypto = typeof Buffer === 'undefined' ? null : (require('node:crypto') as NodeCrypto);
-    } catch {
-      nodeCrypto = null;
-    }
-  }
+  if (nodeCrypto === undefined) nodeCrypto = nodeBuiltin<NodeCrypto>('node:crypto') ?? null;
   return nodeCrypto;
 }
 

@@ -8,6 +8,9 @@ export type KisExchange = 'KRX' | 'NXT' | 'UN';
 
 export const kisExchanges: readonly KisExchange[] = ['KRX', 'NXT', 'UN'];
 
+/** What a caller may name: a feed, or 'SOR' (smart order routing), which streams the integrated feed. */
+export type KisVenue = KisExchange | 'SOR';
+
 /** Real money or the paper-trading (모의투자) environment; they use different hosts and keys. */
 export type KisEnv = 'real' | 'paper';
 
@@ -61,5 +64,8 @@ export const knownTrIds: readonly KisTrId[] = [...info.keys()] as KisTrId[];
 /** Parses a user's exchange option (case-insensitive); undefined when it is not one. */
 export function parseExchange(value: string): KisExchange | undefined {
   const upper = value.trim().toUpperCase();
+  // SOR (smart order routing) is an order-routing choice; KIS serves no SOR market-data feed, so
+  // the guide's `exchange="SOR"` means the integrated feed, whose prints are the venues SOR routes to.
+  if (upper === 'SOR') return 'UN';
   return (kisExchanges as readonly string[]).includes(upper) ? (upper as KisExchange) : undefined;
 }

@@ -1,0 +1,47 @@
+import { defineConfig } from 'tsup';
+
+/**
+ * Two builds into dist/:
+ * - the library: every public entry as ES modules (.mjs + .d.mts) and CommonJS (.js + .d.ts), code
+ *   split so the entries share one copy of each module (one FeedError class across subpaths);
+ *   dependencies and peers stay external.
+ * - the CLI (dist/cli.js, loaded by bin/rx-market.js): CommonJS, with commander and cli-progress
+ *   bundled in, so a library user's install never contains them; terminal-kit is an optional peer
+ *   loaded only by the full-screen dashboard.
+ */
+const library = {
+  index: 'src/index.ts',
+  operators: 'src/operators/index.ts',
+  testing: 'src/testing/index.ts',
+  replay: 'src/app/replay/index.ts',
+  kiwoom: 'src/brokers/kiwoom/index.ts',
+  kis: 'src/brokers/kis/index.ts',
+  weex: 'src/brokers/weex/index.ts',
+  sqlite: 'src/sqlite/index.ts',
+};
+
+export default defineConfig([
+  {
+    entry: library,
+    format: ['cjs', 'esm'],
+    target: 'es2022',
+    platform: 'node',
+    dts: true,
+    splitting: true,
+    sourcemap: true,
+    clean: true,
+    outDir: 'dist',
+    tsconfig: 'tsconfig.build.json',
+  },
+  {
+    entry: { cli: 'src/app/cli/main.ts' },
+    format: ['cjs'],
+    target: 'es2022',
+    platform: 'node',
+    sourcemap: true,
+    outDir: 'dist',
+    tsconfig: 'tsconfig.build.json',
+    noExternal: ['commander', 'cli-progress'],
+    external: ['terminal-kit', 'better-sqlite3'],
+  },
+]);
