@@ -11,7 +11,6 @@ import {
   toTickers,
   toTrades,
 } from '../../src/brokers/weex/mapping';
-import { fillFromCumulative } from '../../src/brokers/weex/order-fills';
 import { frames } from './frames';
 
 function push<E extends WeexPush['e']>(name: string, _e: E): Extract<WeexPush, { e: E }> {
@@ -95,12 +94,5 @@ describe('V3 → model', () => {
     ['UNTRIGGERED', 5, 0, 'accepted'],
   ] as const)('order status %s with %i/%i filled is %s', (wire, size, filled, status) => {
     expect(orderStatus(wire, size, filled)).toBe(status);
-  });
-
-  it('derives a fill from cumulative growth', () => {
-    expect(fillFromCumulative(undefined, { qty: 0, value: 0 })).toBeUndefined();
-    expect(fillFromCumulative({ qty: 1, value: 100 }, { qty: 3, value: 310 })).toEqual({ fillQty: 2, fillPrice: 105 });
-    expect(fillFromCumulative({ qty: 1, value: 100 }, { qty: 3, value: 310 }, 104)).toEqual({ fillQty: 2, fillPrice: 104 });
-    expect(fillFromCumulative(undefined, { qty: 2, value: NaN })).toEqual({ fillQty: 2 });
   });
 });

@@ -22,7 +22,7 @@ import { BackoffOptions, backoffDelay, defaultBackoff } from './backoff';
 import { FeedError, toFeedError } from './errors';
 import { Multiplexer } from './multiplexer';
 import { BrokerProtocol, FrameEvent, SessionCodec, SessionSetup, SocketResponses } from './protocol';
-import { redactError } from './redact';
+import { redact, redactError } from './redact';
 import { ReceivedFrame, Session, SessionOptions } from './session-types';
 import { webSocketFactory } from './socket';
 import { Detector, FeedStatus, KeyState } from './status';
@@ -239,8 +239,10 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
         responses(outbox).subscribe({
           next: (frame) => {
             link.heard();
-            if (frames.observed) frames.next({ at: link.lastHeardAt, frame });
             const events = decodeSafely(frame);
+            // Recorders get frames without secrets (echoed tokens, keys the server hands out);
+            // after decoding, so a key this very frame hands out is known and masked.
+            if (frames.observed) frames.next({ at: link.lastHeardAt, frame: redact(frame, secrets()) });
             for (let i = 0; i < events.length && !subscriber.closed; i++) handle(events[i]);
           },
           error: (err: unknown) => fail('socket', err),

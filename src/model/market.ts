@@ -65,6 +65,11 @@ export interface Trade<Raw = unknown> extends MarketEventBase<Raw>, SessionFigur
   readonly tradeId?: string;
   /** Price direction vs. the previous close, where the venue signs prices (KRX). */
   readonly direction?: Direction;
+  /**
+   * Part of the recent-trades snapshot a venue sends on a fresh subscription (WEEX), not a live
+   * print; after a reconnect only snapshot trades not seen before are passed on.
+   */
+  readonly snapshot?: true;
   /** Where `time` came from: the venue's own stamp, or the receive time when the wire carried none. */
   readonly timeSource?: TimeSource;
 }
@@ -121,6 +126,12 @@ export interface OrderEvent<Raw = unknown> extends MarketEventBase<Raw> {
   /** Price and quantity of this fill, on fill events. */
   readonly fillPrice?: number;
   readonly fillQty?: number;
+  /**
+   * A fill the broker's notices did not show (lost in a reconnect gap) but its running totals
+   * prove: its quantity is the missing part of the total, its price the missing part of the
+   * filled value (see `normalizeFills`).
+   */
+  readonly inferred?: true;
   readonly account?: string;
 }
 

@@ -1,3 +1,4 @@
+import { chmodSync } from 'fs';
 import { SqliteDatabase, prepareDatabase } from '../../sqlite';
 
 /** Why a SQLite file cannot be written, as a user reads it. */
@@ -19,6 +20,8 @@ export function openSqliteFile(file: string): SqliteDatabase & { close(): unknow
   try {
     // timeout 0: a file another writer holds is reported at once, not waited on.
     db = new Database(file, { timeout: 0 });
+    // Recorded events may be account data: readable by the owner only.
+    chmodSync(file, 0o600);
     prepareDatabase(db);
     return db;
   } catch (err) {

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'fs';
+import { chmod, createWriteStream } from 'fs';
 import { createGzip, constants as zlib } from 'zlib';
 import { ReceivedFrame } from '../../core/session-types';
 import { frameLine, headerLine, RecordingHeader } from './format';
@@ -38,7 +38,9 @@ export function createRecordingWriter(
   header: RecordingHeader,
   options: RecordingWriterOptions = {},
 ): RecordingWriter {
-  const file = createWriteStream(path);
+  // Recordings may hold account data: readable by the owner only (an existing file is re-moded).
+  const file = createWriteStream(path, { mode: 0o600 });
+  file.once('open', () => chmod(path, 0o600, () => undefined));
   const gzip = createGzip();
   gzip.pipe(file);
   let failure: Error | undefined;

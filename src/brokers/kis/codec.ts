@@ -33,6 +33,11 @@ const broker = 'kis';
 export class KisCodec implements SessionCodec<KisMessage> {
   /** AES key/iv per tr_id, from this connection's subscribe replies. */
   private readonly ciphers = new Map<string, CipherKey>();
+
+  /** The AES keys and ivs this connection was handed: secrets, never to be logged or recorded. */
+  cipherSecrets(): string[] {
+    return [...this.ciphers.values()].flatMap((c) => [c.key, c.iv]);
+  }
   /** Keys registered (or being registered) on this connection, by tr_id. */
   private readonly keys = new Map<string, Set<string>>();
 

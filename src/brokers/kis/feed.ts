@@ -19,6 +19,10 @@ import { KisOrderBook } from './wire/book';
 import { KisExpectedMatch } from './wire/expected';
 import { KisMarketStatus } from './wire/market-status';
 import { KisOrderEvent } from './wire/notice';
+import { boundary } from '../../feed/boundary';
+import { connectionsOf, normalizeFills } from '../../feed/fills';
+import { distinctTrades } from '../../feed/distinct-trades';
+import { orderFillFacts, tradeIdentity } from './fills';
 import { parseKey } from './wire/control';
 import { gapsOf, namedNotices } from '../../feed/key-notices';
 
@@ -94,6 +98,8 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
     scheduler,
     report: (e) => localErrors.next(e),
   });
+  // Every event is checked against the model's domains; what fails is reported, skipped.
+  const mapped = boundary('kis');
   // Market keys name a stock; the notice key names the HTS ID, which is not a symbol.
   const notices$ = namedNotices(session.notices$, (key) => {
     const k = parseKey(key);
@@ -106,20 +112,27 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
       const exchange = o.exchange === undefined ? config.exchange : parseExchange(o.exchange);
       if (exchange === undefined) throw configError(`KIS exchange must be KRX, NXT or UN, got ${JSON.stringify(o.exchange)}`);
       return session.stream(keyOf(marketTrId(kind, exchange), code));
-    }).pipe(filter((m): m is T => m.kind === kindOf[kind]));
+    }).pipe(
+      filter((m): m is T => m.kind === kindOf[kind]),
+      mapped.map((m: T) => m),
+    );
 
   const orders$ = (): Observable<KisOrderEvent> =>
     defer(() =>
       config.htsId === undefined
         ? throwError(() => configError('KIS account$ needs the HTS ID (option htsId, env KIS_HTS_ID)'))
         : session.stream(keyOf(noticeTrId(config.env), config.htsId)),
-    ).pipe(filter((m): m is KisOrderEvent => m.kind === 'order'));
+    ).pipe(
+      filter((m): m is KisOrderEvent => m.kind === 'order'),
+      mapped.map((m: KisOrderEvent) => m),
+      normalizeFills({ broker: 'kis', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
+    );
 
   const feed: KisFeed = {
     broker: 'kis',
     env: config.env,
     rest,
-    trades$: (symbol, o) => market<KisTrade>('trade', symbol, o),
+    trades$: (symbol, o) => market<KisTrade>('trade', symbol, o).pipe(distinctTrades(tradeIdentity)),
     orderBook$: (symbol, o) => {
       const books = market<KisOrderBook>('book', symbol, o);
       const depth = o?.depth;
@@ -132,7 +145,7 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
     account$: orders$,
     orders$,
     status$: session.status$,
-    errors$: merge(session.errors$, localErrors),
+    errors$: merge(session.errors$, mapped.errors$, localErrors),
     subscriptions$: session.subscriptions$,
     notices$,
     gaps$: gapsOf(notices$),

@@ -1,10 +1,38 @@
 /**
- * KIS fill notices carry the quantity of one fill, not the order's running total. A FillBook
- * adds fills up per order for the life of a feed, so `filledQty`/`unfilledQty`/`status` mean
- * the same as on brokers that send totals. Fills before the feed started are not known to it.
+ * KIS fill notices carry the quantity and price of one fill, not the order's running total, and
+ * no fill number. `normalizeFills` (src/feed/fills.ts) adds distinct fills up per order; these
+ * are the identities it tells them apart by.
+ *
+ * Assumed identity of a fill (KIS sends no fill number): order number + time (HHMMSS) + quantity
+ * + price, with its order of arrival on the connection, so two real fills of the same size and
+ * price in the same second count twice and a notice sent again on a later connection once.
+ * A lost KIS fill cannot be seen in the stream (no totals): the reconnect's gap tells where.
  */
-import { OrderEvent } from '../../model';
+import { FillFacts } from '../../feed/fills';
+import { OrderEvent, Trade } from '../../model';
+import { KisRecord } from './wire/record';
 
+/** Fill facts of an H0STCNI0/9 notice: an identity on fills, nothing on receipts. */
+export function orderFillFacts(e: OrderEvent<KisRecord<string>>): FillFacts {
+  if (e.fillQty === undefined) return {};
+  const f = e.raw.fields as Readonly<Record<string, string | undefined>>;
+  return { id: `${f.STCK_CNTG_HOUR ?? e.time}|${e.fillQty}|${e.fillPrice}` };
+}
+
+/**
+ * The identity of a print (KIS sends no trade id): time, price, size and the day's cumulative
+ * volume (ACML_VOL), which grows with every print. Undefined when the record has no volume.
+ */
+export function tradeIdentity(t: Trade<KisRecord<string>>): string | undefined {
+  const f = t.raw.fields as Readonly<Record<string, string | undefined>>;
+  const cumulative = f.ACML_VOL;
+  return cumulative === undefined || cumulative === '' ? undefined : `${t.time}|${t.price}|${t.size}|${cumulative}`;
+}
+
+/**
+ * Running totals per order, kept by the codec for its notices' `filledQty` (superseded by
+ * `normalizeFills` in the feed, which de-duplicates first).
+ */
 export class FillBook {
   private readonly filled = new Map<string, number>();
 

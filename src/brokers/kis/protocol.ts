@@ -44,23 +44,25 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
   });
   const fills = new FillBook();
   const reportedLayouts = new Set<string>();
+  let current: KisCodec | undefined;
   return {
     name: 'kis',
     keysPerConnection: config.maxSubscriptions,
     pacing: { spacingMs: KIS_REQUEST_SPACING_MS },
     expectedQuietMs: kisExpectedQuietMs,
-    secrets: () => [config.appKey, config.appSecret, ...(approval.key ? [approval.key] : [])],
+    // The connection's AES key/iv too: the subscribe reply carries them beside encrypted notices.
+    secrets: () => [config.appKey, config.appSecret, ...(approval.key ? [approval.key] : []), ...(current?.cipherSecrets() ?? [])],
     open(context: AttemptContext): SessionSetup<KisMessage> | Promise<SessionSetup<KisMessage>> {
       const setup = (approvalKey: string): SessionSetup<KisMessage> => ({
         url: config.wsUrl,
-        codec: new KisCodec({
+        codec: (current = new KisCodec({
           approvalKey,
           custType: config.custType,
           now: config.clock,
           fills,
           reportedLayouts,
           onSubscribed: () => approval.confirm(),
-        }),
+        })),
       });
       // Synchronous when the cached key is usable, so reconnects run in virtual time too.
       const key = approval.get(context.lastError);

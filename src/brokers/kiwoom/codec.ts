@@ -457,7 +457,7 @@ function takeSeq(pending: string[], seq: string | undefined): string | undefined
 function decodeFailure(what: string, frame: string): FrameEvent<never> {
   return {
     type: 'report',
-    error: new FeedError({ kind: 'decode', broker: BROKER, message: `kiwoom: ${what}; frame skipped`, raw: frame.slice(0, 2000) }),
+    error: new FeedError({ kind: 'decode', broker: BROKER, message: `kiwoom: ${what}; frame skipped`, raw: frame }),
   };
 }
 

@@ -8,7 +8,7 @@
  * feed.stream$('0J', '001');                                  // Observable<RealRecord<'0J'>>
  * ```
  */
-import { Observable, Subject, defer, filter, map, merge, mergeMap, take, throwError } from 'rxjs';
+import { Observable, defer, filter, map, merge, take, throwError } from 'rxjs';
 import { FeedError } from '../../core/errors';
 import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
@@ -18,7 +18,22 @@ import { KiwoomMessage } from './codec';
 import { Condition, ConditionEvent, ConditionList, ConditionSnapshot } from './conditions';
 import { Exchange, KiwoomEnv, endpoints, exchanges } from './endpoints';
 import { checkedSeq, conditionKey, conditionListKey, keyFor, realKey } from './keys';
-import { snapshotEvents, toConditionEvent, toIndexTick, toMarketStatus, toOrderBook, toOrderEvent, toPosition, toQuote, toTrade } from './mapping';
+import {
+  orderFillFacts,
+  snapshotEvents,
+  toConditionEvent,
+  toIndexTick,
+  toMarketStatus,
+  toOrderBook,
+  toOrderEvent,
+  toPosition,
+  toQuote,
+  toTrade,
+  tradeIdentity,
+} from './mapping';
+import { boundary } from '../../feed/boundary';
+import { connectionsOf, normalizeFills } from '../../feed/fills';
+import { distinctTrades } from '../../feed/distinct-trades';
 import { kiwoomProtocol } from './protocol';
 import { RealCode, realTables } from './wire/real-types';
 import { RealRecord, RealRecordMap } from './wire/record';
@@ -161,7 +176,8 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     }),
     sessionOptions,
   );
-  const localErrors = new Subject<FeedError>();
+  // Mapping runs inside the error boundary: a record the model cannot hold is reported, skipped.
+  const mapped = boundary('kiwoom');
   // '0B|005930_NX' is about 005930; account and market-wide keys ('00|') name no symbol.
   const notices$ = namedNotices(session.notices$, (key) => {
     const k = parseKey(key);
@@ -203,16 +219,25 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
 
   const orders$ = (): Observable<OrderEvent<RealRecord<'00'>>> =>
     stream$('00').pipe(
-      mergeMap((r) => {
+      mapped.map((r) => {
+        // An account record never guesses: a known FID that could not be read fails the record.
+        const unreadable = Object.keys(r.extra).filter((fid) => ORDER_FIDS.has(fid));
+        if (unreadable.length > 0) {
+          mapped.report(
+            new FeedError({ kind: 'decode', broker: 'kiwoom', message: `kiwoom: order ${r.fields.orderId}: unreadable FID ${unreadable.join(', ')}; skipped` }),
+          );
+          return undefined;
+        }
         const event = toOrderEvent(r);
-        if (event) return [event];
-        localErrors.next(
+        if (event) return event;
+        mapped.report(
           new FeedError({ kind: 'decode', broker: 'kiwoom', message: `kiwoom: order ${r.fields.orderId} names no side (907/905); skipped` }),
         );
-        return [];
+        return undefined;
       }),
+      normalizeFills({ broker: 'kiwoom', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
     );
-  const positions$ = (): Observable<Position<RealRecord<'04'>>> => stream$('04').pipe(map((r) => toPosition(r, clock())));
+  const positions$ = (): Observable<Position<RealRecord<'04'>>> => stream$('04').pipe(mapped.map((r) => toPosition(r, clock())));
 
   const rest = kiwoomRest({
     restUrl,
@@ -228,20 +253,20 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     broker: 'kiwoom',
     rest,
     status$: session.status$,
-    errors$: merge(session.errors$, localErrors),
+    errors$: merge(session.errors$, mapped.errors$),
     subscriptions$: session.subscriptions$,
     notices$,
     gaps$: gapsOf(notices$),
     frames$: session.frames$,
-    trades$: (symbol, o) => stock('0B', symbol, o).pipe(map(toTrade)),
-    orderBook$: (symbol, o) => stock('0D', symbol, o).pipe(map((r) => toOrderBook(r, o?.depth))),
-    quotes$: (symbol, o) => stock('0C', symbol, o).pipe(map((r) => toQuote(r, clock()))),
+    trades$: (symbol, o) => stock('0B', symbol, o).pipe(mapped.map(toTrade), distinctTrades(tradeIdentity)),
+    orderBook$: (symbol, o) => stock('0D', symbol, o).pipe(mapped.map((r) => toOrderBook(r, o?.depth))),
+    quotes$: (symbol, o) => stock('0C', symbol, o).pipe(mapped.map((r) => toQuote(r, clock()))),
     account$: orders$,
     orders$,
     balance$: positions$,
     positions$,
-    index$: (sector = '001') => stream$('0J', sector).pipe(map(toIndexTick)),
-    marketStatus$: () => stream$('0s').pipe(map(toMarketStatus)),
+    index$: (sector = '001') => stream$('0J', sector).pipe(mapped.map(toIndexTick)),
+    marketStatus$: () => stream$('0s').pipe(mapped.map(toMarketStatus)),
     stream$,
     conditions$: () =>
       keyed<ConditionList>(() => conditionListKey).pipe(
@@ -250,11 +275,14 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       ),
     condition$: (seq) =>
       keyed<RealRecord<'02'> | ConditionSnapshot>(() => conditionKey(checkedSeq(seq))).pipe(
-        mergeMap((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
+        mapped.map((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
       ),
   };
   return withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => localErrors.next(e), clock, scheduler });
 }
+
+/** FIDs of the 00 record that carry quantities, prices and identities. */
+const ORDER_FIDS = new Set(['900', '901', '902', '903', '909', '910', '911', '914', '915']);
 
 /** Variables `kiwoomFromEnv` reads. */
 export const kiwoomEnvVars = ['KIWOOM_APPKEY', 'KIWOOM_SECRETKEY', 'KIWOOM_ENV', 'KIWOOM_REST_URL', 'KIWOOM_WS_URL'] as const;

@@ -5,6 +5,7 @@
  * time from the feed's clock.
  */
 import { IndexTick, MarketPhase, MarketStatus, OrderBook, OrderEvent, OrderStatus, Position, PriceLevel, Quote, Side, Trade } from '../../model';
+import { FillFacts } from '../../feed/fills';
 import { ConditionEvent, ConditionSnapshot } from './conditions';
 import { RealRecord } from './wire/record';
 
@@ -245,4 +246,29 @@ export function snapshotEvents(s: ConditionSnapshot, now: number): ConditionEven
     ...when,
     raw: s,
   }));
+}
+
+/**
+ * What a 00 notice says of its fills, for `normalizeFills`: the order's cumulative filled
+ * quantity (`filledQty`, from 911 or 900 − 902) and value (903 체결누계금액), and the fill
+ * number (909). A notice sent again has the same totals; one lost shows in the next one's growth.
+ */
+export function orderFillFacts(e: OrderEvent<RealRecord<'00'>>): FillFacts {
+  const f = e.raw.fields;
+  const value = f.filledAmount;
+  return {
+    cumulativeQty: e.filledQty,
+    ...(value !== undefined && (value > 0 || e.filledQty === 0) ? { cumulativeValue: value } : {}),
+    ...(f.fillId ? { id: f.fillId } : {}),
+  };
+}
+
+/**
+ * The identity of a 0B print (Kiwoom sends no trade id): time, price, size and the day's
+ * cumulative volume (13), which grows with every print, so two real prints never share it.
+ * Undefined (no de-duplication) when the frame omits the cumulative volume.
+ */
+export function tradeIdentity(t: Trade<RealRecord<'0B'>>): string | undefined {
+  const cumulative = t.raw.fields.cumulativeVolume;
+  return cumulative === undefined ? undefined : `${t.time}|${t.price}|${t.size}|${cumulative}`;
 }

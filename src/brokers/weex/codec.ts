@@ -70,7 +70,7 @@ export function createV3Codec(broker = 'weex'): SessionCodec<WeexPush> {
 
   const decodeError = (frame: string, why: string): FrameEvent<WeexPush> => ({
     type: 'report',
-    error: new FeedError({ kind: 'decode', broker, message: `${broker}: ${why}`, raw: clip(frame) }),
+    error: new FeedError({ kind: 'decode', broker, message: `${broker}: ${why}`, raw: frame }),
   });
 
   const onRefusal = (refusal: Refusal, frame: string): FrameEvent<WeexPush>[] => {
@@ -79,7 +79,7 @@ export function createV3Codec(broker = 'weex'): SessionCodec<WeexPush> {
     const msg = refusal.msg ?? 'refused';
     const code = refusal.code === undefined ? undefined : String(refusal.code);
     if (!sent) {
-      return [{ type: 'report', error: new FeedError({ kind: 'notice', broker, code, message: `${broker}: ${msg}`, raw: clip(frame) }) }];
+      return [{ type: 'report', error: new FeedError({ kind: 'notice', broker, code, message: `${broker}: ${msg}`, raw: frame }) }];
     }
     if (sent.method === 'UNSUBSCRIBE') {
       const error = new FeedError({ kind: 'notice', broker, code, message: `${broker}: release of ${sent.keys.join(', ')} refused: ${msg}` });
@@ -102,7 +102,7 @@ export function createV3Codec(broker = 'weex'): SessionCodec<WeexPush> {
     if (code !== undefined && /^400\d\d$/.test(code)) {
       return { type: 'failed', error: new FeedError({ kind: 'auth', broker, code, message, fatal: FATAL_AUTH_CODES.has(code) }) };
     }
-    return { type: 'report', error: new FeedError({ kind: 'notice', broker, code, message, raw: clip(frame) }) };
+    return { type: 'report', error: new FeedError({ kind: 'notice', broker, code, message, raw: frame }) };
   };
 
   const onPush = (e: string, value: unknown, frame: string): FrameEvent<WeexPush>[] => {
@@ -202,10 +202,6 @@ export function describeErrors(errors: t.Errors): string {
 function isCombinator(type: t.Decoder<unknown, unknown> | undefined): boolean {
   const tag = (type as { _tag?: string } | undefined)?._tag;
   return tag === 'IntersectionType' || tag === 'UnionType';
-}
-
-function clip(frame: string): string {
-  return frame.length > 2_000 ? frame.slice(0, 2_000) + '…' : frame;
 }
 
 /** A push (`e` names its stream), as opposed to acks, pings, PONGs and the `connected` event. */

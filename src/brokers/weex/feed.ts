@@ -7,7 +7,6 @@ import {
   filter,
   map,
   merge,
-  mergeMap,
   pairwise,
   share,
   switchMap,
@@ -22,10 +21,12 @@ import { Feed } from '../../app/broker-module';
 import { BookState } from '../../book/book-state';
 import { syncedBook } from '../../book/synced-book';
 import { WeexBalance, WeexCandle, WeexFill, WeexTicker } from './events';
-import { withFillDetails } from './order-fills';
+import { boundary } from '../../feed/boundary';
+import { connectionsOf, normalizeFills } from '../../feed/fills';
+import { distinctTrades } from '../../feed/distinct-trades';
 import { WeexMarket, WeexOptions, resolveWeexConfig, weexOptionsFromEnv } from './options';
 import { WeexPush } from './codec';
-import { toBalances, toBookMessage, toCandles, toFills, toOrders, toPositions, toQuote, toTickers, toTrades } from './mapping';
+import { orderFillFacts, toBalances, toBookMessage, toCandles, toFills, toOrders, toPositions, toQuote, toTickers, toTrades } from './mapping';
 import { missingCredentials, weexV3Protocol } from './protocol';
 import { gapsOf, namedNotices } from '../../feed/key-notices';
 import {
@@ -110,12 +111,15 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
     sessionOptions,
   );
 
+  // Mapping runs inside the error boundary: a record the model cannot hold is reported, skipped.
+  const mapped = boundary('weex');
+
   /** Typed messages of one public stream; bad symbols fail the subscription with a config error. */
   const publicStream = <T>(symbol: string, key: (s: string) => string, read: (p: WeexPush) => readonly T[]): Observable<T> =>
-    defer(() => pub.stream(key(normalizeSymbol(symbol)))).pipe(mergeMap(read));
+    defer(() => pub.stream(key(normalizeSymbol(symbol)))).pipe(mapped.map(read));
 
   const privateStream = <T>(key: string, read: (p: WeexPush) => readonly T[]): Observable<T> =>
-    defer(() => (config.credentials ? priv.stream(key) : throwError(() => missingCredentials()))).pipe(mergeMap(read));
+    defer(() => (config.credentials ? priv.stream(key) : throwError(() => missingCredentials()))).pipe(mapped.map(read));
 
   const notices$ = namedNotices(merge(pub.notices$, priv.notices$), (key) => streamSymbol(key) || undefined);
   const books = new Map<string, Observable<BookState>>();
@@ -135,7 +139,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
                 filter((table) => !table.some((k) => k.key === key)),
                 take(1),
                 switchMap(() => pub.stream(key)),
-                mergeMap((p) => (p.e === 'depth' || p.e === 'depthSnapshot' ? [toBookMessage(p)] : [])),
+                mapped.map((p: WeexPush) => (p.e === 'depth' || p.e === 'depthSnapshot' ? [toBookMessage(p)] : [])),
               ),
             refresh: () => pub.refresh(key),
             resets$: connectionLost(pub.status$),
@@ -151,7 +155,11 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
     broker: 'weex',
     market: config.market,
     tickers$: (symbol) => publicStream(symbol, tickerStream, (p) => (p.e === 'ticker' ? toTickers(p) : [])),
-    trades$: (symbol) => publicStream(symbol, tradeStream, (p) => (p.e === 'trade' || p.e === 'tradeSnapshot' ? toTrades(p) : [])),
+    // Trade ids make repeats visible: the snapshot a re-subscription gets holds prints seen already.
+    trades$: (symbol) =>
+      publicStream(symbol, tradeStream, (p) => (p.e === 'trade' || p.e === 'tradeSnapshot' ? toTrades(p) : [])).pipe(
+        distinctTrades((t) => t.tradeId),
+      ),
     quotes$: (symbol) => publicStream(symbol, bookTickerStream, (p) => (p.e === 'bookTicker' ? [toQuote(p)] : [])),
     candles$: (symbol, interval, priceType = 'LAST_PRICE') =>
       publicStream(
@@ -162,12 +170,15 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
     orderBook$,
     account$: () => privateStream(privateStreams.account, (p) => (p.e === 'account' ? toBalances(p) : [])),
     positions$: () => privateStream(privateStreams.positions, (p) => (p.e === 'positions' ? toPositions(p) : [])),
-    orders$: () => privateStream(privateStreams.orders, (p) => (p.e === 'orders' ? toOrders(p) : [])).pipe(withFillDetails()),
+    orders$: () =>
+      privateStream(privateStreams.orders, (p) => (p.e === 'orders' ? toOrders(p) : [])).pipe(
+        normalizeFills({ broker: 'weex', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(priv.status$) }),
+      ),
     fills$: () => privateStream(privateStreams.fills, (p) => (p.e === 'fill' ? toFills(p) : [])),
     status$: merge(pub.status$, priv.status$),
     publicStatus$: pub.status$,
     privateStatus$: priv.status$,
-    errors$: merge(pub.errors$, priv.errors$),
+    errors$: merge(pub.errors$, priv.errors$, mapped.errors$),
     subscriptions$: combineLatest([pub.subscriptions$, priv.subscriptions$]).pipe(map(([a, b]) => [...a, ...b])),
     frames$: merge(pub.frames$, priv.frames$),
     notices$,

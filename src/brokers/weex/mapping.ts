@@ -1,3 +1,4 @@
+import { FillFacts } from '../../feed/fills';
 import { OrderEvent, OrderStatus, Position, Quote, Side, Trade } from '../../model/market';
 import { utcTime } from '../../model/time';
 import { BookMessage } from '../../book/book-sync';
@@ -49,6 +50,8 @@ export function toTrades(push: TradePush): Trade<WireTrade>[] {
     size: num(d.q),
     side: d.m ? 'sell' : 'buy',
     tradeId: d.t,
+    // The recent prints a fresh subscription gets first: not live, and sent again on every one.
+    ...(push.e === 'tradeSnapshot' ? { snapshot: true as const } : {}),
     raw: d,
   }));
 }
@@ -201,4 +204,19 @@ export function toFills(push: FillPush): WeexFill<WireFill>[] {
       raw: d,
     };
   });
+}
+
+/**
+ * What a WEEX order push says of its fills, for `normalizeFills`: the running totals
+ * (`cumFillSize`, `cumFillValue`) and the latest fill's price. A push carries no fill of its own;
+ * the growth of the totals since the previous push is what was filled.
+ */
+export function orderFillFacts(e: OrderEvent<WireOrder>): FillFacts {
+  const value = optNum(e.raw.cumFillValue);
+  const last = optNum(e.raw.latestFillPrice);
+  return {
+    cumulativeQty: e.filledQty,
+    ...(value !== undefined && Number.isFinite(value) ? { cumulativeValue: value } : {}),
+    ...(last !== undefined && Number.isFinite(last) && last > 0 ? { lastFillPrice: last } : {}),
+  };
 }

@@ -41,17 +41,22 @@ export function weexV3Protocol(config: V3ProtocolConfig): BrokerProtocol<WeexPus
   const broker = config.broker ?? 'weex';
   const now = config.now ?? Date.now;
   const credentials = config.credentials;
+  // Signatures sent lately: a 401 body may echo one, and it must not reach a log either.
+  const signatures: string[] = [];
   return {
     name: broker,
     keysPerConnection: KEYS_PER_CONNECTION,
     pacing: WEEX_PACING,
     expectedQuietMs: weexExpectedQuietMs,
-    secrets: () => (credentials ? [credentials.apiKey, credentials.secretKey, credentials.passphrase] : []),
+    secrets: () => (credentials ? [credentials.apiKey, credentials.secretKey, credentials.passphrase, ...signatures] : []),
     open() {
       const headers: Record<string, string> = { 'User-Agent': config.userAgent };
       if (config.side === 'private') {
         if (!credentials) throw missingCredentials(broker);
-        Object.assign(headers, privateHeaders(credentials, signedPath(config.url), now()));
+        const signed = privateHeaders(credentials, signedPath(config.url), now());
+        signatures.push(signed['ACCESS-SIGN']);
+        if (signatures.length > 4) signatures.shift();
+        Object.assign(headers, signed);
       }
       return { url: config.url, headers, codec: createV3Codec(broker) };
     },

@@ -16,7 +16,11 @@ interface RecordOptions {
   readonly exchange?: string;
   readonly depth?: number;
   readonly duration?: number;
+  readonly includeAccount?: boolean;
 }
+
+/** Streams of the user's own account: recorded only with --include-account. */
+const ACCOUNT_STREAMS = new Set(['orders', 'fills', 'positions', 'balance', 'balances', 'account']);
 
 /**
  * `rx-market record <broker> <stream> [symbols...] --out FILE`: keeps the stream subscribed and
@@ -39,6 +43,7 @@ export function registerRecord(program: Command, context: CliContext): void {
     .option('--exchange <venue>', 'venue, as for `rx-market stream`')
     .option('--depth <n>', 'order book depth', positiveNumber)
     .option('--duration <sec>', 'stop after this many seconds', positiveNumber)
+    .option('--include-account', 'allow recording an account stream (orders, fills, positions, balances)')
     .action((brokerName: string, streamName: string, symbols: string[], options: RecordOptions) =>
       runRecord(context, brokerName, streamName, symbols, options),
     );
@@ -60,6 +65,9 @@ async function runRecord(
   if (!module) return fail(exitCodes.usage, `unknown broker "${brokerName}"; known: ${brokers.map((b) => b.name).join(', ')}`);
   const stream = module.streams[streamName];
   if (!stream) return fail(exitCodes.usage, `unknown ${module.name} stream "${streamName}"; known: ${Object.keys(module.streams).join(', ')}`);
+  if (ACCOUNT_STREAMS.has(streamName) && !options.includeAccount) {
+    return fail(exitCodes.usage, `${streamName} is account data; recording it needs --include-account (files are created 0600)`);
+  }
   if (stream.takesSymbols && symbols.length === 0) return fail(exitCodes.usage, `${module.name} ${streamName} needs at least one symbol`);
 
   if (options.out === undefined && options.sqlite === undefined) return fail(exitCodes.usage, 'say where to record: --out FILE, --sqlite FILE, or both');

@@ -23,6 +23,8 @@ export interface WeexServerOptions extends BrokerServerOptions {
   readonly symbols?: readonly string[];
   /** Server clock (epoch ms). */
   readonly now?: () => number;
+  /** Refusals echo the request's ACCESS-SIGN in their body, as some gateways do (for redaction tests). */
+  readonly echoSignature?: boolean;
 }
 
 /** One upgrade request and what the server made of it. */
@@ -145,7 +147,8 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
     const headers = pickHeaders(req);
     const refuse = (status: number, code: string | undefined, msg: string): void => {
       upgrades.push({ path, headers, status, code });
-      const body = JSON.stringify({ code, msg, requestTime: now(), data: null });
+      const echoed = options.echoSignature ? { sign: headers['access-sign'] } : {};
+      const body = JSON.stringify({ code, msg, requestTime: now(), data: null, ...echoed });
       socket.end(
         `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Bad Request'}\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

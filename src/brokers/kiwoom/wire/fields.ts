@@ -73,7 +73,15 @@ const EMPTY: Values = Object.freeze({});
 
 /** Values are strings on the wire; anything else is kept as its text. */
 function textOf(v: unknown): string {
-  return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  if (typeof v !== 'object') return String(v);
+  // Parsed JSON may hold objects whose `toString` is not a function, or nest deeply: never throw.
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return '[unreadable]';
+  }
 }
 
 /** A field table for one real-time type. */

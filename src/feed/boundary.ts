@@ -1,0 +1,124 @@
+/**
+ * The error boundary of a feed's wire → model mapping: no frame can end a stream.
+ *
+ * The session already keeps a throwing decoder from ending anything; mapping runs later, in the
+ * feed's operators, where a throw (a time beyond the Date range, a bug) would end the user's
+ * stream with a raw error. `boundary(broker).map(fn)` runs the mapping, checks every event it
+ * makes against the model's value domains (`modelProblem`), and reports what fails as a
+ * `decode` error on the feed's errors$ instead of passing it on.
+ *
+ * ```
+ * records: -a-b-c-|          b: mapping throws, c: maps to a trade with price Infinity
+ * events:  -A-----|
+ * errors$: ---x-y-           x, y: FeedError kind 'decode'
+ * ```
+ */
+import { Observable, OperatorFunction, Subject } from 'rxjs';
+import { FeedError } from '../core/errors';
+import { MarketEvent, PriceLevel } from '../model/market';
+
+/** The largest epoch ms a Date holds (±8.64e15, ECMA-262). */
+export const MAX_TIMESTAMP = 8.64e15;
+
+const finite = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+const positive = (x: unknown): boolean => finite(x) && (x as number) > 0;
+const nonNegative = (x: unknown): boolean => finite(x) && (x as number) >= 0;
+const optional = (x: unknown, check: (x: unknown) => boolean): boolean => x === undefined || check(x);
+
+function levelsProblem(side: string, levels: readonly PriceLevel[]): string | undefined {
+  for (const l of levels) {
+    if (!positive(l.price)) return `${side} price ${l.price}`;
+    if (!nonNegative(l.size)) return `${side} size ${l.size}`;
+  }
+  return undefined;
+}
+
+/**
+ * Why an event is outside the model's value domains, or undefined when it is inside: times a
+ * Date holds, finite numbers, positive prices, non-negative sizes and quantities.
+ */
+export function modelProblem(e: MarketEvent): string | undefined {
+  if (!finite(e.timestamp) || Math.abs(e.timestamp) > MAX_TIMESTAMP) return `time ${e.timestamp} outside the Date range`;
+  if (typeof e.time !== 'string') return 'no time';
+  switch (e.kind) {
+    case 'trade':
+      if (!positive(e.price)) return `trade price ${e.price}`;
+      if (!nonNegative(e.size)) return `trade size ${e.size}`;
+      return undefined;
+    case 'book':
+      return levelsProblem('ask', e.asks) ?? levelsProblem('bid', e.bids);
+    case 'quote':
+      if (!optional(e.bestBid, nonNegative) || !optional(e.bestAsk, nonNegative)) return `quote price ${e.bestBid}/${e.bestAsk}`;
+      if (!optional(e.bestBidSize, nonNegative) || !optional(e.bestAskSize, nonNegative)) return 'quote size';
+      return undefined;
+    case 'order':
+      if (![e.orderQty, e.orderPrice, e.filledQty, e.unfilledQty].every(nonNegative)) return 'order quantity or price';
+      if (!optional(e.fillQty, nonNegative) || !optional(e.fillPrice, nonNegative)) return 'fill quantity or price';
+      return undefined;
+    case 'position':
+      if (!finite(e.qty) || !nonNegative(e.avgPrice)) return 'position quantity or price';
+      if (!optional(e.availableQty, finite) || !optional(e.lastPrice, nonNegative)) return 'position quantity or price';
+      return undefined;
+    case 'balance':
+      return [e.available, e.locked, e.total].every((x) => optional(x, finite)) ? undefined : 'balance amount';
+    case 'index':
+      return finite(e.value) && optional(e.change, finite) ? undefined : `index value ${e.value}`;
+    case 'status':
+      return undefined;
+  }
+}
+
+export interface Boundary {
+  /** Problems found by `map`, for the feed's errors$. */
+  readonly errors$: Observable<FeedError>;
+  /** Reports a problem on errors$. */
+  report(error: FeedError): void;
+  /**
+   * Maps records to events inside the boundary: a throw or an event outside the model's domains
+   * is reported and skipped; the stream goes on. `fn` may return one event, several or none.
+   */
+  map<I, O>(fn: (record: I) => O | readonly O[] | undefined): OperatorFunction<I, O>;
+}
+
+const MODEL_KINDS = new Set(['trade', 'book', 'quote', 'order', 'position', 'balance', 'index', 'status']);
+
+/** A model event (broker extras such as tickers, candles or book messages are checked by their codecs). */
+const isEvent = (x: unknown): x is MarketEvent =>
+  typeof x === 'object' && x !== null && MODEL_KINDS.has((x as { kind?: unknown }).kind as string) && 'broker' in x;
+
+/** A boundary for one feed. */
+export function boundary(broker: string): Boundary {
+  const errors = new Subject<FeedError>();
+  const report = (error: FeedError): void => errors.next(error);
+  const decodeError = (message: string): FeedError => new FeedError({ kind: 'decode', broker, message: `${broker}: ${message}; skipped` });
+
+  return {
+    errors$: errors.asObservable(),
+    report,
+    map:
+      <I, O>(fn: (record: I) => O | readonly O[] | undefined): OperatorFunction<I, O> =>
+      (source) =>
+        new Observable<O>((subscriber) =>
+          source.subscribe({
+            next: (record) => {
+              let out: O | readonly O[] | undefined;
+              try {
+                out = fn(record);
+              } catch (err: unknown) {
+                report(decodeError(`a record could not be mapped (${err instanceof Error ? err.message : 'unknown error'})`));
+                return;
+              }
+              if (out === undefined) return;
+              const list = Array.isArray(out) ? (out as readonly O[]) : [out as O];
+              for (const event of list) {
+                const problem = isEvent(event) ? modelProblem(event) : undefined;
+                if (problem === undefined) subscriber.next(event);
+                else report(decodeError(`${(event as MarketEvent).kind} of ${(event as MarketEvent).symbol} outside the model (${problem})`));
+              }
+            },
+            error: (err: unknown) => subscriber.error(err),
+            complete: () => subscriber.complete(),
+          }),
+        ),
+  };
+}
