@@ -246,7 +246,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     fetch: options.fetch as HttpFetch | undefined,
     clock,
     scheduler,
-    report: (e) => localErrors.next(e),
+    report: (e) => mapped.report(e),
   });
 
   const feed: KiwoomFeed = {
@@ -278,7 +278,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
         mapped.map((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
       ),
   };
-  return withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => localErrors.next(e), clock, scheduler });
+  return withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => mapped.report(e), clock, scheduler });
 }
 
 /** FIDs of the 00 record that carry quantities, prices and identities. */
