@@ -18,6 +18,8 @@ const library = {
   kis: 'src/brokers/kis/index.ts',
   weex: 'src/brokers/weex/index.ts',
   sqlite: 'src/sqlite/index.ts',
+  nats: 'src/nats/index.ts',
+  'nats-browser': 'src/nats/browser.ts',
 };
 
 export default defineConfig([

@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   core: () => import('./core'),
   book: () => import('./book'),
+  gateway: () => import('./gateway'),
 };
 
 async function main(): Promise<void> {

@@ -3,12 +3,13 @@
  *
  * A gap says data for `key` may be missing between `from` and `to` (epoch ms on the session
  * clock): the key was not registered (a reconnect), was re-registered for a fresh snapshot (a
- * resync), or was silent while its market was open (stale). A REST catch-up fills it.
+ * resync), was silent while its market was open (stale), or a standby gateway took the broker
+ * session over (failover, natsFeed only). A REST catch-up fills it.
  *
  *   data$    ──a──b────────────(reconnect)────────c──d──
  *   notices$ ──────────────────────────────gap{from: t(b), to: t(ack), reason: 'reconnect'}──
  */
-export type GapReason = 'reconnect' | 'resync' | 'stale';
+export type GapReason = 'reconnect' | 'resync' | 'stale' | 'failover';
 
 export interface GapNotice {
   readonly type: 'gap';

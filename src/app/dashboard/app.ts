@@ -1,7 +1,8 @@
 import { auditTime, BehaviorSubject, merge, scan, Subject, Subscription } from 'rxjs';
 import type { Terminal } from 'terminal-kit';
 import { findBroker, brokers } from '../brokers';
-import { Feed } from '../broker-module';
+import { BrokerModule, Feed } from '../broker-module';
+import { MarketFeed } from '../../feed/market-feed';
 import { instrumentsFor } from '../sim/instruments';
 import { profileFor } from '../sim/profile';
 import { RunningSimulator, startSimulator } from '../sim/simulator';
@@ -32,7 +33,26 @@ export interface DashboardOptions {
   readonly summaryEverySec?: number;
   /** Draw the full-screen UI; default: when stdout is the process's terminal. */
   readonly interactive?: boolean;
+  /**
+   * A NATS URL: stream through an rx-market gateway (natsFeed) instead of a broker session; NATS
+   * user from RXM_NATS_USER / RXM_NATS_PASSWORD (or RXM_NATS_TOKEN). No broker secret needed.
+   */
+  readonly nats?: string;
 }
+
+/** The dashboard's streams on any MarketFeed (a natsFeed has no broker-specific CLI streams). */
+const marketFeedStreams: Pick<BrokerModule, 'streams'> = {
+  streams: {
+    trades: { description: 'trades', takesSymbols: true, open: (feed, symbols) => (feed as unknown as MarketFeed).trades$(symbols) },
+    book: { description: 'order books', takesSymbols: true, open: (feed, symbols) => (feed as unknown as MarketFeed).orderBook$(symbols) },
+    orders: { description: 'orders', takesSymbols: false, open: (feed) => (feed as unknown as MarketFeed).orders$() },
+    positions: {
+      description: 'positions',
+      takesSymbols: false,
+      open: (feed) => (feed as unknown as Required<MarketFeed>).positions$(),
+    },
+  },
+};
 
 /** Exit codes: 0 done or quit, 1 the feed failed for good, 2 bad usage. */
 export async function runDashboard(options: DashboardOptions, io: DashboardIO): Promise<number> {
@@ -48,8 +68,21 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIO): 
   let simulator: RunningSimulator | undefined;
   let feed: Feed;
   let source: string;
+  let streams: Pick<BrokerModule, 'streams'> = module;
   try {
-    if (live) {
+    if (options.nats) {
+      // Loaded on use: the NATS client packages are optional peers.
+      const { natsFeed } = await import('../../nats');
+      feed = natsFeed({
+        servers: options.nats,
+        broker: module.name,
+        user: io.env.RXM_NATS_USER,
+        pass: io.env.RXM_NATS_PASSWORD,
+        token: io.env.RXM_NATS_TOKEN,
+      }) as unknown as Feed;
+      streams = marketFeedStreams;
+      source = `gateway ${options.nats}`;
+    } else if (live) {
       feed = module.feedFromEnv(io.env);
       // An endpoint override (a replay, a simulator started elsewhere) is worth showing.
       source = `live ${hostOf(io.env) ?? ''}`.trim();
@@ -85,7 +118,7 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIO): 
     process.once('SIGTERM', onSignal);
 
     subscriptions.add(
-      merge(dashboardActions(module, feed, symbols), keys$)
+      merge(dashboardActions(streams, feed, symbols), keys$)
         .pipe(scan(reduce, state$.value))
         .subscribe((state) => {
           state$.next(state);

@@ -12,6 +12,7 @@ interface DemoOptions {
   readonly rate?: number;
   readonly sim?: boolean;
   readonly every?: number;
+  readonly nats?: string;
 }
 
 /**
@@ -29,6 +30,7 @@ export function registerDemo(program: Command, context: CliContext): void {
     .option('--seed <n>', 'simulator seed (same seed, same market)', wholeNumber)
     .option('--rate <r>', 'simulator trades per second per symbol', positiveNumber)
     .option('--sim', 'use the simulator even when credentials are set')
+    .option('--nats <url>', 'stream through an rx-market gateway on this NATS server (user from RXM_NATS_USER/RXM_NATS_PASSWORD)')
     .option('--every <sec>', 'seconds between summary lines when stdout is not a terminal', positiveNumber, 2)
     .addHelpText(
       'after',
@@ -44,6 +46,7 @@ export function registerDemo(program: Command, context: CliContext): void {
           rate: options.rate,
           simulate: options.sim,
           summaryEverySec: options.every,
+          nats: options.nats,
         },
         context.io,
       );
