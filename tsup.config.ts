@@ -9,6 +9,20 @@ import { defineConfig } from 'tsup';
  *   bundled in, so a library user's install never contains them; terminal-kit is an optional peer
  *   loaded only by the full-screen dashboard.
  */
+/**
+ * fp-ts has no `exports` map: `fp-ts/Either` is a directory, which Node's ES module loader refuses.
+ * Point deep imports at the file (`fp-ts/lib/Either.js`), which every loader and bundler takes.
+ */
+const fpTsFiles = {
+  name: 'fp-ts-files',
+  setup(build: { onResolve(o: { filter: RegExp }, cb: (a: { path: string }) => { path: string; external: boolean }): void }) {
+    build.onResolve({ filter: /^fp-ts\/[A-Za-z]+$/ }, (args) => ({
+      path: args.path.replace(/^fp-ts\//, 'fp-ts/lib/') + '.js',
+      external: true,
+    }));
+  },
+};
+
 const library = {
   index: 'src/index.ts',
   operators: 'src/operators/index.ts',
@@ -34,6 +48,8 @@ export default defineConfig([
     clean: true,
     outDir: 'dist',
     tsconfig: 'tsconfig.build.json',
+    noExternal: [/^fp-ts\/[A-Za-z]+$/], // handed to fpTsFiles, which keeps them external
+    esbuildPlugins: [fpTsFiles],
   },
   {
     entry: { cli: 'src/app/cli/main.ts' },

@@ -25,7 +25,10 @@ function inbox(ws: WebSocket): { frames: any[]; next: (pred: (f: any) => boolean
   ws.on('message', (d) => {
     const f = JSON.parse(d.toString());
     frames.push(f);
-    for (const w of [...waiters]) if (w.pred(f)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(f));
+    for (const w of [...waiters]) if (w.pred(f)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(f);
+    }
   });
   return {
     frames,

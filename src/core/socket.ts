@@ -1,5 +1,5 @@
 import { Observable, catchError, defer, map, throwError } from 'rxjs';
-import makeWebSocketObservable, { WebSocketLike } from 'rxjs-websockets';
+import rxjsWebSockets, { WebSocketLike } from 'rxjs-websockets';
 // Browser bundlers resolve `ws` to its small browser stub (its package.json `browser` field), which
 // is never called there: browsers use the native WebSocket below.
 import WS from 'ws';
@@ -7,6 +7,11 @@ import type { ClientRequest, IncomingMessage } from 'http';
 import { FeedError } from './errors';
 import { describeCloseCode } from './close-codes';
 import { SocketControl, SocketFactory, SocketResponses } from './protocol';
+
+// rxjs-websockets is CommonJS with an ES module build for bundlers: Node's ES module loader hands
+// over the CommonJS exports object (the function is its `default`), bundlers and require the function.
+const makeWebSocketObservable: typeof rxjsWebSockets =
+  (rxjsWebSockets as unknown as { default?: typeof rxjsWebSockets }).default ?? rxjsWebSockets;
 
 export interface WebSocketFactoryOptions {
   /** Fail an opening handshake that takes longer than this. Default 10 000 ms (Node only). */
