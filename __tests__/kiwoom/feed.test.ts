@@ -184,16 +184,18 @@ describe('kiwoom feed against the loopback server', () => {
     expect(server.counters).toMatchObject({ tokensIssued: 2, loginsRejected: 0 });
   });
 
-  it('a freshly issued token that is rejected fails fast and is not retried', async () => {
+  it('a freshly issued token refused at LOGIN is re-issued once (it may have been revoked); refused again, it is fatal', async () => {
     await start();
     server.setTokenMode('invalidTokens');
     const feed = feedOf(server);
+    const errors = record(feed.errors$);
     const trades = record(feed.trades$('005930'));
     await server.waitFor(() => trades.done);
     expect(trades.error).toBeInstanceOf(FeedError);
     expect(trades.error).toMatchObject({ kind: 'auth', fatal: true });
+    expect(errors.values[0]?.message).toMatch(/may have been revoked, issuing one more/);
     await new Promise((r) => setTimeout(r, 150));
-    expect(server.counters).toMatchObject({ tokensIssued: 1, logins: 1, connections: 1 });
+    expect(server.counters).toMatchObject({ tokensIssued: 2, logins: 2, connections: 2 });
   });
 
   it('keys refused by the token endpoint fail fast, never connect, and never show the keys', async () => {

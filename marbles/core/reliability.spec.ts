@@ -70,15 +70,16 @@ const reconnects = (statuses: FeedStatus[]) =>
   statuses.filter((s): s is Extract<FeedStatus, { state: 'reconnecting' }> => s.state === 'reconnecting');
 
 describe('dead links: protocol pings and a pong deadline', () => {
-  it('pings after 5 s of quiet and keeps a link whose pongs come back', () => {
+  it('pings after 4 s of quiet and keeps a link whose pongs come back', () => {
     ts.run(({ flush }) => {
       const { socket, session, statuses } = setup(() => ({ respond: ackEverything, pings: 'answer', pongAfterMs: 20 }));
       during(session.stream('a'), 0, 12_000);
       flush();
-      // quiet from 0: ping at 5 000; pong at 5 020 is life; quiet again from 5 020: ping at 10 020.
+      // quiet from 0: ping at 4 000; pong at 4 020 is life; quiet again from 4 020: ping at 8 020, ...
       expect(socket.pings).toEqual([
-        { connection: 1, at: 5_000 },
-        { connection: 1, at: 10_020 },
+        { connection: 1, at: 4_000 },
+        { connection: 1, at: 8_020 },
+        { connection: 1, at: 12_040 },
       ]);
       expect(reconnects(statuses)).toEqual([]);
       expect(socket.attempts).toBe(1);
@@ -95,7 +96,7 @@ describe('dead links: protocol pings and a pong deadline', () => {
     });
   });
 
-  it('declares a half-open link dead 10 s after the last frame and says the pong detector fired', () => {
+  it('declares a half-open link dead 8 s after the last frame and says the pong detector fired', () => {
     ts.run(({ cold, flush }) => {
       const inbound = cold('1s a', { a: toy.data('a', 1) });
       const { socket, session, statuses, errors } = setup((n) =>
@@ -103,14 +104,14 @@ describe('dead links: protocol pings and a pong deadline', () => {
       );
       during(session.stream('a'), 0, 12_000);
       flush();
-      // last frame at 1 000 → ping at 6 000 → no pong by 11 000: dead, reconnect (random 0: at once).
-      expect(socket.pings[0]).toEqual({ connection: 1, at: 6_000 });
+      // last frame at 1 000 → ping at 5 000 → no pong by 9 000: dead, reconnect (random 0: at once).
+      expect(socket.pings[0]).toEqual({ connection: 1, at: 5_000 });
       const r = reconnects(statuses);
       expect(r).toHaveLength(1);
       expect(r[0].detector).toBe('pong');
       expect(errors[0].code).toBe('PONG_TIMEOUT');
       expect(socket.sentOn(2).slice(0, 2)).toEqual([toy.login, toy.sub('a')]);
-      expect(socket.sent.find((s) => s.connection === 2)?.at).toBe(11_000);
+      expect(socket.sent.find((s) => s.connection === 2)?.at).toBe(9_000);
     });
   });
 

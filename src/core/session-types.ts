@@ -60,10 +60,10 @@ export interface SessionOptions {
   readonly livenessMs?: number;
   /**
    * After this much inbound quiet a WebSocket protocol ping is sent (Node only; browsers cannot
-   * ping and rely on `livenessMs`). 0 disables. Default 5 000.
+   * ping and rely on `livenessMs`). 0 disables. Default 4 000.
    */
   readonly pingAfterMs?: number;
-  /** A ping answered by no pong and no frame within this is a dead link. Default 5 000. */
+  /** A ping answered by no pong and no frame within this is a dead link. Default 4 000 (dead in ≤ 8 s). */
   readonly pongTimeoutMs?: number;
   /** Outbound bytes queued beyond this mean the peer stopped reading: a dead link. 0 disables. Default 4 MiB. */
   readonly maxBufferedBytes?: number;

@@ -53,8 +53,8 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
   const livenessMs = options.livenessMs ?? 30_000;
   const connectionLingerMs = options.connectionLingerMs ?? 1_000;
   const loginTimeoutMs = options.loginTimeoutMs ?? 15_000;
-  const pingAfterMs = options.pingAfterMs ?? 5_000;
-  const pongTimeoutMs = options.pongTimeoutMs ?? 5_000;
+  const pingAfterMs = options.pingAfterMs ?? 4_000;
+  const pongTimeoutMs = options.pongTimeoutMs ?? 4_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
   const replyLimits = { ...defaultReplyLimits, ...options.replyLimits };
   // Lag is a wall-clock matter: off in virtual time unless asked for.

@@ -121,6 +121,8 @@ export class ApprovalCache {
   private current?: { readonly key: string; readonly at: number };
   /** A key was re-issued because of OPSP0011 and has not been proven good yet. */
   private reissued = false;
+  /** The key refused with OPSP0011; the re-issued one must differ. */
+  private refused?: string;
 
   constructor(private readonly options: ApprovalCacheOptions) {
     if (options.initialKey) this.current = { key: options.initialKey, at: options.now() };
@@ -153,12 +155,22 @@ export class ApprovalCache {
             '(real and paper use different keys and servers)',
         });
       }
+      this.refused = this.current?.key;
       this.current = undefined;
       this.reissued = true;
     }
     const maxAge = this.options.maxAgeMs ?? 23 * 3_600_000;
     if (this.current !== undefined && this.options.now() - this.current.at < maxAge) return this.current.key;
     return this.options.issue().then((key) => {
+      if (this.reissued && key === this.refused) {
+        throw new FeedError({
+          kind: 'auth',
+          broker,
+          fatal: true,
+          code: 'OPSP0011',
+          message: 'KIS issued again the very approval key it had just refused (OPSP0011); not retrying',
+        });
+      }
       this.current = { key, at: this.options.now() };
       return key;
     });

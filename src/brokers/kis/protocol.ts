@@ -42,6 +42,11 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
         ...(config.fetch ? { fetch: config.fetch } : {}),
       }),
   });
+  // A connection this session gave up on as dead (no pong, silence, a peer not reading) may live
+  // on at the server for a while, holding the app key: an OPSP8996 then is our own ghost, not
+  // another client, and is retried (with backoff) for this long before it counts as fatal.
+  const ghostWindowMs = 120_000;
+  let abandonedAt: number | undefined;
   const fills = new FillBook();
   const reportedLayouts = new Set<string>();
   let current: KisCodec | undefined;
@@ -52,6 +57,16 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
     expectedQuietMs: kisExpectedQuietMs,
     // The connection's AES key/iv too: the subscribe reply carries them beside encrypted notices.
     secrets: () => [config.appKey, config.appSecret, ...(approval.key ? [approval.key] : []), ...(current?.cipherSecrets() ?? [])],
+    classify(error) {
+      if (error.kind === 'timeout' && error.code !== 'LOGIN_TIMEOUT') abandonedAt = config.clock();
+      if (error.code === 'OPSP8996' && abandonedAt !== undefined && config.clock() - abandonedAt < ghostWindowMs) {
+        return error.with({
+          fatal: false,
+          message: `${error.message} (likely this session's own connection abandoned as dead, still open at the server: retrying)`,
+        });
+      }
+      return error;
+    },
     open(context: AttemptContext): SessionSetup<KisMessage> | Promise<SessionSetup<KisMessage>> {
       const setup = (approvalKey: string): SessionSetup<KisMessage> => ({
         url: config.wsUrl,

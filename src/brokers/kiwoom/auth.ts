@@ -121,6 +121,14 @@ export class TokenCache {
       return { token: c.token, fresh: false };
     }
     return this.issue().then((t) => {
+      if (this.refusedFresh !== undefined && t.token === this.refusedFresh) {
+        throw new FeedError({
+          kind: 'auth',
+          broker: 'kiwoom',
+          fatal: true,
+          message: 'kiwoom: the token endpoint issued again the very token the server had just refused; not retrying',
+        });
+      }
       this.remember(t);
       return { token: t.token, fresh: true };
     });
@@ -128,6 +136,29 @@ export class TokenCache {
 
   invalidate(): void {
     this.current = undefined;
+  }
+
+  /** A token refused right after issue; the one issued instead must differ from it. */
+  private refusedFresh?: string;
+  /** One re-issue after a fresh refusal was spent and no login has succeeded since. */
+  private reissuedAfterRefusal = false;
+
+  /**
+   * The server refused `token` right after it was issued: perhaps revoked (a second client of the
+   * same keys, a server-side reset). Allows one re-issue; false when that one was refused too.
+   */
+  freshTokenRefused(token: string): boolean {
+    if (this.reissuedAfterRefusal) return false;
+    this.reissuedAfterRefusal = true;
+    this.refusedFresh = token;
+    this.invalidate();
+    return true;
+  }
+
+  /** A login succeeded: the token rule starts afresh. */
+  loggedIn(): void {
+    this.reissuedAfterRefusal = false;
+    this.refusedFresh = undefined;
   }
 
   /** Tokens issued lately (for redaction). */

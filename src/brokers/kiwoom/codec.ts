@@ -34,10 +34,18 @@ export type KiwoomMessage = AnyRealRecord | ConditionList | ConditionSnapshot;
 
 export interface KiwoomCodecOptions {
   readonly token: string;
-  /** The token was issued for this attempt: a rejection of it is final. */
+  /** The token was issued for this attempt. */
   readonly freshToken: boolean;
   /** Called when the server rejects a cached token: the next attempt fetches a new one. */
   readonly onTokenRejected: () => void;
+  /**
+   * The server refused a token issued for this attempt: it may have been revoked right after
+   * issue. Returns true when one more may be issued (then the attempt is retried), false when
+   * that was already tried (fatal). Omitted: fatal at once.
+   */
+  readonly onFreshTokenRejected?: () => boolean;
+  /** The login was accepted (the token is proven good). */
+  readonly onLoggedIn?: () => void;
   readonly tables: RealTables;
   /** Distinct items per REG group. Default 100. */
   readonly maxItemsPerGroup?: number;
@@ -311,11 +319,17 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
     const ack = envelopes.LOGIN.decode(json);
     if (ack._tag === 'Left') return [decodeFailure('malformed LOGIN ack', frame)];
     const code = ack.right.return_code;
-    if (code === 0) return [{ type: 'loggedIn' }];
+    if (code === 0) {
+      this.options.onLoggedIn?.();
+      return [{ type: 'loggedIn' }];
+    }
     const msg = ack.right.return_msg ?? '';
     const said = `LOGIN return_code ${code}${msg ? `: ${msg}` : ''}`;
     if (isTokenError(String(code), msg)) {
       if (this.options.freshToken) {
+        if (this.options.onFreshTokenRejected?.() === true) {
+          return [failed('auth', false, String(code), `kiwoom refused a newly issued access token (${said}); it may have been revoked, issuing one more`)];
+        }
         return [
           failed('auth', true, String(code), `kiwoom rejected a newly issued access token (${said}); check that the app key belongs to this environment (production vs mock)`),
         ];

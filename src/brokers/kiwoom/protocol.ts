@@ -59,6 +59,8 @@ export function kiwoomProtocol(config: KiwoomProtocolConfig): BrokerProtocol<Kiw
           token,
           freshToken: fresh,
           onTokenRejected: () => tokens.invalidate(),
+          onFreshTokenRejected: () => tokens.freshTokenRefused(token),
+          onLoggedIn: () => tokens.loggedIn(),
           tables: config.tables,
           maxItemsPerGroup: config.maxItemsPerGroup,
           conditionExchange: config.conditionExchange,
