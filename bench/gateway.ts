@@ -97,18 +97,32 @@ const CONSUMER = `
 const { natsFeed } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'nats.js'))});
 const feed = natsFeed({ servers: process.env.NATS_URL, broker: 'bench', user: 'consumer', pass: process.env.NATS_PASS, leaseMs: 5000 });
 const symbols = process.env.SYMBOLS.split(',');
-let received = 0, measuring = false;
+// Counts the events stamped inside the window [from, to), whenever they arrive.
+let from = Infinity, to = Infinity, received = 0, lastInWindow = 0;
 const latencies = [];
 feed.trades$(symbols).subscribe((t) => {
-  if (!measuring) return;
+  const sentAt = t.raw.sentAt;
+  if (sentAt < from || sentAt >= to) return;
+  const now = performance.timeOrigin + performance.now();
   received += 1;
-  if (received % 7 === 0) latencies.push(performance.timeOrigin + performance.now() - t.raw.sentAt);
+  lastInWindow = now;
+  if (received % 7 === 0) latencies.push(now - sentAt);
 });
 process.stdout.write('ready\\n');
 process.stdin.on('data', (d) => {
-  const cmd = d.toString().trim();
-  if (cmd === 'start') measuring = true;
-  if (cmd === 'stop') { measuring = false; process.stdout.write(JSON.stringify({ received, latencies }) + '\\n'); feed.close(); setTimeout(() => process.exit(0), 100); }
+  const [cmd, at] = d.toString().trim().split(' ');
+  if (cmd === 'start') from = Number(at);
+  if (cmd === 'stop') {
+    to = Number(at);
+    // Done once nothing from the window arrived for 500 ms (late events still count).
+    const check = setInterval(() => {
+      if (performance.timeOrigin + performance.now() - Math.max(lastInWindow, to) < 500) return;
+      clearInterval(check);
+      process.stdout.write(JSON.stringify({ received, latencies }) + '\\n');
+      feed.close();
+      setTimeout(() => process.exit(0), 100);
+    }, 100);
+  }
 });
 `;
 
@@ -138,21 +152,28 @@ async function fanout(n: number): Promise<string> {
   const consumers = Array.from({ length: n }, () => spawnConsumer(nats.url, nats.consumer.pass));
   try {
     await Promise.all(consumers.map((c) => c.ready));
+    if (process.env.BENCH_DEBUG) console.error('consumers ready');
     // Every key registered (each consumer's lease reached the gateway).
     const deadline = Date.now() + 30_000;
     while (gateway.activeKeys().length < SYMBOLS.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (process.env.BENCH_DEBUG) console.error('keys', gateway.activeKeys().length);
     await new Promise((r) => setTimeout(r, 1_000));
     synthetic.start();
     await new Promise((r) => setTimeout(r, 500)); // warm-up
-    for (const c of consumers) c.child.stdin!.write('start\n');
+    const t0 = hrNow();
     const from = synthetic.sent();
-    const began = performance.now();
+    for (const c of consumers) c.child.stdin!.write(`start ${t0}\n`);
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
-    for (const c of consumers) c.child.stdin!.write('stop\n');
-    const inputRate = ((synthetic.sent() - from) / (performance.now() - began)) * 1000;
+    const t1 = hrNow();
+    const inWindow = synthetic.sent() - from;
+    for (const c of consumers) c.child.stdin!.write(`stop ${t1}\n`);
+    const inputRate = (inWindow / (t1 - t0)) * 1000;
+    // Keep the input going while the consumers drain, as a live feed would.
+    await new Promise((r) => setTimeout(r, 300));
     synthetic.stop();
+    if (process.env.BENCH_DEBUG) console.error('stopped');
     const results = await Promise.all(consumers.map((c) => c.result));
-    const rates = results.map((r) => r.received / SECONDS / inputRate);
+    const rates = results.map((r) => r.received / inWindow);
     const all = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const minRate = Math.min(...rates);
     const meanRate = rates.reduce((a, b) => a + b, 0) / rates.length;

@@ -120,7 +120,7 @@ describe('WEEX V3 codec', () => {
 
   it('says where a push is malformed', () => {
     const event = only(createV3Codec().decode(frames.trade.replace('"65000.3"', '"abc"')));
-    expect(event.type === 'report' && event.error.message).toMatch(/d\.0\.p: expected a decimal string, got "abc"/);
+    expect(event.type === 'report' && event.error.message).toMatch(/d\.0\.p: expected a price above 0, got "abc"/);
   });
 
   it('turns a 400xx error notice into a failed connection; signature failures are fatal', () => {

@@ -32,6 +32,11 @@ const kinds = {
   status: t.type({ kind: t.literal('status'), phase: t.string, code: t.string }),
 };
 export type EventKind = keyof typeof kinds;
+/** One codec per kind, built once (decoding is per message). */
+const eventCodecs = Object.fromEntries(Object.entries(kinds).map(([k, c]) => [k, t.intersection([Base, c])])) as unknown as Record<
+  EventKind,
+  t.Decoder<unknown, unknown>
+>;
 
 /** The envelope of a data message. */
 export const DataEnvelope = t.type({ s: Num, t: Num, g: t.string, e: t.UnknownRecord });
@@ -107,7 +112,7 @@ function malformed(broker: string, subject: string, text: string, why: string): 
 export function decodeEvent(kind: EventKind, data: Uint8Array, broker: string, subject: string): { envelope: DataEnvelope; event: MarketEvent } | FeedError {
   const envelope = decode(DataEnvelope, data, broker, subject);
   if (envelope instanceof FeedError) return envelope;
-  const checked = t.intersection([Base, kinds[kind]]).decode(envelope.e);
+  const checked = eventCodecs[kind].decode(envelope.e);
   if (isLeft(checked)) return malformed(broker, subject, decoder.decode(data), `not a ${kind} event`);
   return { envelope, event: envelope.e as unknown as MarketEvent };
 }

@@ -184,6 +184,15 @@ function mentionsSymbol(msg: string, symbol: string): boolean {
 }
 
 /** A short, readable account of io-ts errors: the first few paths and what was there. */
+/** A value as JSON for a message; never throws (deep nesting, odd objects). */
+function shownValue(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return '(unprintable)';
+  }
+}
+
 export function describeErrors(errors: t.Errors): string {
   const parts = errors.slice(0, 3).map((e) => {
     // Members of intersections and unions add index keys that are not part of the frame's path.
@@ -191,7 +200,7 @@ export function describeErrors(errors: t.Errors): string {
       .filter((c, i) => c.key !== '' && !isCombinator(e.context[i - 1]?.type))
       .map((c) => c.key)
       .join('.');
-    const got = JSON.stringify(e.value);
+    const got = shownValue(e.value);
     return `${path || '(frame)'}: ${e.message ?? `expected ${e.context[e.context.length - 1]?.type.name ?? 'value'}`}, got ${
       got === undefined ? 'nothing' : got.length > 40 ? got.slice(0, 40) + '…' : got
     }`;

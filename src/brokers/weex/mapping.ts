@@ -21,7 +21,8 @@ const optNum = (s: string | undefined): number | undefined => (s === undefined ?
 /** A record's own time field if it has a usable one, else the push's event time. */
 function recordTime(field: string | number | undefined, fallback: number): number {
   const n = typeof field === 'number' ? field : field === undefined ? NaN : Number(field);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
+  // A time a Date cannot hold is no time: the push's own (checked by its codec) is used instead.
+  return Number.isFinite(n) && n > 0 && n <= 8.64e15 ? n : fallback;
 }
 
 function levelChange([price, size]: WireLevel): LevelChange {

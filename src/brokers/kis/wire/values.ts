@@ -6,7 +6,11 @@
 import * as t from 'io-ts';
 import { Direction, Side, kstDate, kstTime } from '../../../model';
 
-const numberPattern = /^[+-]?\d+(\.\d+)?$/;
+/**
+ * Bounded: at most 20 integer and 12 fraction digits, so every number read is finite and exact
+ * enough for the model (a 400-digit value is a decode error, not Infinity).
+ */
+const numberPattern = /^[+-]?\d{1,20}(\.\d{1,12})?$/;
 
 /** A number as KIS writes it; fails on empty or non-numeric text. */
 export const KisNumber = new t.Type<number, string, unknown>(

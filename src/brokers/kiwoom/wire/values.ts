@@ -27,8 +27,9 @@ export interface Piece<A> extends t.Type<A | undefined, string, string> {
 /** The output type of a piece. */
 export type PieceOf<P> = P extends Piece<infer A> ? A : never;
 
-const numeric = /^\s*[+-]?\d+(\.\d+)?\s*$/;
-const integral = /^\s*[+-]?\d+\s*$/;
+// Bounded (20 integer, 12 fraction digits): every value read is finite; a 400-digit one is unreadable.
+const numeric = /^\s*[+-]?\d{1,20}(\.\d{1,12})?\s*$/;
+const integral = /^\s*[+-]?\d{1,20}\s*$/;
 
 function piece<A>(name: string, parse: (s: string) => A | undefined | typeof INVALID, encode: (a: A) => string): Piece<A> {
   const type = new t.Type<A | undefined, string, string>(

@@ -6,15 +6,30 @@ import * as t from 'io-ts';
  * to the model parses them once.
  */
 
-const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+/** Bounded digits and exponent: `1e999` and 400-digit strings are no decimals the model can hold. */
+const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?([eE][-+]?\d{1,3})?$/;
 
-/** A decimal number written as a string ("65000.1", "0", "-0.0196"). Kept as the exact string. */
+const isDecimal = (u: unknown): u is string => typeof u === 'string' && DECIMAL.test(u) && Number.isFinite(Number(u));
+
+/** A decimal number written as a string ("65000.1", "0", "-0.0196"), finite. Kept as the exact string. */
 export const DecimalString = new t.Type<string, string, unknown>(
   'DecimalString',
-  (u): u is string => typeof u === 'string' && DECIMAL.test(u),
-  (u, c) => (typeof u === 'string' && DECIMAL.test(u) ? t.success(u) : t.failure(u, c, 'expected a decimal string')),
+  isDecimal,
+  (u, c) => (isDecimal(u) ? t.success(u) : t.failure(u, c, 'expected a finite decimal string')),
   t.identity,
 );
+
+/** A decimal string within a domain (prices > 0, sizes ≥ 0), for fields where the model needs it. */
+function decimalWhere(name: string, ok: (n: number) => boolean, what: string): t.Type<string, string, unknown> {
+  const is = (u: unknown): u is string => isDecimal(u) && ok(Number(u));
+  return new t.Type<string, string, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `expected ${what}`)), t.identity);
+}
+
+/** A price: a decimal string above 0. */
+export const PositivePrice = decimalWhere('PositivePrice', (n) => n > 0, 'a price above 0');
+
+/** A size or quantity: a decimal string, 0 or more. */
+export const NonNegativeSize = decimalWhere('NonNegativeSize', (n) => n >= 0, 'a size of 0 or more');
 
 /**
  * An integer sent as a JSON number or as a digit string (epoch ms, update ids), decoded to a
@@ -34,6 +49,18 @@ export const IntLike = new t.Type<number, number, unknown>(
   t.identity,
 );
 
+/** An epoch-ms time a Date can hold (0 to 8.64e15), as a JSON number or a digit string. */
+export const BoundedTime = new t.Type<number, number, unknown>(
+  'BoundedTime',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 && u <= 8.64e15,
+  (u, c) => {
+    const r = IntLike.validate(u, c);
+    if (r._tag === 'Left') return r;
+    return r.right >= 0 && r.right <= 8.64e15 ? t.success(r.right) : t.failure(u, c, 'expected a time within the Date range');
+  },
+  t.identity,
+);
+
 /** A request id: WEEX echoes the client's string id; error frames may carry it as a number. */
 export const RequestId = new t.Type<string, string, unknown>(
   'RequestId',
@@ -47,5 +74,5 @@ export const RequestId = new t.Type<string, string, unknown>(
 export const TimeField = t.union([t.string, t.number]);
 
 /** One book level on the wire: [price, quantity]; quantity "0" deletes the level. */
-export const WireLevel = t.tuple([DecimalString, DecimalString]);
+export const WireLevel = t.tuple([PositivePrice, NonNegativeSize]);
 export type WireLevel = t.TypeOf<typeof WireLevel>;

@@ -1,12 +1,12 @@
 import * as t from 'io-ts';
-import { DecimalString, IntLike, WireLevel } from './primitives';
+import { BoundedTime, DecimalString, IntLike, NonNegativeSize, PositivePrice, WireLevel } from './primitives';
 
 /**
  * Public V3 pushes: flat objects with `e` (event), `E` (event time, ms) and `s` (symbol).
  * Decimal strings stay strings here; `mapping.ts` turns them into model numbers.
  */
 
-const envelope = <C extends t.Mixed>(e: C) => t.type({ e, E: IntLike, s: t.string });
+const envelope = <C extends t.Mixed>(e: C) => t.type({ e, E: BoundedTime, s: t.string });
 const either = <A extends string, B extends string>(a: A, b: B) => t.union([t.literal(a), t.literal(b)]);
 
 /**
@@ -25,7 +25,7 @@ export type DepthPush = t.TypeOf<typeof DepthPush>;
 
 /** One trade: `m` is true when the buyer was the maker, i.e. the seller took liquidity. */
 export const WireTrade = t.intersection([
-  t.type({ T: IntLike, p: DecimalString, q: DecimalString, m: t.boolean }),
+  t.type({ T: BoundedTime, p: PositivePrice, q: NonNegativeSize, m: t.boolean }),
   t.partial({ t: t.string, v: DecimalString }),
 ]);
 export type WireTrade = t.TypeOf<typeof WireTrade>;
