@@ -105,6 +105,11 @@ function scenario(depth: number, count: number, seed: number): Scenario {
 interface Runner {
   /** Loads the snapshot; returns a function applying delta i. */
   prepare(s: Scenario, depth: number): (i: number) => void;
+  /**
+   * Loads the snapshot; returns a function applying delta `i % deltas` as update `id` (so the
+   * scenario can be replayed many times over without keeping a million deltas in memory).
+   */
+  cycle(s: Scenario, depth: number): (i: number, id: number) => void;
 }
 
 const ours: Runner = {
@@ -113,6 +118,19 @@ const ours: Runner = {
     const deltas = s.deltas;
     return (i) => {
       state = stepSync(state, deltas[i]).state;
+    };
+  },
+  cycle(s, depth) {
+    let state: SyncState = stepSync(initialSync(depth), s.snapshot).state;
+    const deltas = s.deltas;
+    // One message object, its fields rewritten: the decoder's allocation is not the book's.
+    const m = { kind: 'delta', firstId: 0, lastId: 0, bids: deltas[0].bids, asks: deltas[0].asks, timestamp: 0 } as { -readonly [K in keyof BookMessage]: BookMessage[K] };
+    return (i, id) => {
+      const d = deltas[i % deltas.length];
+      m.firstId = m.lastId = m.timestamp = id;
+      m.bids = d.bids;
+      m.asks = d.asks;
+      state = stepSync(state, m).state;
     };
   },
 };
@@ -136,6 +154,11 @@ function ccxtRunner(OrderBook: CcxtOrderBook): Runner {
         for (let j = 0; j < d.asks.length; j++) book.asks.storeArray(d.asks[j]);
         book.nonce = d.u;
       };
+    },
+    cycle(s, depth) {
+      const apply = this.prepare(s, depth);
+      const n = s.deltas.length;
+      return (i) => apply(i % n);
     },
   };
 }
@@ -183,6 +206,34 @@ function percentile(samples: Float64Array, q: number): number {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ns = (x: number): string => `${x.toFixed(0)} ns`;
 
+const ALLOC_DELTAS = Number(process.env.BENCH_BOOK_ALLOC_DELTAS ?? 1_000_000);
+const CHUNK = 10_000;
+
+/**
+ * Bytes allocated per delta in steady state: heap used before and after each chunk of deltas,
+ * chunks during which a collection ran (the heap shrank) left out. Needs --expose-gc.
+ */
+function allocation(runner: Runner, s: Scenario, depth: number): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return NaN;
+  const apply = runner.cycle(s, depth);
+  let id = s.snapshot.lastId; // deltas chain on the snapshot
+  for (let i = 0; i < WARMUP; i++) apply(i, ++id);
+  gc();
+  let bytes = 0;
+  let counted = 0;
+  for (let done = 0; done < ALLOC_DELTAS; done += CHUNK) {
+    const before = process.memoryUsage().heapUsed;
+    for (let i = done; i < done + CHUNK; i++) apply(i, ++id);
+    const after = process.memoryUsage().heapUsed;
+    if (after >= before) {
+      bytes += after - before;
+      counted += CHUNK;
+    }
+  }
+  return counted === 0 ? NaN : bytes / counted;
+}
+
 export async function run(): Promise<void> {
   const ccxt = ccxtRunner(loadCcxtOrderBook());
   const overhead = timerOverhead();
@@ -204,6 +255,14 @@ export async function run(): Promise<void> {
         m(theirs, 'p99'),
       )} | ${ns(m(theirs, 'mean'))} | ${(m(theirs, 'p50') / m(mine, 'p50')).toFixed(2)} | ${(m(theirs, 'mean') / m(mine, 'mean')).toFixed(2)} |`,
     );
+  }
+  console.log(`\n## book: bytes allocated per delta in steady state, ${ALLOC_DELTAS.toLocaleString('en-US')} deltas (target: 0 for rx-market)\n`);
+  console.log('| depth | rx-market | ccxt OrderBook |');
+  console.log('|---:|---:|---:|');
+  for (const depth of DEPTHS) {
+    const s = scenario(depth, 100_000 + WARMUP, depth);
+    const b = (x: number): string => (Number.isNaN(x) ? 'n/a (run with --expose-gc)' : `${x.toFixed(1)} B`);
+    console.log(`| ${depth} | ${b(allocation(ours, s, depth))} | ${b(allocation(ccxt, s, depth))} |`);
   }
   console.log('\nrx-market per delta = update-id check + level changes + depth trim + crossed-book check;');
   console.log('ccxt per delta = storeArray per level + nonce. Ratio > 1: rx-market is faster.');

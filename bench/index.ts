@@ -5,6 +5,8 @@
 const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   core: () => import('./core'),
   book: () => import('./book'),
+  real: () => import('./real'),
+  decode: () => import('./decode'),
   gateway: () => import('./gateway'),
 };
 

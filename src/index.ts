@@ -5,7 +5,7 @@
  *   kiwoom().trades$('005930').subscribe((t) => console.log(t.price, t.size, t.side));
  */
 export * from './model';
-export * from './feed';
 export * from './core';
+export * from './feed';
 export * from './brokers';
 export * from './operators';

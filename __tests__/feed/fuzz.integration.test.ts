@@ -17,6 +17,7 @@ import { encodeTrade } from "../../src/app/servers/kiwoom/encode";
 import { startWeexServer } from "../../src/app/servers/weex/server";
 import { KisServer } from "../../src/app/servers/kis/server";
 import { tradeRecord } from "../../src/app/servers/kis/encode";
+import { KrxTape } from "../../src/app/servers/krx-tape";
 import { Trade } from "../../src/model";
 import { trade } from "../../src/testing";
 import { feedFor } from "../kis/support";
@@ -259,6 +260,7 @@ async function kisRig(): Promise<FuzzRig> {
       exchange: "KRX",
       timestamp: T,
     }),
+    new KrxTape("005930"),
   );
   const frameOf = (fields: readonly unknown[], count = "001") =>
     `0|H0STCNT0|${count}|${fields.map((f) => (typeof f === "string" ? f : JSON.stringify(f))).join("^")}`;

@@ -80,7 +80,7 @@ describe('KIS feed against the loopback server', () => {
     const expected = firstN(feed.expected$('005930', { exchange: 'KRX' }), 3);
     const krxStatus = firstN(feed.marketStatus$('396300', { exchange: 'KRX' }), 1);
     const unStatus = firstN(feed.marketStatus$('100840', { exchange: 'UN' }), 1);
-    const notices = firstN(feed.account$(), 1);
+    const notices = firstN(feed.orders$(), 1);
     await server.waitFor(
       registered('H0STCNT0|005930', 'H0STASP0|005930', 'H0STANC0|005930', 'H0STMKO0|396300', 'H0UNMKO0|100840', `H0STCNI0|${server.htsId}`),
     );
@@ -127,7 +127,7 @@ describe('KIS feed against the loopback server', () => {
 
   it('decrypts order notices with the key/iv of the subscription and adds fills up', async () => {
     const feed = feedFor(server);
-    const got = firstN(feed.account$(), 3);
+    const got = firstN(feed.orders$(), 3);
     await server.waitFor(registered(`H0STCNI0|${server.htsId}`));
     const order = {
       kind: 'order' as const,
@@ -201,7 +201,7 @@ describe('KIS feed against the loopback server', () => {
     const orders: string[] = [];
     subs.add(feed.trades$('005930', { exchange: 'KRX' }).subscribe((t) => trades.push(t)));
     subs.add(feed.orderBook$('000660', { exchange: 'NXT' }).subscribe());
-    subs.add(feed.account$().subscribe((o) => orders.push(o.status)));
+    subs.add(feed.orders$().subscribe((o) => orders.push(o.status)));
     const keys = ['H0STCNT0|005930', 'H0NXASP0|000660', `H0STCNI0|${server.htsId}`];
     await server.waitFor(registered(...keys));
 
@@ -329,7 +329,7 @@ describe('KIS feed against the loopback server', () => {
 
   it('is configured from KIS_* variables', async () => {
     const feed = kisFromEnv(server.env, fastSession);
-    const got = firstN(feed.account$(), 1);
+    const got = firstN(feed.orders$(), 1);
     await server.waitFor(registered(`H0STCNI0|${server.htsId}`));
     expect(() => kisFromEnv({ ...server.env, KIS_ENV: 'demo' })).toThrow(/KIS_ENV/);
     expect(() => kisFromEnv({ KIS_APPSECRET: 'x' })).toThrow(/KIS_APPKEY/);

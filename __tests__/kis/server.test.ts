@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { KisServer, startKisServer } from '../../src/testing';
 import { decryptPayload } from '../../src/brokers/kis/wire/cipher';
 import { parseEnvelope } from '../../src/brokers/kis/wire/envelope';
+import { layouts } from '../../src/brokers/kis/wire/fields';
 
 /** A bare client: sends requests, collects every frame. */
 class Client {
@@ -113,11 +114,20 @@ describe('KIS loopback server', () => {
       const text = d.toString();
       if (text.includes('PINGPONG')) echoing.ws.send(text);
     });
-    await server.waitFor((s) => s.counters.pingTimeouts === 1 && s.counters.pongs >= 3);
+    // KIS's own samples answer with a pong control frame carrying the text: accepted as well.
+    const ponging = await connect();
+    ponging.ws.on('message', (d) => {
+      const text = d.toString();
+      if (text.includes('PINGPONG')) ponging.ws.pong(text);
+    });
+    await server.waitFor((s) => s.counters.pingTimeouts === 1 && s.counters.pongs >= 6);
     // The server dropped it; the client learns of it a moment later.
     await silentClosed;
     expect(echoing.ws.readyState).toBe(WebSocket.OPEN);
-    expect(JSON.parse(silent.frames[0])).toMatchObject({ header: { tr_id: 'PINGPONG' } });
+    expect(ponging.ws.readyState).toBe(WebSocket.OPEN);
+    // What the silent client was sent: PINGPONGs (a loaded machine may drop the unread one with the socket).
+    expect(silent.frames.every((f) => JSON.parse(f).header.tr_id === 'PINGPONG')).toBe(true);
+    expect(server.counters.pingsSent).toBeGreaterThanOrEqual(3);
   });
 
   it('publishes model events as frames to the connections that registered them; notices encrypted', async () => {
@@ -125,7 +135,10 @@ describe('KIS loopback server', () => {
     const c = await connect();
     c.request(key, '1', 'H0STCNT0', '005930');
     c.request(key, '1', 'H0STCNI0', server.htsId);
-    const [, notice] = (await c.next(2)).map((f) => JSON.parse(f).body as { output: { key: string; iv: string } });
+    const acks = (await c.next(2)).map((f) => JSON.parse(f) as { header: { encrypt: string }; body: { output: { key: string; iv: string } } });
+    // The official client decrypts a tr_id's frames only when its ack says encrypt "Y".
+    expect(acks.map((a) => a.header.encrypt)).toEqual(['N', 'Y']);
+    const notice = acks[1].body;
     const time = { time: '2026-03-05T09:01:02+09:00', timestamp: Date.parse('2026-03-05T09:01:02+09:00') };
     server.publish({ kind: 'trade', broker: 'x', symbol: '000660', price: 1, size: 1, ...time, raw: undefined }); // not registered
     server.publish({ kind: 'trade', broker: 'x', symbol: '005930', price: 71900, size: 3, side: 'sell', ...time, raw: undefined });
@@ -181,5 +194,42 @@ describe('KIS loopback server', () => {
       KIS_REST_URL: server.restUrl,
       KIS_WS_URL: server.wsUrl,
     });
+  });
+
+  it('sends PINGPONG by default', async () => {
+    const c = await connect();
+    expect(server.counters.pingsSent).toBe(0);
+    // The default period is ~10 s; ping() is what the timer calls.
+    server.ping();
+    const [ping] = await c.next();
+    expect(JSON.parse(ping)).toEqual({ header: { tr_id: 'PINGPONG', datetime: expect.stringMatching(/^\d{14}$/) } });
+  });
+
+  it('keeps trade, book and cumulative fields consistent at every moment', async () => {
+    const key = (await approval(server)).body.approval_key;
+    const c = await connect();
+    c.request(key, '1', 'H0STCNT0', '005930');
+    c.request(key, '1', 'H0STASP0', '005930');
+    c.request(key, '1', 'H0STMKO0', '005930');
+    await c.next(3);
+    server.setPreviousClose('005930', 72_000);
+    const at = (s: number) => ({ time: `2026-03-05T09:01:0${s}+09:00`, timestamp: Date.parse(`2026-03-05T09:01:0${s}+09:00`), raw: undefined });
+    const base = { broker: 'kis', symbol: '005930' };
+    server.publish({ kind: 'book', ...base, ...at(1), asks: [{ price: 71_900, size: 10 }, { price: 72_000, size: 4 }], bids: [{ price: 71_800, size: 6 }] });
+    server.publish({ kind: 'trade', ...base, ...at(2), price: 71_900, size: 3, side: 'buy' });
+    server.publish({ kind: 'trade', ...base, ...at(3), price: 71_800, size: 2, side: 'sell' });
+    server.publish({ kind: 'status', ...base, symbol: '', ...at(4), phase: 'preClose', code: '2' });
+    const frames = await c.next(4);
+    const records = frames.map((f) => (parseEnvelope(f) as { envelope: { payload: string } }).envelope.payload.split('^'));
+    const book = Object.fromEntries(layouts.H0STASP0[0].map((n, i) => [n, records[0][i]]));
+    expect(book).toMatchObject({ ASKP1: '71900', BIDP1: '71800', ASKP_RSQN1: '10', TOTAL_ASKP_RSQN: '14', TOTAL_BIDP_RSQN: '6', ACML_VOL: '0' });
+    const [first, second] = [records[1], records[2]].map((r) => Object.fromEntries(layouts.H0STCNT0[0].map((n, i) => [n, r[i]])));
+    expect(first).toMatchObject({ STCK_PRPR: '71900', PRDY_VRSS_SIGN: '5', PRDY_VRSS: '-100', PRDY_CTRT: '-0.14', ACML_VOL: '3', ACML_TR_PBMN: '215700' });
+    expect(first).toMatchObject({ STCK_OPRC: '71900', STCK_HGPR: '71900', STCK_LWPR: '71900', ASKP1: '71900', BIDP1: '71800', CCLD_DVSN: '1' });
+    expect(second).toMatchObject({ STCK_PRPR: '71800', PRDY_VRSS: '-200', ACML_VOL: '5', ACML_TR_PBMN: '359300', STCK_LWPR: '71800', LWPR_HOUR: '090103' });
+    expect(second).toMatchObject({ HGPR_VRSS_PRPR: '-100', HGPR_VRSS_PRPR_SIGN: '5', SELN_CNTG_SMTN: '2', SHNU_CNTG_SMTN: '3', CTTR: '150.00', CCLD_DVSN: '5' });
+    expect(second.WGHN_AVRG_STCK_PRC).toBe('71860.00');
+    // A market-wide transition reaches every stock registered for MKO, with the KIS code.
+    expect(records[3].slice(0, 4)).toEqual(['005930', 'N', '(null)', '121']);
   });
 });

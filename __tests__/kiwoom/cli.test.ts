@@ -115,8 +115,8 @@ describe('rx-market stream kiwoom', () => {
     expect(line.raw).toBeUndefined();
   });
 
-  it('balance prints positions with JSON numbers', async () => {
-    const run = cli(['stream', 'kiwoom', 'balance', '--count', '1', '--timeout', '20']);
+  it('positions prints positions with JSON numbers', async () => {
+    const run = cli(['stream', 'kiwoom', 'positions', '--count', '1', '--timeout', '20']);
     await server.waitFor(() => server.registrations().includes('04|'), 15_000);
     server.broadcastRaw(server.sampleFrame('04'));
     expect(await run.code).toBe(0);

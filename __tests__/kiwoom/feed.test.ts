@@ -142,7 +142,7 @@ describe('kiwoom feed against the loopback server', () => {
     const feed = feedOf(server);
     const statuses = record(feed.status$);
     const trades = record(feed.trades$('005930'));
-    const account = record(feed.account$());
+    const account = record(feed.orders$());
     await server.waitFor(() => server.registrations().length === 2);
     server.dropConnections();
     await server.waitFor(() => server.counters.logins === 2 && server.registrations().length === 2);
@@ -270,11 +270,11 @@ describe('kiwoom feed against the loopback server', () => {
     expect(echoes.length).toBe(server.counters.pingsEchoed);
   });
 
-  it('account$ and balance$ register 00/04 in their own group and map orders and positions', async () => {
+  it('orders$ and positions$ register 00/04 in their own group and map orders and positions', async () => {
     await start();
     const feed = feedOf(server);
-    const orders = record(feed.account$());
-    const balance = record(feed.balance$());
+    const orders = record(feed.orders$());
+    const balance = record(feed.positions$());
     await server.waitFor(() => server.registrations().length === 2);
     const reg = server.received.map((r) => JSON.parse(r.frame)).find((f) => f.trnm === 'REG');
     expect(reg).toEqual({ trnm: 'REG', grp_no: '1', refresh: '1', data: [{ item: [''], type: ['00', '04'] }] });

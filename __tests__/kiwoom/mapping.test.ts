@@ -247,8 +247,9 @@ describe('kiwoom encoding (model → REAL entry) round-trips through decoding', 
     expect(
       encodeEvent({ kind: 'position', broker: 'kiwoom', symbol: '000660', qty: 3, avgPrice: 100, ...at, raw: {} })!.entry,
     ).toMatchObject({ type: '04', item: '000660', values: { '9001': '000660', '930': '3', '931': '100' } });
+    // Signed against the previous close (here inferred from the bid: unchanged).
     expect(encodeEvent({ kind: 'quote', broker: 'kiwoom', symbol: '005930', bestAsk: 101, bestBid: 100, ...at, raw: {} })!.entry.values).toEqual({
-      '27': '101',
+      '27': '+101',
       '28': '100',
     });
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Subscription } from 'rxjs';
 import { kiwoomModule } from '../../src/app/brokers/kiwoom';
+import { cliStreams } from '../../src/app/contract-streams';
 import { readRecording } from '../../src/app/replay';
 import { startSimulator } from '../../src/app/sim/simulator';
 import { cleanEnv, exportedEnv, runCli } from './support/cli';
@@ -22,7 +23,8 @@ describe('rx-market record and replay', () => {
       const record = runCli(['record', 'kiwoom', 'trades', '005930', '--out', file], cleanEnv(sim.env));
       // The writer flushes every second: wait for data on disk, then interrupt.
       const started = Date.now();
-      while ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) < 600 && Date.now() - started < 8_000) {
+      // Kiwoom frames carry every FID of the sample (and batch entries): wait for a few kilobytes.
+      while ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) < 4_000 && Date.now() - started < 12_000) {
         await new Promise((r) => setTimeout(r, 50));
       }
       await new Promise((r) => setTimeout(r, 300));
@@ -45,7 +47,7 @@ describe('rx-market record and replay', () => {
     const received: string[] = [];
     const client = new Subscription();
     client.add(feed.frames$.subscribe((f) => received.push(f.frame)));
-    client.add(kiwoomModule.streams.trades.open(feed, ['005930'], {}).subscribe({ error: () => undefined }));
+    client.add(cliStreams(kiwoomModule).trades.open(feed, ['005930'], {}).subscribe({ error: () => undefined }));
     try {
       expect(await replay.exited).toBe(0);
       // Only data frames go out: the recorded session's LOGIN/REG acks and PINGs would confuse

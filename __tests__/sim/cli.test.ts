@@ -31,4 +31,10 @@ describe('rx-market sim', () => {
     expect(await sim.exited).toBe(2);
     expect(sim.stderr()).toMatch(/unknown broker "nope"/);
   });
+
+  it('rejects a session start that is not a time of day', async () => {
+    const sim = runCli(['sim', '--broker', 'kiwoom', '--session', '25:00', '--duration', '1']);
+    expect(await sim.exited).toBe(2);
+    expect(sim.stderr()).toMatch(/rx-market sim: session time must be HH:MM or HH:MM:SS \(KST\), got "25:00"/);
+  });
 });

@@ -1,4 +1,4 @@
-import { MarketEvent, OrderBook, OrderEvent, Position, Trade } from '../../src/model/market';
+import { MarketEvent, MarketStatus, OrderBook, OrderEvent, Position, Trade } from '../../src/model/market';
 import { krxGrid } from '../../src/app/sim/grid';
 import { KRX_INSTRUMENTS } from '../../src/app/sim/instruments';
 import { initialMarket, MarketOptions, marketConfig, stepMarket } from '../../src/app/sim/market';
@@ -158,13 +158,13 @@ describe.each([
 describe('KRX specifics', () => {
   const events = run({ broker: 'kiwoom', instruments: KRX_INSTRUMENTS }, 42, STEPS);
 
-  it('opens with a pre-open notice, then the open, before any trade', () => {
+  it('starting at 09:00 KST: the open notice, then the opening uncross print of every stock (no aggressor)', () => {
     const firstTrade = events.findIndex((e) => e.kind === 'trade');
     const notices = events.slice(0, firstTrade).filter((e) => e.kind === 'status' && e.symbol === '');
-    expect(notices.map((e) => e.kind === 'status' && [e.phase, e.code])).toEqual([
-      ['preOpen', '0'],
-      ['open', '3'],
-    ]);
+    expect(notices.map((e) => e.kind === 'status' && [e.phase, e.code])).toEqual([['open', '3']]);
+    const opening = events.filter((e): e is Trade => e.kind === 'trade' && (e.raw as { auction?: boolean }).auction === true && e.timestamp === events[0].timestamp);
+    expect(opening.map((t) => t.symbol).sort()).toEqual(KRX_INSTRUMENTS.map((i) => i.symbol).sort());
+    expect(opening.every((t) => t.side === undefined)).toBe(true);
   });
 
   it('a halted stock does not trade until the interruption ends', () => {
@@ -200,3 +200,67 @@ describe('KRX specifics', () => {
     expect(events[0].time).toBe('2026-11-20T09:00:00.000+09:00');
   });
 });
+
+describe('the KRX calendar in simulated time', () => {
+  /** One step a second from a KST time of day, for `seconds`. */
+  function day(from: string, seconds: number): MarketEvent[] {
+    const config = marketConfig({ broker: 'kiwoom', instruments: KRX_INSTRUMENTS.slice(0, 2), stepMs: 1000 });
+    const rng = createRng(5);
+    let state = initialMarket(config, rng);
+    const t0 = Date.parse(`2026-11-20T${from}+09:00`);
+    const out: MarketEvent[] = [];
+    for (let i = 0; i < seconds; i++) {
+      const next = stepMarket(config, state, rng, t0 + i * 1000);
+      state = next.state;
+      out.push(...next.events);
+    }
+    return out;
+  }
+  const kst = (e: MarketEvent) => new Date(e.timestamp + 9 * 3_600_000).toISOString().slice(11, 19);
+
+  it('the afternoon: closing call, close, after-hours sessions, each with its notice; prints only where the session allows', () => {
+    const events = day('15:19:00', 3_700); // to 16:20:40
+    const notices = events.filter((e): e is MarketStatus => e.kind === 'status' && e.symbol === '').map((e) => [kst(e), e.code, (e.raw as { kisCode?: string }).kisCode]);
+    expect(notices).toEqual([
+      ['15:19:00', '3', '112'],
+      ['15:20:00', '2', '121'],
+      ['15:20:01', 'S', undefined],
+      ['15:30:00', '4', '129'],
+      ['15:30:01', 'U', undefined],
+      ['15:40:00', 'a', '140'],
+      ['16:00:00', 'b', '149'],
+      ['16:00:01', 'c', '150'],
+    ]);
+    const trades = events.filter((e): e is Trade => e.kind === 'trade');
+    const at = (from: string, to: string) => trades.filter((t) => kst(t) >= from && kst(t) < to);
+    expect(at('15:19:00', '15:20:00').length).toBeGreaterThan(50); // continuous
+    expect(at('15:20:00', '15:30:00')).toEqual([]); // closing call: no prints...
+    expect(at('15:30:00', '15:30:01').map((t) => [t.symbol, t.side])).toEqual([
+      ['005930', undefined],
+      ['000660', undefined],
+    ]); // ...until its uncross
+    expect(at('15:30:01', '16:10:00')).toEqual([]);
+    expect(at('16:10:00', '16:10:01')).toHaveLength(2); // the first single-price match
+    expect(at('15:30:00', '16:20:00').every((t) => t.side === undefined)).toBe(true);
+    expect(at('16:10:01', '16:20:00')).toEqual([]);
+    // During the call, books carry the expected price for the venue (0H, ANC).
+    const callBook = events.find((e) => e.kind === 'book' && kst(e) > '15:21:00' && kst(e) < '15:29:00')!;
+    expect((callBook.raw as { expected?: unknown }).expected).toBeDefined();
+  });
+
+  it('before the open: pre-open notice, a call auction with expected prices, then the open', () => {
+    const events = day('08:29:58', 1_810); // to 09:00:08
+    const notices = events.filter((e): e is MarketStatus => e.kind === 'status' && e.symbol === '').map((e) => [kst(e), e.code]);
+    expect(notices).toEqual([
+      ['08:29:58', '9'],
+      ['08:30:00', '0'],
+      ['08:50:00', 'Q'],
+      ['09:00:00', '3'],
+    ]);
+    expect(events.filter((e) => e.kind === 'trade' && kst(e) < '09:00:00')).toEqual([]);
+    const auction = (e: MarketEvent) => (e.raw as { auction?: boolean }).auction === true;
+    expect(events.filter((e) => e.kind === 'trade' && kst(e) === '09:00:00' && auction(e))).toHaveLength(2);
+    expect(events.some((e) => e.kind === 'trade' && kst(e) > '09:00:00')).toBe(true);
+  });
+});
+

@@ -23,6 +23,8 @@ const count = (file: string): number => {
 describe('record --sqlite', () => {
   let dir: string;
   let sim: RunningSimulator;
+  // Three CLI processes in turn: generous on a loaded machine (nothing here is a timing assertion).
+  jest.setTimeout(60_000);
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rx-market-sqlite-'));
     sim = await startSimulator(kiwoomModule, { symbols: ['005930'], seed: 7, tradesPerSecond: 40 });
@@ -64,12 +66,15 @@ describe('record --sqlite', () => {
       expect(r.size).toBeGreaterThan(0);
     }
 
-    // A second run appends to the same file and ends cleanly on --duration.
-    const again = runCli(['record', 'kiwoom', 'trades', '005930', '--sqlite', file, '--duration', '2'], cleanEnv(sim.env));
+    // A second run appends to the same file, and Ctrl-C ends it cleanly with its last batch stored.
+    const again = runCli(['record', 'kiwoom', 'trades', '005930', '--sqlite', file], cleanEnv(sim.env));
+    const resumed = Date.now();
+    while (count(file) <= rows.length && Date.now() - resumed < 30_000) await new Promise((r) => setTimeout(r, 200));
+    again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
     expect(again.stderr()).toMatch(/recording kiwoom trades 005930 → .*ticks\.db: \d+ events, \d+ rows stored, \d+ s \(closed\)/);
     expect(count(file)).toBeGreaterThan(rows.length);
-  });
+  }, 60_000);
 
   it('fails before connecting, exit 2 with one line, on a database another process holds', async () => {
     const file = join(dir, 'locked.db');

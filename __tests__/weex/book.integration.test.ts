@@ -48,7 +48,7 @@ it.each([15, 200] as const)('after injected drops and gaps, depth %i shows only 
   });
   feed = weex({ publicUrl: server.publicUrl }, fast);
   const states: BookState[] = [];
-  sub = feed.orderBook$(SYMBOL, { depth }).subscribe((s) => states.push(s));
+  sub = feed.bookSync$(SYMBOL, { depth }).subscribe((s) => states.push(s));
   await waitFor('first synced book', () => states.some((s) => s.status === 'synced'));
 
   script(random, 40);
@@ -85,7 +85,7 @@ it('a dropped connection resyncs the book from the snapshot of the new connectio
   server.setBook(SYMBOL, { bids: [{ price: 990, size: 1 }], asks: [{ price: 1001, size: 1 }] });
   feed = weex({ publicUrl: server.publicUrl }, fast);
   const states: BookState[] = [];
-  sub = feed.orderBook$(SYMBOL).subscribe((s) => states.push(s));
+  sub = feed.bookSync$(SYMBOL).subscribe((s) => states.push(s));
   await waitFor('synced', () => states.some((s) => s.status === 'synced'));
   server.dropConnections();
   await waitFor('resyncing', () => states.some((s) => s.status === 'resyncing'));
@@ -107,8 +107,8 @@ it('two subscribers share one sync (one depth subscription on the wire)', async 
   feed = weex({ publicUrl: server.publicUrl }, fast);
   const a: BookState[] = [];
   const b: BookState[] = [];
-  sub = feed.orderBook$(SYMBOL).subscribe((s) => a.push(s));
-  sub.add(feed.orderBook$(SYMBOL).subscribe((s) => b.push(s)));
+  sub = feed.bookSync$(SYMBOL).subscribe((s) => a.push(s));
+  sub.add(feed.bookSync$(SYMBOL).subscribe((s) => b.push(s)));
   await waitFor('both synced', () => a.some((s) => s.book) && b.some((s) => s.book));
   const subscribes = server.received.filter((f) => f.frame.includes('SUBSCRIBE') && f.frame.includes('@depth15'));
   expect(subscribes).toHaveLength(1);

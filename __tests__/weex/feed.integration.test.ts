@@ -253,7 +253,7 @@ describe('private streams', () => {
     server = await startWeexServer();
     feed = weexFromEnv(server.env, fast);
     const positions = firstValueFrom(feed.positions$().pipe(take(2), toArray(), timeout(3_000)));
-    const balances = firstValueFrom(feed.account$().pipe(take(1), timeout(3_000)));
+    const balances = firstValueFrom(feed.balances$().pipe(take(1), timeout(3_000)));
     const fills = firstValueFrom(feed.fills$().pipe(take(1), timeout(3_000)));
     await waitFor('private subscriptions', () => server.subscribedStreams('private').length === 3);
     const base = { kind: 'position' as const, broker: 'weex', time: '', timestamp: 1_776_192_398_399, raw: undefined };
@@ -267,7 +267,7 @@ describe('private streams', () => {
       ['BTCUSDT', 0.5, 64000],
       ['ETHUSDT', -2, 3000],
     ]);
-    expect(await balances).toMatchObject({ kind: 'balance', coin: 'USDT', total: 1000.5, available: 900.25, frozen: 100.25 });
+    expect(await balances).toMatchObject({ kind: 'balance', asset: 'USDT', total: 1000.5, available: 900.25, locked: 100.25 });
     expect(await fills).toMatchObject({ kind: 'fill', orderId: 'o1', side: 'sell', price: 65005, size: 0.1, fee: 3.9, liquidity: 'maker' });
     // One private connection carries all three.
     expect(privateUpgrades()).toHaveLength(1);

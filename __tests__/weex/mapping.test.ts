@@ -82,7 +82,7 @@ describe('V3 → model', () => {
       unfilledQty: 0.1,
     });
     expect(toFills(push('fill', 'fill'))[0]).toMatchObject({ orderId: '617414920861909658', price: 103812.7, size: 0.1, fee: 6.23, liquidity: 'taker' });
-    expect(toBalances(push('accountSpot', 'account'))[0]).toMatchObject({ coin: 'USDT', total: 1000.5, available: 900.25, frozen: 100.25 });
+    expect(toBalances(push('accountSpot', 'account'))[0]).toMatchObject({ kind: 'balance', asset: 'USDT', total: 1000.5, available: 900.25, locked: 100.25 });
   });
 
   it.each([

@@ -135,7 +135,7 @@ describe('kis trades$ over scripted frames', () => {
   });
 });
 
-describe('kis account$ (encrypted notices)', () => {
+describe('kis orders$ (encrypted notices)', () => {
   it('decrypts the test vector with the key/iv of the subscribe reply', () => {
     ts.run(({ cold, expectObservable }) => {
       const { feed } = setup(() => ({
@@ -143,7 +143,7 @@ describe('kis account$ (encrypted notices)', () => {
         inbound: cold('-----n', { n: `1|H0STCNI0|001|${testVector.ciphertext}` }),
       }));
       expectObservable(
-        feed.account$().pipe(map((o) => `${o.orderId} ${o.side} ${o.status} ${o.fillQty}@${o.fillPrice} ${o.time}`)),
+        feed.orders$().pipe(map((o) => `${o.orderId} ${o.side} ${o.status} ${o.fillQty}@${o.fillPrice} ${o.time}`)),
         '^------!',
       ).toBe('-----n', { n: '0000012345 buy filled 10@71000 2026-03-05T09:30:15+09:00' });
     });
@@ -159,7 +159,7 @@ describe('kis reconnect', () => {
           ? { respond: responder(cipherA), inbound: cold('---a 296ms #', { a: notice(cipherA) }, new Error('dropped')) }
           : { respond: responder(cipherB), inbound: cold('---b', { b: notice(cipherB) }) },
       );
-      const orders = during(feed.account$(), 0, 1_000);
+      const orders = during(feed.orders$(), 0, 1_000);
       const trades = during(feed.trades$('005930', { exchange: 'KRX' }), 0, 1_000);
       during(feed.orderBook$('000660', { exchange: 'UN' }), 0, 1_000);
       flush();
@@ -184,7 +184,7 @@ describe('kis reconnect', () => {
       const { feed, errors } = setup((n) =>
         n === 1 ? { respond: responder(cipherA), inbound: cold('---#', {}, new Error('dropped')) } : { respond: responder(cipherB), inbound: cold('---s', { s: stale }) },
       );
-      const orders = during(feed.account$(), 0, 500);
+      const orders = during(feed.orders$(), 0, 500);
       flush();
       expect(orders).toEqual([]);
       expect(errors.filter((e) => e.kind === 'decode').map((e) => e.message)).toEqual([expect.stringMatching(/cannot decrypt H0STCNI0/)]);

@@ -195,11 +195,11 @@ describe('kiwoom feed (marbles)', () => {
     });
   });
 
-  it('account$ registers 00 in group 1; orders map from the sample', () => {
+  it('orders$ registers 00 in group 1; orders map from the sample', () => {
     ts.run(({ cold, expectObservable, flush }) => {
       const inbound = cold('---o', { o: real('00', '005930') });
       const { feed, socket } = setup(() => ({ inbound, respond: responder() }));
-      expectObservable(feed.account$().pipe(map((o) => `${o.orderId} ${o.side} ${o.status} ${o.orderQty}`)), until(10)).toBe('---o', {
+      expectObservable(feed.orders$().pipe(map((o) => `${o.orderId} ${o.side} ${o.status} ${o.orderQty}`)), until(10)).toBe('---o', {
         o: '0000018 buy accepted 1',
       });
       flush();

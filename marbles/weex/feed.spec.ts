@@ -41,13 +41,13 @@ function watch(script: (n: number) => ScriptedConnection, until: number) {
   const seen: string[] = [];
   let sub: Subscription | undefined;
   ts.schedule(() => {
-    sub = feed.orderBook$('BTCUSDT', { depth: 15 }).subscribe((s) => seen.push(`${ts.now()} ${word(s)}`));
+    sub = feed.bookSync$('BTCUSDT', { depth: 15 }).subscribe((s) => seen.push(`${ts.now()} ${word(s)}`));
   }, 0);
   ts.schedule(() => sub?.unsubscribe(), until);
   return { socket, seen };
 }
 
-describe('weex orderBook$ over the session', () => {
+describe('weex bookSync$ over the session', () => {
   it('a gap releases the depth stream and subscribes it again at once, for a fresh snapshot', () => {
     ts.run(({ cold }) => {
       const { socket, seen } = watch(
@@ -92,7 +92,7 @@ describe('weex orderBook$ over the session', () => {
       const seen: string[] = [];
       const watchFrom = (from: number, to: number) => {
         let sub: Subscription | undefined;
-        ts.schedule(() => (sub = feed.orderBook$('BTCUSDT').subscribe((s) => seen.push(`${ts.now()} ${word(s)}`))), from);
+        ts.schedule(() => (sub = feed.bookSync$('BTCUSDT').subscribe((s) => seen.push(`${ts.now()} ${word(s)}`))), from);
         ts.schedule(() => sub?.unsubscribe(), to);
       };
       watchFrom(0, 50);

@@ -25,8 +25,6 @@ export class BookLevels {
 
   /** Best bid at or above best ask: no real book looks like this. */
   isCrossed(): boolean {
-    const bid = this.bids.bestPrice();
-    const ask = this.asks.bestPrice();
-    return bid !== undefined && ask !== undefined && bid >= ask;
+    return this.bids.crosses(this.asks);
   }
 }

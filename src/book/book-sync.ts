@@ -39,6 +39,8 @@ export interface SyncState {
   readonly reason?: ResyncReason;
   /** Event time of the last message applied. */
   timestamp: number;
+  /** The two steps that leave this state in place, made once (a delta then allocates nothing). */
+  readonly inPlace?: { readonly changed: SyncStep; readonly unchanged: SyncStep };
 }
 
 export interface SyncStep {
@@ -117,10 +119,10 @@ function onDelta(state: SyncState, delta: BookMessage): SyncStep {
   if (state.status !== 'synced') {
     if (state.buffer.length >= MAX_BUFFERED_DELTAS) state.buffer.shift();
     state.buffer.push(delta);
-    return { state, changed: false };
+    return stay(state, false);
   }
   const fit = fitDelta(state.bookId, delta.firstId, delta.lastId);
-  if (fit === 'stale') return { state, changed: false };
+  if (fit === 'stale') return stay(state, false);
   if (fit === 'gap') return lose(state, 'gap');
   const book = state.book;
   book.apply(delta.bids, delta.asks);
@@ -129,7 +131,20 @@ function onDelta(state: SyncState, delta: BookMessage): SyncStep {
   if (book.isCrossed()) return lose(state, 'crossed');
   state.bookId = delta.lastId;
   state.timestamp = delta.timestamp;
-  return { state, changed: delta.bids.length > 0 || delta.asks.length > 0 };
+  return stay(state, delta.bids.length > 0 || delta.asks.length > 0);
+}
+
+/**
+ * A step that keeps `state`: one of its two steps, made on first use and kept on the state as a
+ * non-enumerable property (so spreading a state into the next one never carries it over).
+ */
+function stay(state: SyncState, changed: boolean): SyncStep {
+  let steps = state.inPlace;
+  if (steps === undefined) {
+    steps = { changed: { state, changed: true }, unchanged: { state, changed: false } };
+    Object.defineProperty(state, 'inPlace', { value: steps, enumerable: false });
+  }
+  return changed ? steps.changed : steps.unchanged;
 }
 
 /** The book can no longer be trusted: drop it and ask for a snapshot. */

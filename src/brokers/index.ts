@@ -11,7 +11,6 @@ export type {
   WeexBookState,
   WeexTicker,
   WeexCandle,
-  WeexBalance,
   WeexFill,
   WeexMarket,
 } from './weex';

@@ -9,3 +9,4 @@ export { webSocketFactory } from './socket';
 export type { WebSocketFactoryOptions } from './socket';
 export { describeCloseCode } from './close-codes';
 export { redact, redactError } from './redact';
+export * from './key';

@@ -63,12 +63,17 @@ export class Multiplexer<M> {
   /** Holds of released keys, let go once their release is on the wire. */
   private readonly afterFlush: Subscription[] = [];
   private link?: Link;
+  private closed = false;
 
   constructor(private readonly options: MultiplexerOptions) {}
 
   /** Messages for `key`; registers it while anyone listens. */
   stream(key: string): Observable<M> {
     return new Observable<M>((subscriber) => {
+      if (this.closed) {
+        subscriber.complete();
+        return;
+      }
       let entry = this.entries.get(key);
       if (entry === undefined) {
         const full = this.makeRoom();
@@ -211,6 +216,50 @@ export class Multiplexer<M> {
     entry.gap ??= { from: entry.lastAt ?? this.options.scheduler.now(), reason: 'resync' };
     this.toSubscribe.add(key);
     this.scheduleFlush();
+    this.options.changed();
+  }
+
+  /**
+   * The codec says these keys are not registered on this connection after all: ask for the
+   * ones that still have subscribers again, in the next batch. Keys nobody listens to any more
+   * are forgotten.
+   */
+  resubscribe(keys: readonly string[]): void {
+    if (!this.link) return; // the next login registers every live key anyway
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (entry === undefined) continue;
+      entry.sent = false;
+      entry.active = false;
+      if (entry.subscribers === 0) {
+        this.drop(entry);
+        continue;
+      }
+      this.toSubscribe.add(key);
+    }
+    this.scheduleFlush();
+    this.options.changed();
+  }
+
+  /**
+   * Ends every key stream now (they complete) and lets go of the connection, without release
+   * requests: the socket closing forgets them. Streams asked for afterwards complete at once.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.link = undefined;
+    this.flushing?.unsubscribe();
+    this.flushing = undefined;
+    this.toSubscribe.clear();
+    this.toRelease.clear();
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    for (const entry of entries) {
+      entry.linger?.unsubscribe();
+      entry.subject.complete();
+    }
+    for (const hold of [...entries.map((e) => e.hold), ...this.afterFlush.splice(0)]) hold.unsubscribe();
     this.options.changed();
   }
 

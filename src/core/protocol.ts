@@ -92,6 +92,13 @@ export type FrameEvent<M> =
   | { readonly type: 'released'; readonly keys: readonly string[] }
   /** The broker refused these keys: their subscribers error, other keys go on. */
   | { readonly type: 'rejected'; readonly keys: readonly string[]; readonly error: FeedError }
+  /**
+   * These keys are not registered on this connection after all (a batch refused as a whole, a
+   * request that had to wait for another answer): the key table asks for the live ones again,
+   * through `subscribe`. A codec never sends subscription frames itself (as a `reply`): only the
+   * key table knows which keys still have subscribers.
+   */
+  | { readonly type: 'resubscribe'; readonly keys: readonly string[] }
   /** Something to report on errors$ that changes nothing (decode failure, notice). */
   | { readonly type: 'report'; readonly error: FeedError }
   /** The connection cannot go on: reconnect, or stop if the error is fatal. */

@@ -3,6 +3,7 @@ import { FeedError } from './errors';
 import { SocketFactory } from './protocol';
 import { FeedStatus, KeyState } from './status';
 import { BackoffOptions } from './backoff';
+import { Key } from './key';
 import { GapNotice, KeyNotice } from './notices';
 import { ReplyLimits } from './reply-limit';
 
@@ -19,8 +20,12 @@ export interface ReceivedFrame {
  * `connectionLingerMs` after the last key is released.
  */
 export interface Session<M> {
-  /** Messages for one key. The first subscriber registers it; the last one leaving releases it. */
-  stream(key: string): Observable<M>;
+  /**
+   * Messages for one key. The first subscriber registers it; the last one leaving releases it.
+   * A typed key (`Key<T>`, from the broker's key builders) gives `Observable<T>`; a plain string
+   * gives `Observable<M>`.
+   */
+  stream<T extends M = M>(key: Key<T>): Observable<T>;
   /**
    * Releases and registers `key` again on the current connection, e.g. for a fresh snapshot after
    * a consumer lost sync. Does nothing for a key nobody is subscribed to.
@@ -34,6 +39,15 @@ export interface Session<M> {
   readonly subscriptions$: Observable<readonly KeyState[]>;
   /** Every inbound frame with its receive time, while connected (hot). */
   readonly frames$: Observable<ReceivedFrame>;
+  /**
+   * Ends the session now: every key stream completes, the socket closes without lingering (no
+   * release frames: the server forgets them with the socket), a pending reconnect is dropped,
+   * and status$ ('closed'), errors$, subscriptions$ and frames$ complete. Streams asked for
+   * afterwards complete at once. Idempotent.
+   */
+  close(): void;
+  /** Whether close() was called. */
+  readonly closed: boolean;
   /** Gap and staleness notices of live keys (hot). */
   readonly notices$: Observable<KeyNotice>;
   /** The gap notices alone: after a reconnect, a resync or a stale spell, per affected key (hot). */

@@ -31,6 +31,7 @@ import { Pacer } from './pacer';
 import { defaultReplyLimits, replyLimiter } from './reply-limit';
 import { eventLoopLag } from './lag-monitor';
 import { GapNotice, KeyNotice } from './notices';
+import { Key } from './key';
 
 export type { Session, SessionOptions, ReceivedFrame } from './session-types';
 
@@ -213,6 +214,9 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
             report(event.error);
             mux.reject(event.keys, redactError(event.error, secrets()));
             return;
+          case 'resubscribe':
+            mux.resubscribe(event.keys);
+            return;
           case 'report':
             report(event.error);
             return;
@@ -279,6 +283,7 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
 
   /** Keys holding the connection; 0 while it lingers after the last one left. */
   let holders = 0;
+  let closed = false;
 
   const shared$: Observable<never> = connectOnce().pipe(
     retry({
@@ -309,7 +314,9 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
     }),
     // Linger only on an open connection (quick re-use); a session still trying to connect when
     // its last key goes stops at once instead of reconnecting for nobody.
-    share({ resetOnRefCountZero: () => (status.value.state === 'open' ? timer(connectionLingerMs, scheduler) : of(0)) }),
+    share({
+      resetOnRefCountZero: () => (status.value.state === 'open' && !closed ? timer(connectionLingerMs, scheduler) : of(0)),
+    }),
   );
   const connection$: Observable<never> = defer(() => {
     holders += 1;
@@ -327,13 +334,33 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
     notice: (n) => notices.next(n),
   });
 
+  /** Ends everything now: the key streams, the connection (no linger), the control streams. */
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    // Completing the keys drops the last holds on the connection; with `closed` set, the shared
+    // connection resets (socket closed, pending reconnect dropped) instead of lingering.
+    mux.close();
+    if (status.value.state !== 'closed') status.next({ state: 'closed' });
+    status.complete();
+    errors.complete();
+    table.complete();
+    frames.complete();
+    notices.complete();
+  };
+
   return {
-    stream: (key) => mux.stream(key),
+    // The key says what its messages are (see Key): the codec decodes that type for it.
+    stream: <T extends M = M>(key: Key<T>) => mux.stream(key) as Observable<T>,
     refresh: (key) => mux.refresh(key),
     status$: status.asObservable(),
     errors$: errors.asObservable(),
     subscriptions$: table.asObservable(),
     frames$: frames.asObservable(),
+    close,
+    get closed() {
+      return closed;
+    },
     notices$: notices.asObservable(),
     gaps$: notices.pipe(filter((n): n is GapNotice => n.type === 'gap')),
   };

@@ -1,4 +1,6 @@
 export * from './market-feed';
+export * from './controls';
+export * from './symbols';
 export { normalizeFills, impossibleFill, connectionsOf } from './fills';
 export type { FillFacts, NormalizeFillsOptions } from './fills';
 export { boundary, modelProblem, MAX_TIMESTAMP } from './boundary';

@@ -1,4 +1,4 @@
-import { NEVER, Observable, SchedulerLike, Subject, asyncScheduler, defer, map, merge, switchMap, throwError, timer } from 'rxjs';
+import { NEVER, Observable, SchedulerLike, Subject, asyncScheduler, concat, defer, finalize, map, merge, switchMap, throwError, timer } from 'rxjs';
 import { FeedError } from '../core/errors';
 import { SocketControl, SocketFactory, SocketResponses } from '../core/protocol';
 
@@ -52,6 +52,8 @@ export class ScriptedSocket {
   readonly pings: { readonly connection: number; readonly at: number }[] = [];
   /** Every connection attempt's URL and headers. */
   readonly opens: { readonly url: string; readonly headers?: Readonly<Record<string, string>> }[] = [];
+  /** When each connection was let go of by the client (the socket closed): connection number and time. */
+  readonly closes: { readonly connection: number; readonly at: number }[] = [];
 
   constructor(
     private readonly script: (connection: number) => ScriptedConnection,
@@ -102,6 +104,9 @@ export class ScriptedSocket {
         return merge(plan.inbound ?? NEVER, replies);
       };
       const responses: SocketResponses = Object.assign(talk, { control });
-      return opening.pipe(map(() => responses));
+      // Like a real socket, it does not complete once open: it ends when the client lets go.
+      return concat(opening.pipe(map(() => responses)), NEVER).pipe(
+        finalize(() => this.closes.push({ connection, at: this.scheduler.now() })),
+      );
     });
 }

@@ -8,6 +8,7 @@ import { FeedError } from '../core/errors';
  * client → {"op":"login"} {"op":"sub","keys":[..]} {"op":"unsub","keys":[..]} {"op":"pong","n":..}
  * server → {"op":"login","ok":true|false} {"op":"ping","n":..} {"op":"subbed","keys":[..]}
  *          {"op":"rejected","keys":[..]} {"op":"bye"} {"k":"key","v":value} {"batch":[{"k","v"},..]}
+ *          {"op":"again","keys":[..]} (the codec asks the key table to request these keys again)
  *          {"op":"crash"} (decode throws, as a buggy codec would: the core must survive it)
  */
 export interface ToyOptions {
@@ -69,6 +70,8 @@ export function decodeToy(frame: string): FrameEvent<unknown>[] {
       return [{ type: 'released', keys }];
     case 'rejected':
       return [{ type: 'rejected', keys, error: new FeedError({ kind: 'rejected', message: `toy: refused ${keys.join(',')}: ${String(msg.why)}` }) }];
+    case 'again':
+      return [{ type: 'resubscribe', keys }];
     case 'notice':
       return [{ type: 'report', error: new FeedError({ kind: 'notice', message: `toy: ${String(msg.text)}` }) }];
     case 'crash':
@@ -89,6 +92,7 @@ export const toy = {
   unsub: (...keys: string[]) => JSON.stringify({ op: 'unsub', keys }),
   subbed: (...keys: string[]) => JSON.stringify({ op: 'subbed', keys }),
   rejected: (why: string, ...keys: string[]) => JSON.stringify({ op: 'rejected', keys, why }),
+  again: (...keys: string[]) => JSON.stringify({ op: 'again', keys }),
   data: (k: string, v: unknown) => JSON.stringify({ k, v }),
   batch: (...items: [string, unknown][]) => JSON.stringify({ batch: items.map(([k, v]) => ({ k, v })) }),
   ping: (n: number) => JSON.stringify({ op: 'ping', n }),

@@ -9,7 +9,8 @@ export const T0 = Date.UTC(2026, 10, 20, 0, 0, 0); // 09:00:00 KST
 
 /** Simulated Kiwoom events for `steps` steps of 100 ms from T0. */
 export function simulatedEvents(steps: number, seed = 11, broker = 'kiwoom'): MarketEvent[] {
-  const config = marketConfig({ broker });
+  // Without the KRX calendar: a plain open market from T0 (the screen's layout is what is tested here).
+  const config = marketConfig({ broker, calendar: false });
   const rng = createRng(seed);
   let state = initialMarket(config, rng);
   const events: MarketEvent[] = [];

@@ -4,6 +4,7 @@ import { kiwoomModule } from './kiwoom';
 import { weexModule } from './weex';
 
 export * from '../broker-module';
+export { cliStreams, openContractStream } from '../contract-streams';
 
 /**
  * Every broker the CLI, the simulator and the dashboard know. A new broker is a folder in

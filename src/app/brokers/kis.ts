@@ -1,11 +1,10 @@
 import { isDataFrame } from '../../brokers/kis/wire/envelope';
-/** `rx-market stream kis <stream>`: the KIS streams the CLI, the simulator and the dashboard use. */
-import { Observable, map, merge } from 'rxjs';
+/** KIS in the app: the contract streams with --exchange and --depth, and its extras `expected` and `status`. */
+import { map } from 'rxjs';
 import { FeedError } from '../../core/errors';
-import { BrokerModule, CliStream, StreamFlags, StreamLine } from '../broker-module';
+import { BrokerModule, StreamFlags, StreamLine } from '../broker-module';
 import { kisEnvVars } from '../../brokers/kis/options';
 import { KisFeed, KisStreamOptions, kisFromEnv } from '../../brokers/kis/feed';
-import { startKisServer } from '../servers/kis/server';
 import { parseExchange } from '../../brokers/kis/wire/tr-ids';
 
 function streamOptions(flags: StreamFlags): KisStreamOptions {
@@ -17,34 +16,39 @@ function streamOptions(flags: StreamFlags): KisStreamOptions {
   return { exchange };
 }
 
-/** One stream per symbol, merged. */
-function perSymbol(description: string, open: (feed: KisFeed, symbol: string, flags: StreamFlags) => Observable<StreamLine>): CliStream<KisFeed> {
-  return {
-    description,
-    takesSymbols: true,
-    open: (feed, symbols, flags) => {
-      streamOptions(flags); // bad flags fail before anything connects
-      return merge(...symbols.map((s) => open(feed, s, flags)));
-    },
-  };
-}
-
 export const kisModule: BrokerModule<KisFeed> = {
   name: 'kis',
   envVars: kisEnvVars,
   hasCredentials: (env) => Boolean(env.KIS_APPKEY && env.KIS_APPSECRET),
   feedFromEnv: (env, session) => kisFromEnv(env, session),
   isDataFrame,
-  streams: {
-    trades: perSymbol('trades (H0**CNT0)', (feed, s, flags) => feed.trades$(s, streamOptions(flags))),
-    book: perSymbol('10-level order book (H0**ASP0); --depth N keeps the best N levels', (feed, s, flags) =>
-      feed.orderBook$(s, { ...streamOptions(flags), ...(flags.depth !== undefined ? { depth: flags.depth } : {}) }),
-    ),
-    expected: perSymbol('expected auction match (H0**ANC0)', (feed, s, flags) =>
-      feed.expected$(s, streamOptions(flags)).pipe(map((e): StreamLine => ({ ...e }))),
-    ),
-    status: perSymbol('market operation notices (H0**MKO0)', (feed, s, flags) => feed.marketStatus$(s, streamOptions(flags))),
-    orders: { description: 'order receipts and fills (H0STCNI0, decrypted); needs KIS_HTS_ID', takesSymbols: false, open: (feed) => feed.account$() },
+  contract: {
+    trades: 'trades (H0**CNT0) (--exchange KRX|NXT|UN)',
+    book: '10-level order book (H0**ASP0); --depth N keeps the best N levels',
+    quotes: "best bid and ask with sizes: the book's best levels (KIS has no quote stream)",
+    orders: 'order receipts and fills (H0STCNI0, decrypted); needs KIS_HTS_ID',
   },
-  startServer: (options) => startKisServer(options),
+  withFlags: (feed, flags) => {
+    const o = streamOptions(flags); // bad flags fail before anything connects
+    return {
+      ...feed,
+      trades$: (s) => feed.trades$(s, o),
+      orderBook$: (s) => feed.orderBook$(s, { ...o, ...(flags.depth !== undefined ? { depth: flags.depth } : {}) }),
+      quotes$: (s) => feed.quotes$(s, o),
+    };
+  },
+  extras: {
+    expected: {
+      description: 'expected auction match (H0**ANC0)',
+      takesSymbols: true,
+      open: (feed, symbols, flags) => feed.expected$(symbols, streamOptions(flags)).pipe(map((e): StreamLine => ({ ...e }))),
+    },
+    status: {
+      description: 'market operation notices per stock (H0**MKO0)',
+      takesSymbols: true,
+      open: (feed, symbols, flags) => feed.marketStatus$(symbols, streamOptions(flags)),
+    },
+  },
+  // Loaded on demand: `rx-market stream` never needs a server.
+  startServer: (options) => import('../servers/kis/server').then((m) => m.startKisServer(options)),
 };

@@ -1,7 +1,7 @@
 import { isRealFrame } from '../../brokers/kiwoom/wire/envelope';
 /**
- * Kiwoom in the `rx-market stream kiwoom <stream>` CLI: trades, book, quotes, orders (00),
- * balance (04) and `raw --type CODE` (any real-time type, its fields by name).
+ * Kiwoom in the app: the contract streams with --exchange and --depth, and its extras: `raw
+ * --type CODE` (any real-time type, its fields by name), `index` and `status`.
  */
 import { Observable, map, merge, throwError } from 'rxjs';
 import { FeedError } from '../../core/errors';
@@ -11,7 +11,6 @@ import { KiwoomFeed, kiwoomEnvVars, kiwoomFromEnv } from '../../brokers/kiwoom/f
 import { wideTypes } from '../../brokers/kiwoom/keys';
 import { RealCode, isRealCode, realCodes } from '../../brokers/kiwoom/wire/real-types';
 import { AnyRealRecord } from '../../brokers/kiwoom/wire/record';
-import { startKiwoomServer } from '../servers/kiwoom/server';
 
 function usage(message: string): Observable<never> {
   return throwError(() => new FeedError({ kind: 'config', broker: 'kiwoom', fatal: true, message: `kiwoom: ${message}` }));
@@ -26,13 +25,10 @@ function venue(flags: StreamFlags): Exchange | undefined {
   return v as Exchange;
 }
 
-const perSymbol = (symbols: readonly string[], open: (symbol: string) => Observable<StreamLine>): Observable<StreamLine> =>
-  symbols.length === 0 ? usage('name at least one stock code, e.g. 005930') : merge(...symbols.map(open));
-
 /** A record as a raw NDJSON line: `{kind:'raw', broker, type, symbol, ...fields}`. */
 export function rawLine(r: AnyRealRecord): StreamLine {
   const { symbol: _ignored, ...fields } = r.fields as Record<string, unknown>;
-  return {
+  const line: StreamLine & Record<string, unknown> = {
     kind: 'raw',
     broker: 'kiwoom',
     type: r.type,
@@ -41,6 +37,7 @@ export function rawLine(r: AnyRealRecord): StreamLine {
     ...(Object.keys(r.extra).length > 0 ? { extra: r.extra } : {}),
     raw: r,
   };
+  return line;
 }
 
 function raw(feed: KiwoomFeed, symbols: readonly string[], flags: StreamFlags): Observable<StreamLine> {
@@ -57,31 +54,16 @@ function raw(feed: KiwoomFeed, symbols: readonly string[], flags: StreamFlags): 
   return merge(...symbols.map(open));
 }
 
-const streams: Record<string, CliStream<KiwoomFeed>> = {
-  trades: {
-    description: 'trades (0B): price, size, aggressor side, direction vs. previous close',
-    takesSymbols: true,
-    open: (feed, symbols, flags) => perSymbol(symbols, (s) => feed.trades$(s, { exchange: venue(flags) })),
-  },
-  book: {
-    description: 'order book (0D): up to 10 levels a side, best first (--depth N keeps N)',
-    takesSymbols: true,
-    open: (feed, symbols, flags) => perSymbol(symbols, (s) => feed.orderBook$(s, { exchange: venue(flags), depth: flags.depth })),
-  },
-  quotes: {
-    description: 'best ask and bid (0C)',
-    takesSymbols: true,
-    open: (feed, symbols, flags) => perSymbol(symbols, (s) => feed.quotes$(s, { exchange: venue(flags) })),
-  },
-  orders: {
-    description: "orders and fills on the token's account (00)",
+const extras: Record<string, CliStream<KiwoomFeed>> = {
+  index: {
+    description: "sector and market indices (0J): items such as 001 (KOSPI, the default), 101 (KOSDAQ)",
     takesSymbols: false,
-    open: (feed) => feed.account$(),
+    open: (feed, symbols) => feed.index$(symbols.length > 0 ? symbols : '001'),
   },
-  balance: {
-    description: "holdings of the token's account after each change (04)",
+  status: {
+    description: 'market session notices (0s), market-wide',
     takesSymbols: false,
-    open: (feed) => feed.balance$(),
+    open: (feed, symbols) => feed.marketStatus$(symbols.length > 0 ? symbols : undefined),
   },
   raw: {
     description: `any real-time type with its fields named: --type ${realCodes.join('|')} [items...]`,
@@ -96,7 +78,24 @@ export const kiwoomModule: BrokerModule<KiwoomFeed> = {
   envVars: kiwoomEnvVars,
   hasCredentials: (env) => Boolean(env.KIWOOM_APPKEY && env.KIWOOM_SECRETKEY),
   feedFromEnv: (env, session) => kiwoomFromEnv(env, session),
-  streams,
+  contract: {
+    trades: 'trades (0B): price, size, aggressor side, direction vs. previous close (--exchange KRX|NXT|SOR)',
+    book: 'order book (0D): up to 10 levels a side, best first (--depth N keeps N)',
+    quotes: 'best ask and bid (0C)',
+    orders: "orders and fills on the token's account (00)",
+    positions: "holdings of the token's account after each change (04)",
+  },
+  withFlags: (feed, flags) => {
+    const exchange = venue(flags);
+    return {
+      ...feed,
+      trades$: (s) => feed.trades$(s, { exchange }),
+      orderBook$: (s) => feed.orderBook$(s, { exchange, depth: flags.depth }),
+      quotes$: (s) => feed.quotes$(s, { exchange }),
+    };
+  },
+  extras,
   isDataFrame: isRealFrame,
-  startServer: (options) => startKiwoomServer(options),
+  // Loaded on demand: `rx-market stream` never needs a server.
+  startServer: (options) => import('../servers/kiwoom/server').then((m) => m.startKiwoomServer(options)),
 };

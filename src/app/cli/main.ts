@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CliContext, CliIO } from './context';
-import { commands } from './commands';
+import { CliContext, CliIO, RegisterCommand } from './context';
 
 /**
  * Runs the rx-market CLI with `argv` (without node and script) and resolves to the exit code.
@@ -16,7 +15,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const register of commands) register(program, context);
+  for (const register of await commandsFor(argv)) register(program, context);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
@@ -24,6 +23,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     throw err;
   }
   return exitCode;
+}
+
+/**
+ * The commands to register. `stream` alone loads only itself (no simulator, dashboard, recorder
+ * or terminal modules): its start time is part of every pipeline that uses it.
+ */
+async function commandsFor(argv: readonly string[]): Promise<readonly RegisterCommand[]> {
+  if (argv[0] === 'stream') return [(await import('./commands/stream')).registerStream];
+  return (await import('./commands')).commands;
 }
 
 function processIO(): CliIO {

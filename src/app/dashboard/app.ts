@@ -1,8 +1,7 @@
 import { auditTime, BehaviorSubject, merge, scan, Subject, Subscription } from 'rxjs';
 import type { Terminal } from 'terminal-kit';
 import { findBroker, brokers } from '../brokers';
-import { BrokerModule, Feed } from '../broker-module';
-import { MarketFeed } from '../../feed/market-feed';
+import { Feed } from '../broker-module';
 import { instrumentsFor } from '../sim/instruments';
 import { profileFor } from '../sim/profile';
 import { RunningSimulator, startSimulator } from '../sim/simulator';
@@ -40,20 +39,6 @@ export interface DashboardOptions {
   readonly nats?: string;
 }
 
-/** The dashboard's streams on any MarketFeed (a natsFeed has no broker-specific CLI streams). */
-const marketFeedStreams: Pick<BrokerModule, 'streams'> = {
-  streams: {
-    trades: { description: 'trades', takesSymbols: true, open: (feed, symbols) => (feed as unknown as MarketFeed).trades$(symbols) },
-    book: { description: 'order books', takesSymbols: true, open: (feed, symbols) => (feed as unknown as MarketFeed).orderBook$(symbols) },
-    orders: { description: 'orders', takesSymbols: false, open: (feed) => (feed as unknown as MarketFeed).orders$() },
-    positions: {
-      description: 'positions',
-      takesSymbols: false,
-      open: (feed) => (feed as unknown as Required<MarketFeed>).positions$(),
-    },
-  },
-};
-
 /** Exit codes: 0 done or quit, 1 the feed failed for good, 2 bad usage. */
 export async function runDashboard(options: DashboardOptions, io: DashboardIO): Promise<number> {
   const module = findBroker(options.broker);
@@ -68,7 +53,6 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIO): 
   let simulator: RunningSimulator | undefined;
   let feed: Feed;
   let source: string;
-  let streams: Pick<BrokerModule, 'streams'> = module;
   try {
     if (options.nats) {
       // Loaded on use: the NATS client packages are optional peers.
@@ -80,7 +64,6 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIO): 
         pass: io.env.RXM_NATS_PASSWORD,
         token: io.env.RXM_NATS_TOKEN,
       }) as unknown as Feed;
-      streams = marketFeedStreams;
       source = `gateway ${options.nats}`;
     } else if (live) {
       feed = module.feedFromEnv(io.env);
@@ -118,7 +101,7 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIO): 
     process.once('SIGTERM', onSignal);
 
     subscriptions.add(
-      merge(dashboardActions(streams, feed, symbols), keys$)
+      merge(dashboardActions(feed, symbols), keys$)
         .pipe(scan(reduce, state$.value))
         .subscribe((state) => {
           state$.next(state);

@@ -3,7 +3,6 @@ import {
   catchError,
   defer,
   EMPTY,
-  filter,
   groupBy,
   interval,
   map,
@@ -14,8 +13,8 @@ import {
   SchedulerLike,
   share,
 } from 'rxjs';
-import { BrokerModule, Feed, StreamLine } from '../broker-module';
-import { Trade } from '../../model/market';
+import { MarketFeed } from '../../feed/market-feed';
+import { MarketEvent } from '../../model/market';
 import { bars } from '../../operators/bars';
 import { vwap } from '../../operators/vwap';
 import { DashboardAction } from './state';
@@ -29,35 +28,22 @@ export interface SourceOptions {
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
- * Everything the dashboard listens to, as actions, through the public API only: the module's
- * `trades` and `book` streams for the symbols, its account streams (`orders`, and `balance` or
- * `positions`) where it has them, the feed's status, key table, errors and frames, 1-minute bars
- * and VWAPs computed from the trades by the operators, and a clock tick for the rates.
- * A stream that fails shows up as an error action; the others go on.
+ * Everything the dashboard listens to, as actions, through `MarketFeed` only: trades and books
+ * of the symbols, the account streams the feed has (`orders$`, and `positions$`/`balances$`
+ * where it has them), the feed's status, key table, errors and frames, 1-minute bars and VWAPs
+ * computed from the trades by the operators, and a clock tick for the rates. A stream that fails
+ * shows up as an error action; the others go on.
  */
-export function dashboardActions(
-  module: Pick<BrokerModule, 'streams'>,
-  feed: Feed,
-  symbols: readonly string[],
-  options: SourceOptions = {},
-): Observable<DashboardAction> {
+export function dashboardActions(feed: MarketFeed, symbols: readonly string[], options: SourceOptions = {}): Observable<DashboardAction> {
   const scheduler = options.scheduler ?? asyncScheduler;
   const failed = (what: string) => (err: unknown) => of<DashboardAction>({ type: 'error', message: `${what}: ${messageOf(err)}` });
-  const open = (name: string, withSymbols: boolean): Observable<StreamLine> => {
-    const stream = module.streams[name];
-    if (!stream) return EMPTY;
-    return defer(() => stream.open(feed, withSymbols ? symbols : [], {}));
-  };
-  const events = (name: string, withSymbols: boolean): Observable<DashboardAction> =>
-    open(name, withSymbols).pipe(
+  const events = (name: string, open: () => Observable<MarketEvent>): Observable<DashboardAction> =>
+    defer(open).pipe(
       map((event): DashboardAction => ({ type: 'event', event })),
       catchError(failed(name)),
     );
 
-  const trades$ = open('trades', true).pipe(
-    filter((e): e is Trade => e.kind === 'trade'),
-    share(),
-  );
+  const trades$ = (symbols.length > 0 ? defer(() => feed.trades$(symbols)) : EMPTY).pipe(share());
   const tradeEvents$ = trades$.pipe(
     map((event): DashboardAction => ({ type: 'event', event })),
     catchError(failed('trades')),
@@ -77,7 +63,7 @@ export function dashboardActions(
     ),
     catchError(failed('vwap')),
   );
-  const positions = module.streams.balance ? 'balance' : 'positions';
+  const { positions$, balances$ } = feed;
 
   return merge(
     feed.frames$.pipe(map((): DashboardAction => ({ type: 'frame' }))),
@@ -87,9 +73,10 @@ export function dashboardActions(
     tradeEvents$,
     bars$,
     vwaps$,
-    events('book', true),
-    events('orders', false),
-    events(positions, false),
+    symbols.length > 0 ? events('book', () => feed.orderBook$(symbols)) : EMPTY,
+    events('orders', () => feed.orders$()),
+    positions$ ? events('positions', () => positions$()) : EMPTY,
+    balances$ ? events('balances', () => balances$()) : EMPTY,
     interval(options.tickMs ?? 1_000, scheduler).pipe(map((): DashboardAction => ({ type: 'tick', now: scheduler.now() }))),
   );
 }

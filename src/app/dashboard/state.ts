@@ -161,6 +161,8 @@ function onEvent(state: DashboardState, event: { readonly kind: string; readonly
       const p = event as Position;
       return { ...state, positions: { ...state.positions, [p.symbol]: p }, counts: bump(state.counts, 'account') };
     }
+    case 'balance':
+      return { ...state, counts: bump(state.counts, 'account') };
     default:
       return { ...state, counts: bump(state.counts, 'other') };
   }

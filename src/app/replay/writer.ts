@@ -26,6 +26,11 @@ export interface RecordingWriter {
 export interface RecordingWriterOptions {
   /** How often buffered frames are flushed to the file, so an abrupt end loses at most this much. Default 1 000 ms. */
   readonly flushEveryMs?: number;
+  /**
+   * Compressed and uncompressed bytes the file may hold unwritten (the disk or the file system
+   * stalled) before the recording fails instead of growing in memory. Default 16 MiB.
+   */
+  readonly maxQueuedBytes?: number;
 }
 
 /**
@@ -60,6 +65,7 @@ export function createRecordingWriter(
   opened.catch(() => undefined);
   gzip.write(headerLine(header));
 
+  const maxQueued = options.maxQueuedBytes ?? 16 * 1024 * 1024;
   let frames = 0;
   let dirty = false;
   let lastT = 0;
@@ -87,9 +93,14 @@ export function createRecordingWriter(
       if (closed) throw new Error('recording already closed');
       // Offsets never go back, even if the clock does.
       lastT = Math.max(lastT, Math.round(received.at - header.startedAt));
+      if (failure) return;
       gzip.write(frameLine({ t: lastT, frame: received.frame }));
       frames += 1;
       dirty = true;
+      const queued = gzip.writableLength + file.writableLength;
+      if (queued > maxQueued) {
+        fail(new Error(`${path} is not being written fast enough: ${(queued / 1048576).toFixed(1)} MiB waiting (limit ${(maxQueued / 1048576).toFixed(1)} MiB)`));
+      }
     },
     close() {
       closed ??= new Promise<void>((resolve, reject) => {

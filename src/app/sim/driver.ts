@@ -3,18 +3,27 @@ import { BrokerServer } from '../broker-module';
 import { MarketEvent } from '../../model/market';
 import { initialMarket, MarketOptions, marketConfig, stepMarket } from './market';
 import { createRng } from './rng';
+import { atKstTime, parseSessionTime } from './calendar';
 
 export interface SimulationOptions extends MarketOptions {
   /** Same seed, same market. Default 1. */
   readonly seed?: number;
   /** Drives the steps; a TestScheduler runs the market in virtual time. Default asyncScheduler. */
   readonly scheduler?: SchedulerLike;
+  /**
+   * KRX markets run in simulated time that starts at this KST time of day on the current KST date,
+   * so a demo at night still shows an open market ('HH:MM' or 'HH:MM:SS'; default '09:00'); false
+   * uses the scheduler's clock as is. WEEX always uses the scheduler's clock (24/7).
+   */
+  readonly sessionStart?: string | false;
+  /** Simulated seconds per real second. Default 1. */
+  readonly speed?: number;
 }
 
 /**
  * A simulated market as a cold stream of normalized events: every subscriber gets its own market,
  * stepping every `stepMs` on the scheduler (the first step at subscription), stamped with the
- * scheduler's clock. It never completes.
+ * market clock (KRX: simulated time from the session start; WEEX: the scheduler's). It never completes.
  *
  *   subscribe ─► book book status ── trade book quote ── book ── trade trade book quote order ...
  */
@@ -24,9 +33,14 @@ export function simulateMarket(options: SimulationOptions = {}): Observable<Mark
     const config = marketConfig(options);
     const rng = createRng(options.seed ?? 1);
     let state = initialMarket(config, rng);
+    const t0 = scheduler.now();
+    const speed = options.speed ?? 1;
+    if (!(speed > 0)) throw new RangeError(`speed must be positive, got ${speed}`);
+    const start = config.calendar && options.sessionStart !== false ? atKstTime(t0, parseSessionTime(options.sessionStart ?? '09:00')) : t0;
+    const clock = (): number => start + Math.round((scheduler.now() - t0) * speed);
     return timer(0, config.stepMs, scheduler).pipe(
       concatMap(() => {
-        const next = stepMarket(config, state, rng, scheduler.now());
+        const next = stepMarket(config, state, rng, clock());
         state = next.state;
         return next.events;
       }),

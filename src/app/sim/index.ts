@@ -7,3 +7,4 @@ export * from './trader';
 export * from './market';
 export * from './driver';
 export * from './simulator';
+export * from './calendar';

@@ -11,6 +11,7 @@ import {
   Trade,
 } from '../../model/market';
 import { BookSide, improve, openingBook, resize, SimBook, take, withdrawBest } from './book';
+import { krxModeAt, sessionAt, SessionTransition, singlePriceMatchBetween, TradingMode, transitionsBetween } from './calendar';
 import { Instrument, instrumentsFor, lotsToQty } from './instruments';
 import { profileFor, SimProfile } from './profile';
 import { Rng } from './rng';
@@ -32,8 +33,13 @@ export interface MarketOptions {
   readonly depth?: number;
   /** The paper trader (false: none). */
   readonly trader?: Partial<TraderConfig> | false;
-  /** Steps between the pre-open notice and the open. Default 5. */
+  /** Steps between the pre-open notice and the open, without the calendar. Default 5. */
   readonly openAfterSteps?: number;
+  /**
+   * Follow the KRX calendar (sessions, auctions, notices) by the time of day of `now`. Default: on
+   * for KRX brokers (Kiwoom, KIS); WEEX trades around the clock.
+   */
+  readonly calendar?: boolean;
   /** Steps a volatility interruption lasts. Default 30. */
   readonly haltSteps?: number;
   /** Steps between index ticks. Default 10. */
@@ -49,6 +55,7 @@ export interface MarketConfig {
   readonly depth: number;
   readonly trader?: TraderConfig;
   readonly openAfterSteps: number;
+  readonly calendar: boolean;
   readonly haltSteps: number;
   readonly indexEverySteps: number;
 }
@@ -69,6 +76,10 @@ export interface MarketState {
   /** Steps taken so far. */
   readonly step: number;
   readonly phase: 'preOpen' | 'open';
+  /** What trading the session allows now (the KRX calendar, or open/closed without it). */
+  readonly mode: TradingMode;
+  /** The `now` of the last step. */
+  readonly lastNow?: number;
   readonly symbols: readonly SymbolState[];
   readonly trader: TraderState;
   readonly tradeCount: number;
@@ -105,6 +116,7 @@ export function marketConfig(options: MarketOptions = {}): MarketConfig {
     depth,
     trader,
     openAfterSteps: options.openAfterSteps ?? 5,
+    calendar: options.calendar ?? (profile.market === 'krx' && profile.sessionCodes !== undefined),
     haltSteps: options.haltSteps ?? 30,
     indexEverySteps: options.indexEverySteps ?? 10,
   };
@@ -115,6 +127,7 @@ export function initialMarket(config: MarketConfig, rng: Rng): MarketState {
   return {
     step: 0,
     phase: 'preOpen',
+    mode: 'call',
     symbols: config.instruments.map((instrument) => ({
       instrument,
       book: openingBook(instrument, instrument.startPrice, config.depth, rng),
@@ -143,18 +156,31 @@ export function stepMarket(
   let phase = state.phase;
   let trader = state.trader;
   let tradeCount = state.tradeCount;
+  let mode: TradingMode = state.mode;
+  let uncross = false;
 
-  if (step === 0) {
-    events.push(...state.symbols.map((s) => emit.book(s.instrument, s.book)));
-    if (config.profile.sessionCodes) events.push(emit.session('preOpen', config.profile.sessionCodes.preOpen));
+  if (step === 0) events.push(...state.symbols.map((s) => emit.book(s.instrument, s.book)));
+  if (config.calendar) {
+    // The KRX day: the notice in force at the start, then every transition the clock passes.
+    const crossed = step === 0 ? [sessionAt(now)] : transitionsBetween(state.lastNow ?? now, now);
+    for (const t of crossed) events.push(emit.transition(t));
+    const before = mode;
+    mode = krxModeAt(now);
+    uncross = crossed.some((t) => t.uncross) || (before === 'singlePrice' && singlePriceMatchBetween(state.lastNow ?? now, now));
+    phase = mode === 'continuous' ? 'open' : 'preOpen';
+  } else {
+    if (step === 0 && config.profile.sessionCodes) events.push(emit.session('preOpen', config.profile.sessionCodes.preOpen));
+    if (phase === 'preOpen' && step >= config.openAfterSteps) {
+      phase = 'open';
+      if (config.profile.sessionCodes) events.push(emit.session('open', config.profile.sessionCodes.open));
+    }
+    mode = phase === 'open' ? 'continuous' : 'call';
   }
-  if (phase === 'preOpen' && step >= config.openAfterSteps) {
-    phase = 'open';
-    if (config.profile.sessionCodes) events.push(emit.session('open', config.profile.sessionCodes.open));
-  }
+  const continuous = mode === 'continuous';
 
   const symbols = state.symbols.map((before) => {
-    if (phase !== 'open') return before;
+    if (mode !== 'continuous' && mode !== 'call' && mode !== 'singlePrice' && !uncross) return before;
+    if (!config.calendar && phase !== 'open') return before;
     let s = before;
     const { instrument } = s;
     const resumes = s.haltedUntil !== undefined && step >= s.haltedUntil;
@@ -163,8 +189,16 @@ export function stepMarket(
       events.push(emit.halt(instrument.symbol, false));
     }
     const book0 = s.book;
-    s = { ...s, sentiment: nextSentiment(s.sentiment, rng), book: moveLiquidity(config, s, rng) };
-    const trades = s.haltedUntil === undefined ? rng.poisson((config.tradesPerSecond * config.stepMs) / 1000) : 0;
+    if (mode !== 'closed') s = { ...s, sentiment: nextSentiment(s.sentiment, rng), book: moveLiquidity(config, s, rng) };
+    if (uncross && s.haltedUntil === undefined) {
+      // A call auction ends: one print at the uncrossing price, no aggressor (the best bid here).
+      const lots = rng.int(instrument.tradeLots[0], instrument.tradeLots[1]) * 3;
+      const print = take(instrument, s.book, 'sell', lots, rng);
+      s = { ...s, book: print.book, lastPrice: print.price };
+      tradeCount += 1;
+      events.push(emit.trade(instrument, print.price, print.lots, undefined, tradeCount, true));
+    }
+    const trades = continuous && s.haltedUntil === undefined ? rng.poisson((config.tradesPerSecond * config.stepMs) / 1000) : 0;
     for (let i = 0; i < trades; i++) {
       const side: Side = rng.chance(0.5 + 0.35 * s.sentiment) ? 'buy' : 'sell';
       const best = s.book[side === 'buy' ? 'asks' : 'bids'][0];
@@ -184,20 +218,20 @@ export function stepMarket(
       }
     }
     if (s.book !== book0) {
-      events.push(emit.book(instrument, s.book));
+      events.push(emit.book(instrument, s.book, mode === 'call' ? { price: s.book.bids[0].price, size: lotsToQty(instrument, s.book.bids[0].lots) } : undefined));
       if (s.book.asks[0] !== book0.asks[0] || s.book.bids[0] !== book0.bids[0]) events.push(emit.quote(instrument, s.book));
     }
     return s;
   });
 
   let lastIndex = state.lastIndex;
-  if (config.profile.index && phase === 'open' && step % config.indexEverySteps === 0) {
+  if (config.profile.index && continuous && step % config.indexEverySteps === 0) {
     const value = indexValue(config.profile.index.base, symbols);
     if (value !== lastIndex) events.push(emit.index(config.profile.index.symbol, value, config.profile.index.base));
     lastIndex = value;
   }
 
-  if (config.trader && phase === 'open') {
+  if (config.trader && continuous) {
     const touch = (symbol: string) => {
       const s = symbols.find((x) => x.instrument.symbol === symbol);
       return s && { bestBid: s.book.bids[0].price, bestAsk: s.book.asks[0].price };
@@ -207,7 +241,7 @@ export function stepMarket(
     events.push(...acted.events.map((e) => emit.account(config, e)));
   }
 
-  return { state: { step: step + 1, phase, symbols, trader, tradeCount, lastIndex }, events };
+  return { state: { step: step + 1, phase, mode, lastNow: now, symbols, trader, tradeCount, lastIndex }, events };
 }
 
 function nextSentiment(s: number, rng: Rng): number {
@@ -252,11 +286,15 @@ function eventMaker(profile: SimProfile, now: number, step: number) {
   const time = profile.time(now);
   const timestamp = now;
   const raw = { simulated: true, step };
+  // KRX events tell the venue the stock's previous close (prices are signed against it) and the session.
+  const krx = profile.market === 'krx';
+  const venueRaw = (instrument: Instrument, extra?: object) =>
+    krx ? { simulated: true, step, previousClose: instrument.startPrice, ...extra } : raw;
   const levels = (instrument: Instrument, side: readonly { price: number; lots: number }[]) =>
     side.map((l) => ({ price: l.price, size: lotsToQty(instrument, l.lots) }));
   const base = { broker, time, timestamp, raw };
   return {
-    trade: (instrument: Instrument, price: number, lots: number, side: Side, n: number): Trade => ({
+    trade: (instrument: Instrument, price: number, lots: number, side: Side | undefined, n: number, auction = false): Trade => ({
       kind: 'trade',
       broker,
       symbol: instrument.symbol,
@@ -264,12 +302,12 @@ function eventMaker(profile: SimProfile, now: number, step: number) {
       timestamp,
       price,
       size: lotsToQty(instrument, lots),
-      side,
+      ...(side ? { side } : {}),
       tradeId: String(n),
-      direction: profile.market === 'krx' ? direction(price, instrument.startPrice) : undefined,
-      raw,
+      direction: krx ? direction(price, instrument.startPrice) : undefined,
+      raw: venueRaw(instrument, auction ? { auction: true } : undefined),
     }),
-    book: (instrument: Instrument, book: SimBook): OrderBook => ({
+    book: (instrument: Instrument, book: SimBook, expected?: { price: number; size: number }): OrderBook => ({
       kind: 'book',
       broker,
       symbol: instrument.symbol,
@@ -277,7 +315,7 @@ function eventMaker(profile: SimProfile, now: number, step: number) {
       timestamp,
       asks: levels(instrument, book.asks),
       bids: levels(instrument, book.bids),
-      raw,
+      raw: venueRaw(instrument, expected ? { auction: true, expected } : undefined),
     }),
     quote: (instrument: Instrument, book: SimBook): Quote => ({
       kind: 'quote',
@@ -285,11 +323,11 @@ function eventMaker(profile: SimProfile, now: number, step: number) {
       symbol: instrument.symbol,
       time,
       timestamp,
-      raw,
       bestBid: book.bids[0].price,
       bestAsk: book.asks[0].price,
       bestBidSize: lotsToQty(instrument, book.bids[0].lots),
       bestAskSize: lotsToQty(instrument, book.asks[0].lots),
+      raw: venueRaw(instrument),
     }),
     index: (symbol: string, value: number, reference: number): IndexTick => ({
       ...base,
@@ -300,6 +338,17 @@ function eventMaker(profile: SimProfile, now: number, step: number) {
       direction: direction(value, reference),
     }),
     session: (phase: 'preOpen' | 'open', code: string): MarketStatus => ({ ...base, kind: 'status', symbol: '', phase, code }),
+    /** A calendar transition: the Kiwoom code, the KIS code in raw, NXT notices marked with their venue. */
+    transition: (t: SessionTransition): MarketStatus =>
+      ({
+        ...base,
+        kind: 'status',
+        symbol: '',
+        phase: t.phase,
+        code: t.code,
+        raw: { ...raw, ...(t.kisCode ? { kisCode: t.kisCode } : {}) },
+        ...(t.venue === 'NXT' ? { exchange: 'NXT' } : {}),
+      }) as MarketStatus,
     halt: (symbol: string, halted: boolean): MarketStatus => ({
       ...base,
       kind: 'status',

@@ -1,5 +1,5 @@
 /** The KIS feed: typed market and account streams over one KIS session. */
-import { Observable, Subject, defer, filter, map, merge, throwError } from 'rxjs';
+import { Observable, Subject, defer, map, throwError } from 'rxjs';
 import { budgetFor, budgeted } from '../../core/rest-budget';
 import { HttpFetch, globalFetch } from '../../core/rest';
 import { withRest } from '../../feed/with-rest';
@@ -8,12 +8,15 @@ import { FetchLike } from './auth';
 import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
 import { FeedError } from '../../core/errors';
-import { Feed } from '../../app/broker-module';
+import { feedControls } from '../../feed/controls';
+import { MarketFeed, Symbols } from '../../feed/market-feed';
+import { perSymbol } from '../../feed/symbols';
+import { Quote } from '../../model';
 import { KisOptions, optionsFromEnv, resolveConfig } from './options';
-import { keyOf } from './wire/control';
-import { KisMessage } from './wire/message';
 import { kisProtocol } from './protocol';
-import { KisEnv, KisFeedKind, KisVenue, marketTrId, noticeTrId, parseExchange } from './wire/tr-ids';
+import { KisMarketKind, KisMarketMessages, marketKey, noticeKey } from './keys';
+import { quoteOfBook } from './mapping';
+import { KisEnv, KisExchange, KisVenue, noticeTrId, parseExchange } from './wire/tr-ids';
 import { KisTrade } from './wire/trade';
 import { KisOrderBook } from './wire/book';
 import { KisExpectedMatch } from './wire/expected';
@@ -24,7 +27,6 @@ import { connectionsOf, normalizeFills } from '../../feed/fills';
 import { distinctTrades } from '../../feed/distinct-trades';
 import { orderFillFacts, tradeIdentity } from './fills';
 import { parseKey } from './wire/control';
-import { gapsOf, namedNotices } from '../../feed/key-notices';
 
 export interface KisStreamOptions {
   /** Venue: 'KRX', 'NXT' or 'UN' (integrated, the default in real; 'KRX' in paper); 'SOR' streams 'UN'. */
@@ -36,21 +38,29 @@ export interface KisBookOptions extends KisStreamOptions {
   readonly depth?: number;
 }
 
-export interface KisFeed extends Feed {
+export interface KisFeed extends MarketFeed {
+  readonly broker: 'kis';
   readonly env: KisEnv;
   /** The REST client of the feed's app key (quotations, daily orders and fills). */
   readonly rest: KisRest;
   /** Trades (H0STCNT0 / H0NXCNT0 / H0UNCNT0): aggressor side, direction vs. previous close. */
-  trades$(symbol: string, options?: KisStreamOptions): Observable<KisTrade>;
-  /** Ten-level order books, best first (H0STASP0 / H0NXASP0 / H0UNASP0). */
-  orderBook$(symbol: string, options?: KisBookOptions): Observable<KisOrderBook>;
+  trades$(symbols: Symbols, options?: KisStreamOptions): Observable<KisTrade>;
+  /** Ten-level order books, best first (H0STASP0 / H0NXASP0 / H0UNASP0); every push is a full book. */
+  orderBook$(symbols: Symbols, options?: KisBookOptions): Observable<KisOrderBook>;
+  /**
+   * Best bid and ask with their sizes. KIS has no quote stream of its own: these are the best
+   * levels of the order book (the same H0**ASP0 registration as `orderBook$`).
+   */
+  quotes$(symbols: Symbols, options?: KisStreamOptions): Observable<Quote<KisOrderBook['raw']>>;
   /** Expected auction matches (H0STANC0 / H0NXANC0 / H0UNANC0). */
-  expected$(symbol: string, options?: KisStreamOptions): Observable<KisExpectedMatch>;
-  /** Market-operation notices: session changes, halts, VI (H0STMKO0 / H0NXMKO0 / H0UNMKO0). */
-  marketStatus$(symbol: string, options?: KisStreamOptions): Observable<KisMarketStatus>;
+  expected$(symbols: Symbols, options?: KisStreamOptions): Observable<KisExpectedMatch>;
+  /**
+   * Market-operation notices: session changes, halts, VI (H0STMKO0 / H0NXMKO0 / H0UNMKO0). KIS
+   * sends them per stock, so symbols are required (a config error without); the same signature
+   * as Kiwoom's `marketStatus$`.
+   */
+  marketStatus$(symbols?: Symbols, options?: KisStreamOptions): Observable<KisMarketStatus>;
   /** The user's order receipts and fills, decrypted (H0STCNI0, paper H0STCNI9); needs `htsId`. */
-  account$(): Observable<KisOrderEvent>;
-  /** The same as account$(): the name every rx-market feed gives its order events. */
   orders$(): Observable<KisOrderEvent>;
 }
 
@@ -100,63 +110,57 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   });
   // Every event is checked against the model's domains; what fails is reported, skipped.
   const mapped = boundary('kis');
-  // Market keys name a stock; the notice key names the HTS ID, which is not a symbol.
-  const notices$ = namedNotices(session.notices$, (key) => {
-    const k = parseKey(key);
-    return k && k.trId !== noticeTrId(config.env) ? k.trKey : undefined;
-  });
 
-  const market = <T extends KisMessage>(kind: Exclude<KisFeedKind, 'notice'>, symbol: string, o: KisStreamOptions = {}) =>
-    defer(() => {
-      const code = checkSymbol(symbol);
-      const exchange = o.exchange === undefined ? config.exchange : parseExchange(o.exchange);
-      if (exchange === undefined) throw configError(`KIS exchange must be KRX, NXT or UN, got ${JSON.stringify(o.exchange)}`);
-      return session.stream(keyOf(marketTrId(kind, exchange), code));
-    }).pipe(
-      filter((m): m is T => m.kind === kindOf[kind]),
-      mapped.map((m: T) => m),
+  const venue = (o: KisStreamOptions = {}): KisExchange => {
+    const exchange = o.exchange === undefined ? config.exchange : parseExchange(o.exchange);
+    if (exchange === undefined) throw configError(`KIS exchange must be KRX, NXT or UN, got ${JSON.stringify(o.exchange)}`);
+    return exchange;
+  };
+
+  const market = <K extends KisMarketKind>(kind: K, symbols: Symbols, o?: KisStreamOptions): Observable<KisMarketMessages[K]> =>
+    perSymbol(symbols, 'kis', (symbol) => defer(() => session.stream(marketKey(kind, venue(o), checkSymbol(symbol))))).pipe(
+      mapped.map((m: KisMarketMessages[K]) => m),
     );
 
-  const orders$ = (): Observable<KisOrderEvent> =>
-    defer(() =>
-      config.htsId === undefined
-        ? throwError(() => configError('KIS account$ needs the HTS ID (option htsId, env KIS_HTS_ID)'))
-        : session.stream(keyOf(noticeTrId(config.env), config.htsId)),
-    ).pipe(
-      filter((m): m is KisOrderEvent => m.kind === 'order'),
-      mapped.map((m: KisOrderEvent) => m),
-      normalizeFills({ broker: 'kis', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
-    );
+  const orderBook$ = (symbols: Symbols, o?: KisBookOptions): Observable<KisOrderBook> => {
+    const books = market('book', symbols, o);
+    const depth = o?.depth;
+    if (depth === undefined) return books;
+    if (!Number.isInteger(depth) || depth < 1) return throwError(() => configError(`book depth must be a positive integer, got ${depth}`));
+    return books.pipe(map((b) => ({ ...b, asks: b.asks.slice(0, depth), bids: b.bids.slice(0, depth) })));
+  };
 
   const feed: KisFeed = {
+    // Market keys name a stock; the notice key names the HTS ID, which is not a symbol.
+    ...feedControls({ broker: 'kis', sessions: [session], errors: [mapped.errors$, localErrors], symbolOf: (key) => {
+      const k = parseKey(key);
+      return k && k.trId !== noticeTrId(config.env) ? k.trKey : undefined;
+    } }),
     broker: 'kis',
     env: config.env,
     rest,
-    trades$: (symbol, o) => market<KisTrade>('trade', symbol, o).pipe(distinctTrades(tradeIdentity)),
-    orderBook$: (symbol, o) => {
-      const books = market<KisOrderBook>('book', symbol, o);
-      const depth = o?.depth;
-      if (depth === undefined) return books;
-      if (!Number.isInteger(depth) || depth < 1) return throwError(() => configError(`book depth must be a positive integer, got ${depth}`));
-      return books.pipe(map((b) => ({ ...b, asks: b.asks.slice(0, depth), bids: b.bids.slice(0, depth) })));
-    },
-    expected$: (symbol, o) => market<KisExpectedMatch>('expected', symbol, o),
-    marketStatus$: (symbol, o) => market<KisMarketStatus>('status', symbol, o),
-    account$: orders$,
-    orders$,
-    status$: session.status$,
-    errors$: merge(session.errors$, mapped.errors$, localErrors),
-    subscriptions$: session.subscriptions$,
-    notices$,
-    gaps$: gapsOf(notices$),
-    frames$: session.frames$,
+    trades$: (symbols, o) => market('trade', symbols, o).pipe(distinctTrades(tradeIdentity)),
+    orderBook$,
+    quotes$: (symbols, o) => market('book', symbols, o).pipe(map(quoteOfBook)),
+    expected$: (symbols, o) => market('expected', symbols, o),
+    marketStatus$: (symbols, o) =>
+      symbols === undefined
+        ? throwError(() => configError('KIS market status is per stock: name the symbols, e.g. marketStatus$("005930")'))
+        : market('status', symbols, o),
+    orders$: () =>
+      defer(() =>
+        config.htsId === undefined
+          ? throwError(() => configError('KIS orders$ needs the HTS ID (option htsId, env KIS_HTS_ID)'))
+          : session.stream(noticeKey(config.env, config.htsId)),
+      ).pipe(
+        mapped.map((m: KisOrderEvent) => m),
+        normalizeFills({ broker: 'kis', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
+      ),
   };
   // Catch-up needs the account number; without one it is off unless asked for (then it reports why).
   const restOptions = { catchUp: options.account !== undefined, ...options.rest };
   return withRest(feed, { rest, options: restOptions, liveTotals: 'stream', report: (e) => localErrors.next(e), clock, scheduler });
 }
-
-const kindOf = { trade: 'trade', book: 'book', expected: 'expected', status: 'status' } as const;
 
 /** A KIS feed from KIS_APPKEY, KIS_APPSECRET, KIS_HTS_ID, KIS_ENV, KIS_REST_URL, KIS_WS_URL. */
 export function kisFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, sessionOptions: SessionOptions = {}): KisFeed {

@@ -8,16 +8,19 @@
  * feed.stream$('0J', '001');                                  // Observable<RealRecord<'0J'>>
  * ```
  */
-import { Observable, defer, filter, map, merge, take, throwError } from 'rxjs';
+import { Observable, defer, filter, map, mergeMap, take, throwError } from 'rxjs';
 import { FeedError } from '../../core/errors';
+import { Key } from '../../core/key';
 import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
-import { Feed } from '../../app/broker-module';
+import { feedControls } from '../../feed/controls';
+import { MarketFeed, Symbols } from '../../feed/market-feed';
+import { perSymbol, symbolList } from '../../feed/symbols';
 import { IndexTick, MarketStatus, OrderBook, OrderEvent, Position, Quote, Trade, kstDate } from '../../model';
 import { KiwoomMessage } from './codec';
-import { Condition, ConditionEvent, ConditionList, ConditionSnapshot } from './conditions';
+import { Condition, ConditionEvent } from './conditions';
 import { Exchange, KiwoomEnv, endpoints, exchanges } from './endpoints';
-import { checkedSeq, conditionKey, conditionListKey, keyFor, realKey } from './keys';
+import { checkedItem, checkedSeq, conditionKey, conditionListKey, keyFor, realKey } from './keys';
 import {
   orderFillFacts,
   snapshotEvents,
@@ -43,7 +46,6 @@ import { HttpFetch } from '../../core/rest';
 import { RestOptions, withRest } from '../../feed/with-rest';
 import { KiwoomRest, kiwoomRest, kiwoomRestLimits } from './rest';
 import { parseKey } from './keys';
-import { gapsOf, namedNotices } from '../../feed/key-notices';
 
 export interface KiwoomOptions {
   readonly appKey: string;
@@ -87,31 +89,32 @@ export interface VenueOption {
   readonly exchange?: Exchange;
 }
 
-export interface KiwoomFeed extends Feed {
+export interface KiwoomFeed extends MarketFeed {
   readonly broker: 'kiwoom';
   /**
-   * Trades of one stock (0B) on one venue; other items of the same frames go to their own streams.
+   * Trades (0B) of one stock or several on one venue; other items of the same frames go to their
+   * own streams.
    *
    *   wire:              -[0B 005930, 0J 001]-[0B 000660]-[0B 005930_NX]-[0B 005930]-
    *   trades$('005930'): -t-------------------------------------------------t---------
    */
-  trades$(symbol: string, options?: VenueOption): Observable<Trade<RealRecord<'0B'>>>;
-  /** The 10-level book of one stock (0D), best first; `depth` keeps the best N levels. */
-  orderBook$(symbol: string, options?: VenueOption & { readonly depth?: number }): Observable<OrderBook<RealRecord<'0D'>>>;
-  /** Best ask and bid of one stock (0C). */
-  quotes$(symbol: string, options?: VenueOption): Observable<Quote<RealRecord<'0C'>>>;
+  trades$(symbols: Symbols, options?: VenueOption): Observable<Trade<RealRecord<'0B'>>>;
+  /** The 10-level book (0D), best first; `depth` keeps the best N levels. Every push is a full book. */
+  orderBook$(symbols: Symbols, options?: VenueOption & { readonly depth?: number }): Observable<OrderBook<RealRecord<'0D'>>>;
+  /** Best ask and bid (0C). */
+  quotes$(symbols: Symbols, options?: VenueOption): Observable<Quote<RealRecord<'0C'>>>;
   /** Orders and fills on the token's account (00). */
-  account$(): Observable<OrderEvent<RealRecord<'00'>>>;
-  /** The same as account$(): the name every rx-market feed gives its order events. */
   orders$(): Observable<OrderEvent<RealRecord<'00'>>>;
   /** Holdings of the token's account after each change (04). */
-  balance$(): Observable<Position<RealRecord<'04'>>>;
-  /** The same as balance$(): the name every rx-market feed gives its positions. */
   positions$(): Observable<Position<RealRecord<'04'>>>;
-  /** A sector or market index (0J): '001' KOSPI, '101' KOSDAQ, '201' KOSPI200, ... */
-  index$(sector?: string): Observable<IndexTick<RealRecord<'0J'>>>;
-  /** Market session notices (0s). */
-  marketStatus$(): Observable<MarketStatus<RealRecord<'0s'>>>;
+  /** Sector or market indices (0J): '001' KOSPI (default), '101' KOSDAQ, '201' KOSPI200, ... */
+  index$(sectors?: Symbols): Observable<IndexTick<RealRecord<'0J'>>>;
+  /**
+   * Market session notices (0s). Kiwoom's are market-wide: without symbols they come with
+   * symbol ''; with symbols, each notice is emitted once per symbol (the phase holds for each).
+   * The same signature as KIS' `marketStatus$`.
+   */
+  marketStatus$(symbols?: Symbols): Observable<MarketStatus<RealRecord<'0s'>>>;
   /**
    * Any real-time type by its code, decoded with every FID named: `stream$('0J', '001')`.
    * Account and market-wide types (00, 04, 0s, 1h) take no item; for 1h an item filters by stock.
@@ -178,22 +181,17 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   );
   // Mapping runs inside the error boundary: a record the model cannot hold is reported, skipped.
   const mapped = boundary('kiwoom');
-  // '0B|005930_NX' is about 005930; account and market-wide keys ('00|') name no symbol.
-  const notices$ = namedNotices(session.notices$, (key) => {
-    const k = parseKey(key);
-    return k.kind === 'real' && k.item !== '' ? k.item.replace(/_(NX|AL)$/, '') : undefined;
-  });
 
   /** The session stream of a key, built lazily so bad input errors the stream, not the caller. */
-  const keyed = <T>(build: () => string): Observable<T> =>
+  const keyed = <T extends KiwoomMessage>(build: () => Key<T>): Observable<T> =>
     defer(() => {
-      let key: string;
+      let key: Key<T>;
       try {
         key = build();
       } catch (err) {
         return throwError(() => err);
       }
-      return session.stream(key) as Observable<unknown> as Observable<T>;
+      return session.stream(key);
     });
 
   const venue = (o: VenueOption | undefined): Exchange => {
@@ -204,15 +202,15 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     return exchange;
   };
 
-  const stock = <C extends RealCode>(code: C, symbol: string, o?: VenueOption): Observable<RealRecordMap[C]> =>
-    keyed<RealRecordMap[C]>(() => keyFor(code, symbol, venue(o)));
+  const stock = <C extends RealCode>(code: C, symbols: Symbols, o?: VenueOption): Observable<RealRecordMap[C]> =>
+    perSymbol(symbols, 'kiwoom', (symbol) => keyed(() => keyFor(code, symbol, venue(o))));
 
   const stream$ = <C extends RealCode>(code: C, item = '', o?: VenueOption): Observable<RealRecordMap[C]> => {
     if (code === '1h' && item !== '') {
       // VI is registered market-wide; an item filters by stock.
-      return keyed<RealRecordMap[C]>(() => realKey('1h', '')).pipe(filter((r) => r.symbol === item));
+      return keyed(() => realKey(code, '')).pipe(filter((r) => r.symbol === item));
     }
-    const records = keyed<RealRecordMap[C]>(() => keyFor(code, item, code === '0J' || code === '0U' || code === '0I' ? undefined : venue(o)));
+    const records = keyed(() => keyFor(code, item, code === '0J' || code === '0U' || code === '0I' ? undefined : venue(o)));
     // A live condition's key also carries its start snapshot, which is no 02 record.
     return code === '02' ? records.pipe(filter((m) => 'type' in m)) : records;
   };
@@ -237,7 +235,6 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       }),
       normalizeFills({ broker: 'kiwoom', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
     );
-  const positions$ = (): Observable<Position<RealRecord<'04'>>> => stream$('04').pipe(mapped.map((r) => toPosition(r, clock())));
 
   const rest = kiwoomRest({
     restUrl,
@@ -250,31 +247,35 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   });
 
   const feed: KiwoomFeed = {
+    // '0B|005930_NX' is about 005930; account and market-wide keys ('00|') name no symbol.
+    ...feedControls({ broker: 'kiwoom', sessions: [session], errors: [mapped.errors$], symbolOf: (key) => {
+      const k = parseKey(key);
+      return k.kind === 'real' && k.item !== '' ? k.item.replace(/_(NX|AL)$/, '') : undefined;
+    } }),
     broker: 'kiwoom',
     rest,
-    status$: session.status$,
-    errors$: merge(session.errors$, mapped.errors$),
-    subscriptions$: session.subscriptions$,
-    notices$,
-    gaps$: gapsOf(notices$),
-    frames$: session.frames$,
-    trades$: (symbol, o) => stock('0B', symbol, o).pipe(mapped.map(toTrade), distinctTrades(tradeIdentity)),
-    orderBook$: (symbol, o) => stock('0D', symbol, o).pipe(mapped.map((r) => toOrderBook(r, o?.depth))),
-    quotes$: (symbol, o) => stock('0C', symbol, o).pipe(mapped.map((r) => toQuote(r, clock()))),
-    account$: orders$,
+    trades$: (symbols, o) => stock('0B', symbols, o).pipe(mapped.map(toTrade), distinctTrades(tradeIdentity)),
+    orderBook$: (symbols, o) => stock('0D', symbols, o).pipe(mapped.map((r) => toOrderBook(r, o?.depth))),
+    quotes$: (symbols, o) => stock('0C', symbols, o).pipe(mapped.map((r) => toQuote(r, clock()))),
     orders$,
-    balance$: positions$,
-    positions$,
-    index$: (sector = '001') => stream$('0J', sector).pipe(mapped.map(toIndexTick)),
-    marketStatus$: () => stream$('0s').pipe(mapped.map(toMarketStatus)),
+    positions$: () => stream$('04').pipe(mapped.map((r) => toPosition(r, clock()))),
+    index$: (sectors = '001') => perSymbol(sectors, 'kiwoom', (sector) => stream$('0J', sector)).pipe(mapped.map(toIndexTick)),
+    marketStatus$: (symbols) => {
+      const notices = stream$('0s').pipe(mapped.map(toMarketStatus));
+      if (symbols === undefined) return notices;
+      return defer(() => {
+        const list = symbolList(symbols, 'kiwoom').map((s) => checkedItem(s, undefined));
+        return notices.pipe(mergeMap((n) => list.map((symbol) => ({ ...n, symbol }))));
+      });
+    },
     stream$,
     conditions$: () =>
-      keyed<ConditionList>(() => conditionListKey).pipe(
+      keyed(() => conditionListKey).pipe(
         take(1),
         map((l) => l.conditions),
       ),
     condition$: (seq) =>
-      keyed<RealRecord<'02'> | ConditionSnapshot>(() => conditionKey(checkedSeq(seq))).pipe(
+      keyed(() => conditionKey(checkedSeq(seq))).pipe(
         mapped.map((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
       ),
   };

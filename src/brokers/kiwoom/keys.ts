@@ -5,8 +5,11 @@
  * `CNSRLST|` for the list of conditions and `02|${seq}` for one live condition.
  */
 import { FeedError } from '../../core/errors';
+import { Key, typedKey } from '../../core/key';
+import { ConditionList, ConditionSnapshot } from './conditions';
 import { Exchange, exchanges, itemOf } from './endpoints';
 import { RealCode, isRealCode } from './wire/real-types';
+import { RealRecord, RealRecordMap } from './wire/record';
 
 /** Registered with item '' and routed by type alone. */
 export const wideTypes: ReadonlySet<string> = new Set(['00', '04', '0s', '1h']);
@@ -14,14 +17,21 @@ export const wideTypes: ReadonlySet<string> = new Set(['00', '04', '0s', '1h']);
 /** The token's account: kept in their own REG group. */
 export const accountTypes: ReadonlySet<string> = new Set(['00', '04']);
 
-export const conditionListKey = 'CNSRLST|';
+/** The key of the condition list: one `ConditionList` answer. */
+export const conditionListKey: Key<ConditionList> = typedKey<ConditionList>('CNSRLST|');
 
+/** What a live condition's key carries: its start snapshot, then 02 entries and exits. */
+export type ConditionMessage = RealRecord<'02'> | ConditionSnapshot;
+
+/** The key of a (type, item) pair; the codec routes that type's records to it. */
+export function realKey<C extends RealCode>(type: C, item: string): Key<RealRecordMap[C]>;
+export function realKey(type: string, item: string): string;
 export function realKey(type: string, item: string): string {
   return wideTypes.has(type) ? `${type}|` : `${type}|${item}`;
 }
 
-export function conditionKey(seq: string): string {
-  return `02|${seq}`;
+export function conditionKey(seq: string): Key<ConditionMessage> {
+  return typedKey<ConditionMessage>(`02|${seq}`);
 }
 
 export type ParsedKey =
@@ -60,9 +70,10 @@ export function checkedItem(symbol: string, exchange: Exchange | undefined): str
 }
 
 /** The key a user's (code, item) names; items of stock types get their venue suffix from `exchange`. */
-export function keyFor(code: RealCode, item: string, exchange: Exchange | undefined): string {
+export function keyFor<C extends RealCode>(code: C, item: string, exchange: Exchange | undefined): Key<RealRecordMap[C]> {
   if (!isRealCode(code)) throw configError(`unknown real-time type ${JSON.stringify(code)}`);
-  if (code === '02') return conditionKey(checkedSeq(item));
+  // 02's key also carries the condition's start snapshot; stream$('02') filters it out.
+  if (code === '02') return conditionKey(checkedSeq(item)) as Key<RealRecordMap[C]>;
   if (wideTypes.has(code)) return realKey(code, '');
   if (code === '0J' || code === '0U' || code === '0I') {
     if (!symbolPattern.test(item)) throw configError(`invalid ${code} item ${JSON.stringify(item)} (e.g. "001" for KOSPI)`);

@@ -4,6 +4,7 @@
  * Records without a time of their own (0C quotes, 04 balances) are stamped with the receive
  * time from the feed's clock.
  */
+import { ElwGreeks, ElwIndicators, EtfNav, ExpectedTrade, ProgramTrading, VolatilityInterruption } from '../../model/krx';
 import { IndexTick, MarketPhase, MarketStatus, OrderBook, OrderEvent, OrderStatus, Position, PriceLevel, Quote, Side, Trade } from '../../model';
 import { FillFacts } from '../../feed/fills';
 import { ConditionEvent, ConditionSnapshot } from './conditions';
@@ -271,4 +272,142 @@ export function orderFillFacts(e: OrderEvent<RealRecord<'00'>>): FillFacts {
 export function tradeIdentity(t: Trade<RealRecord<'0B'>>): string | undefined {
   const cumulative = t.raw.fields.cumulativeVolume;
   return cumulative === undefined ? undefined : `${t.time}|${t.price}|${t.size}|${cumulative}`;
+}
+
+// --- KRX events (src/model/krx.ts) -------------------------------------------------------------
+
+/** Copies the fields whose value is present: absent on the wire stays absent in the model. */
+function present<T extends object>(fields: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key in fields) if (fields[key] !== undefined) out[key] = fields[key];
+  return out;
+}
+
+/** 0G → EtfNav. */
+export function toEtfNav(r: RealRecord<'0G'>): EtfNav<RealRecord<'0G'>> {
+  const f = r.fields;
+  return {
+    kind: 'etfNav',
+    broker: BROKER,
+    symbol: r.symbol,
+    nav: f.nav,
+    ...present({
+      navChange: f.navChange,
+      navChangePercent: f.navChangeRate,
+      trackingError: f.trackingError,
+      lastPrice: f.lastPrice,
+      premiumPercent: f.navPriceDivergence,
+    }),
+    ...at(f.time),
+    raw: r,
+  };
+}
+
+/** 0H → ExpectedTrade: the indicative auction price and size. */
+export function toExpectedTrade(r: RealRecord<'0H'>): ExpectedTrade<RealRecord<'0H'>> {
+  const f = r.fields;
+  return {
+    kind: 'expectedTrade',
+    broker: BROKER,
+    symbol: r.symbol,
+    exchange: r.exchange,
+    price: f.expectedPrice,
+    direction: f.direction,
+    ...present({ size: f.size, change: f.change, changePercent: f.changeRate, cumulativeVolume: f.cumulativeVolume }),
+    ...at(f.time),
+    raw: r,
+  };
+}
+
+/** 0m → ElwGreeks. */
+export function toElwGreeks(r: RealRecord<'0m'>): ElwGreeks<RealRecord<'0m'>> {
+  const f = r.fields;
+  return {
+    kind: 'elwGreeks',
+    broker: BROKER,
+    symbol: r.symbol,
+    ...present({
+      lastPrice: f.lastPrice,
+      theoreticalPrice: f.theoreticalPrice,
+      impliedVolatility: f.impliedVolatility,
+      delta: f.delta,
+      gamma: f.gamma,
+      theta: f.theta,
+      vega: f.vega,
+      rho: f.rho,
+    }),
+    ...at(f.time),
+    raw: r,
+  };
+}
+
+/** 0u → ElwIndicators. */
+export function toElwIndicators(r: RealRecord<'0u'>): ElwIndicators<RealRecord<'0u'>> {
+  const f = r.fields;
+  return {
+    kind: 'elwIndicators',
+    broker: BROKER,
+    symbol: r.symbol,
+    ...present({
+      parity: f.parity,
+      premium: f.premium,
+      gearing: f.gearing,
+      breakEvenPercent: f.breakEvenRate,
+      capitalSupportPercent: f.capitalSupportPoint,
+    }),
+    ...at(f.time),
+    raw: r,
+  };
+}
+
+/** 0w → ProgramTrading (values in million KRW, as Kiwoom sends them). */
+export function toProgramTrading(r: RealRecord<'0w'>): ProgramTrading<RealRecord<'0w'>> {
+  const f = r.fields;
+  return {
+    kind: 'programTrading',
+    broker: BROKER,
+    symbol: r.symbol,
+    ...present({
+      buyQty: f.programBuyQty,
+      sellQty: f.programSellQty,
+      netBuyQty: f.programNetBuyQty,
+      buyValue: f.programBuyValue,
+      sellValue: f.programSellValue,
+      netBuyValue: f.programNetBuyValue,
+    }),
+    valueUnit: 'million KRW',
+    ...at(f.time),
+    raw: r,
+  };
+}
+
+const viTypes = ['static', 'dynamic', 'both'] as const;
+
+/**
+ * 1h → VolatilityInterruption. FID 9068 is undocumented; assumed '2' = released and anything else
+ * (the official sample's '1') = triggered. The reference price is that of the VI's kind.
+ * Without a trigger or release time the event is stamped with the receive time.
+ */
+export function toVolatilityInterruption(r: RealRecord<'1h'>, now: number): VolatilityInterruption<RealRecord<'1h'>> {
+  const f = r.fields;
+  const active = f.viStatus !== '2';
+  const dynamic = f.viKind === 'dynamic';
+  const stamp = active ? f.triggerTime : (f.releaseTime ?? f.triggerTime);
+  return {
+    kind: 'volatilityInterruption',
+    broker: BROKER,
+    symbol: f.symbol,
+    active,
+    ...present({
+      viType: viTypes.find((v) => v === f.viKind),
+      triggerPrice: f.triggerPrice,
+      referencePrice: dynamic ? f.dynamicReferencePrice : f.staticReferencePrice,
+      divergencePercent: dynamic ? f.dynamicDivergenceRate : f.staticDivergenceRate,
+      triggeredAt: f.triggerTime,
+      releasedAt: f.releaseTime,
+      count: f.viCount,
+    }),
+    ...(stamp === undefined ? kstInstant(now) : at(stamp)),
+    raw: r,
+  };
 }

@@ -39,16 +39,6 @@ export interface WeexCandle<Raw = unknown> extends MarketEventBase<Raw> {
   readonly openTime: number;
 }
 
-/** A balance of one coin on the account (`symbol` is the coin). */
-export interface WeexBalance<Raw = unknown> extends MarketEventBase<Raw> {
-  readonly kind: 'balance';
-  readonly coin: string;
-  /** Spot: total equity; contract: collateral amount. */
-  readonly total?: number;
-  readonly available?: number;
-  readonly frozen?: number;
-}
-
 /** One execution of one of the user's orders. */
 export interface WeexFill<Raw = unknown> extends MarketEventBase<Raw> {
   readonly kind: 'fill';

@@ -1,26 +1,15 @@
-import {
-  Observable,
-  ReplaySubject,
-  combineLatest,
-  defer,
-  distinctUntilChanged,
-  filter,
-  map,
-  merge,
-  pairwise,
-  share,
-  switchMap,
-  take,
-  throwError,
-} from 'rxjs';
+import { Observable, ReplaySubject, defer, distinctUntilChanged, filter, map, mergeMap, pairwise, share, switchMap, take, throwError } from 'rxjs';
+import { Key } from '../../core/key';
 import { createSession } from '../../core/session';
 import { Session, SessionOptions } from '../../core/session-types';
 import { FeedStatus } from '../../core/status';
-import { OrderEvent, Position, Quote, Trade } from '../../model/market';
-import { Feed } from '../../app/broker-module';
-import { BookState } from '../../book/book-state';
+import { feedControls } from '../../feed/controls';
+import { MarketFeed, Symbols } from '../../feed/market-feed';
+import { perSymbol } from '../../feed/symbols';
+import { Balance, OrderBook, OrderEvent, Position, Quote, Trade } from '../../model/market';
+import { BookRaw, BookState } from '../../book/book-state';
 import { syncedBook } from '../../book/synced-book';
-import { WeexBalance, WeexCandle, WeexFill, WeexTicker } from './events';
+import { WeexCandle, WeexFill, WeexTicker } from './events';
 import { boundary } from '../../feed/boundary';
 import { connectionsOf, normalizeFills } from '../../feed/fills';
 import { distinctTrades } from '../../feed/distinct-trades';
@@ -28,7 +17,6 @@ import { WeexMarket, WeexOptions, resolveWeexConfig, weexOptionsFromEnv } from '
 import { WeexPush } from './codec';
 import { orderFillFacts, toBalances, toBookMessage, toCandles, toFills, toOrders, toPositions, toQuote, toTickers, toTrades } from './mapping';
 import { missingCredentials, weexV3Protocol } from './protocol';
-import { gapsOf, namedNotices } from '../../feed/key-notices';
 import {
   BookDepth,
   PriceType,
@@ -55,24 +43,31 @@ export interface OrderBookOptions {
 }
 
 /** WEEX streams: public market data on one connection, the user's account on a signed one. */
-export interface WeexFeed extends Feed {
+export interface WeexFeed extends MarketFeed {
+  readonly broker: 'weex';
   /** 'contract' or 'spot'. */
   readonly market: WeexMarket;
-  /** 24h ticker. */
-  tickers$(symbol: string): Observable<WeexTicker>;
+  /** 24h tickers. */
+  tickers$(symbols: Symbols): Observable<WeexTicker>;
   /** Trades, aggressor side from WEEX's buyer-is-maker flag. */
-  trades$(symbol: string): Observable<Trade>;
+  trades$(symbols: Symbols): Observable<Trade>;
   /**
-   * The book, kept in sync from a snapshot and update-id-checked deltas; `book` is present only
-   * while `status` is 'synced'. Gaps, crossed books and reconnects resync automatically.
+   * Synced books only: a book is emitted while it is known to be right (kept in sync from a
+   * snapshot and update-id-checked deltas); while it resyncs nothing is emitted. The sync state
+   * itself is on `bookSync$`.
    */
-  orderBook$(symbol: string, options?: OrderBookOptions): Observable<BookState>;
+  orderBook$(symbols: Symbols, options?: OrderBookOptions): Observable<OrderBook<BookRaw>>;
+  /**
+   * The book's sync state: syncing, synced (with the book), resyncing (with why). Gaps, crossed
+   * books and reconnects resync automatically. Shares its book with `orderBook$`.
+   */
+  bookSync$(symbol: string, options?: OrderBookOptions): Observable<BookState>;
   /** Best bid and ask (spot market only). */
-  quotes$(symbol: string): Observable<Quote>;
+  quotes$(symbols: Symbols): Observable<Quote>;
   /** Candles of `interval` ('1m', '5m', ... '1M'). */
-  candles$(symbol: string, interval: string, priceType?: PriceType): Observable<WeexCandle>;
-  /** Balance changes (private). */
-  account$(): Observable<WeexBalance>;
+  candles$(symbols: Symbols, interval: string, priceType?: PriceType): Observable<WeexCandle>;
+  /** Balances after each change, one per coin (private). */
+  balances$(): Observable<Balance>;
   /** Position changes (private, contract market). */
   positions$(): Observable<Position>;
   /** Order changes, with the fill each one reports (private). */
@@ -114,16 +109,15 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
   // Mapping runs inside the error boundary: a record the model cannot hold is reported, skipped.
   const mapped = boundary('weex');
 
-  /** Typed messages of one public stream; bad symbols fail the subscription with a config error. */
-  const publicStream = <T>(symbol: string, key: (s: string) => string, read: (p: WeexPush) => readonly T[]): Observable<T> =>
-    defer(() => pub.stream(key(normalizeSymbol(symbol)))).pipe(mapped.map(read));
+  /** Typed messages of public streams; bad symbols fail the subscription with a config error. */
+  const publicStream = <T>(symbols: Symbols, key: (s: string) => Key<WeexPush>, read: (p: WeexPush) => readonly T[]): Observable<T> =>
+    perSymbol(symbols, 'weex', (symbol) => defer(() => pub.stream(key(normalizeSymbol(symbol))))).pipe(mapped.map(read));
 
-  const privateStream = <T>(key: string, read: (p: WeexPush) => readonly T[]): Observable<T> =>
+  const privateStream = <T>(key: Key<WeexPush>, read: (p: WeexPush) => readonly T[]): Observable<T> =>
     defer(() => (config.credentials ? priv.stream(key) : throwError(() => missingCredentials()))).pipe(mapped.map(read));
 
-  const notices$ = namedNotices(merge(pub.notices$, priv.notices$), (key) => streamSymbol(key) || undefined);
   const books = new Map<string, Observable<BookState>>();
-  const orderBook$ = (symbol: string, bookOptions: OrderBookOptions = {}): Observable<BookState> =>
+  const bookSync$ = (symbol: string, bookOptions: OrderBookOptions = {}): Observable<BookState> =>
     defer(() => {
       const s = normalizeSymbol(symbol);
       const depth = checkDepth(bookOptions.depth ?? 15);
@@ -152,37 +146,36 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
     });
 
   return {
+    ...feedControls({ broker: 'weex', sessions: [pub, priv], errors: [mapped.errors$], symbolOf: (key) => streamSymbol(key) || undefined, onClose: () => books.clear() }),
     broker: 'weex',
     market: config.market,
-    tickers$: (symbol) => publicStream(symbol, tickerStream, (p) => (p.e === 'ticker' ? toTickers(p) : [])),
+    tickers$: (symbols) => publicStream(symbols, tickerStream, (p) => (p.e === 'ticker' ? toTickers(p) : [])),
     // Trade ids make repeats visible: the snapshot a re-subscription gets holds prints seen already.
-    trades$: (symbol) =>
-      publicStream(symbol, tradeStream, (p) => (p.e === 'trade' || p.e === 'tradeSnapshot' ? toTrades(p) : [])).pipe(
+    trades$: (symbols) =>
+      publicStream(symbols, tradeStream, (p) => (p.e === 'trade' || p.e === 'tradeSnapshot' ? toTrades(p) : [])).pipe(
         distinctTrades((t) => t.tradeId),
       ),
-    quotes$: (symbol) => publicStream(symbol, bookTickerStream, (p) => (p.e === 'bookTicker' ? [toQuote(p)] : [])),
-    candles$: (symbol, interval, priceType = 'LAST_PRICE') =>
+    quotes$: (symbols) => publicStream(symbols, bookTickerStream, (p) => (p.e === 'bookTicker' ? [toQuote(p)] : [])),
+    candles$: (symbols, interval, priceType = 'LAST_PRICE') =>
       publicStream(
-        symbol,
+        symbols,
         (s) => klineStream(s, interval, priceType),
         (p) => (p.e === 'kline' || p.e === 'klineSnapshot' ? toCandles(p) : []),
       ),
-    orderBook$,
-    account$: () => privateStream(privateStreams.account, (p) => (p.e === 'account' ? toBalances(p) : [])),
+    orderBook$: (symbols, bookOptions) =>
+      perSymbol(symbols, 'weex', (symbol) => bookSync$(symbol, bookOptions)).pipe(
+        mergeMap((state) => (state.status === 'synced' ? [state.book] : [])),
+      ),
+    bookSync$,
+    balances$: () => privateStream(privateStreams.account, (p) => (p.e === 'account' ? toBalances(p) : [])),
     positions$: () => privateStream(privateStreams.positions, (p) => (p.e === 'positions' ? toPositions(p) : [])),
     orders$: () =>
       privateStream(privateStreams.orders, (p) => (p.e === 'orders' ? toOrders(p) : [])).pipe(
         normalizeFills({ broker: 'weex', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(priv.status$) }),
       ),
     fills$: () => privateStream(privateStreams.fills, (p) => (p.e === 'fill' ? toFills(p) : [])),
-    status$: merge(pub.status$, priv.status$),
     publicStatus$: pub.status$,
     privateStatus$: priv.status$,
-    errors$: merge(pub.errors$, priv.errors$, mapped.errors$),
-    subscriptions$: combineLatest([pub.subscriptions$, priv.subscriptions$]).pipe(map(([a, b]) => [...a, ...b])),
-    frames$: merge(pub.frames$, priv.frames$),
-    notices$,
-    gaps$: gapsOf(notices$),
   };
 }
 

@@ -6,7 +6,7 @@ export { weex, weexFromEnv } from './feed';
 export type { WeexFeed, OrderBookOptions as WeexOrderBookOptions } from './feed';
 export { weexEnvVars } from './options';
 export type { WeexOptions, WeexMarket } from './options';
-export type { WeexTicker, WeexCandle, WeexBalance, WeexFill } from './events';
+export type { WeexTicker, WeexCandle, WeexFill } from './events';
 export type { BookState as WeexBookState, BookRaw as WeexBookRaw } from '../../book/book-state';
 export type { ResyncReason as WeexResyncReason } from '../../book/book-sync';
 export type { BookDepth as WeexBookDepth, PriceType as WeexPriceType } from './keys';

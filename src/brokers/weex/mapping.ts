@@ -1,9 +1,9 @@
 import { FillFacts } from '../../feed/fills';
-import { OrderEvent, OrderStatus, Position, Quote, Side, Trade } from '../../model/market';
+import { Balance, OrderEvent, OrderStatus, Position, Quote, Side, Trade } from '../../model/market';
 import { utcTime } from '../../model/time';
 import { BookMessage } from '../../book/book-sync';
 import { LevelChange } from '../../book/book-levels';
-import { WeexBalance, WeexCandle, WeexFill, WeexTicker } from './events';
+import { WeexCandle, WeexFill, WeexTicker } from './events';
 import { WireLevel } from './wire/primitives';
 import { BookTickerPush, DepthPush, KlinePush, TickerPush, TradePush, WireKline, WireTicker, WireTrade } from './wire/public-pushes';
 import { AccountPush, FillPush, OrdersPush, PositionsPush, WireBalance, WireFill, WireOrder, WirePosition } from './wire/private-pushes';
@@ -109,18 +109,23 @@ export function toCandles(push: KlinePush): WeexCandle<WireKline>[] {
   }));
 }
 
-export function toBalances(push: AccountPush): WeexBalance<WireBalance>[] {
+/** One Balance per coin: `locked` is WEEX's frozen amount; `total` its equity (spot) or amount (contract). */
+export function toBalances(push: AccountPush): Balance<WireBalance>[] {
   return push.d.map((d) => ({
     kind: 'balance',
     broker: BROKER,
     symbol: d.coin,
     ...utcTime(recordTime(d.updatedTime, push.E)),
-    coin: d.coin,
-    total: optNum(d.equity ?? d.amount),
-    available: optNum(d.available),
-    frozen: optNum(d.frozen),
+    asset: d.coin,
+    ...defined('total', optNum(d.equity ?? d.amount)),
+    ...defined('available', optNum(d.available)),
+    ...defined('locked', optNum(d.frozen)),
     raw: d,
   }));
+}
+
+function defined<K extends string>(name: K, value: number | undefined): { [P in K]?: number } {
+  return (value === undefined ? {} : { [name]: value }) as { [P in K]?: number };
 }
 
 /** Signed quantity (SHORT is negative); average price = openValue / size. */

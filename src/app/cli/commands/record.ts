@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { brokers, findBroker, StreamFlags } from '../../brokers';
+import { brokers, cliStreams, findBroker, StreamFlags } from '../../brokers';
 import { RecordingWriter, createRecordingWriter } from '../../replay/writer';
 import { recordingHeader } from '../../replay/format';
 import { startRecorder } from '../../replay/recorder';
@@ -63,8 +63,8 @@ async function runRecord(
   };
   const module = findBroker(brokerName);
   if (!module) return fail(exitCodes.usage, `unknown broker "${brokerName}"; known: ${brokers.map((b) => b.name).join(', ')}`);
-  const stream = module.streams[streamName];
-  if (!stream) return fail(exitCodes.usage, `unknown ${module.name} stream "${streamName}"; known: ${Object.keys(module.streams).join(', ')}`);
+  const stream = cliStreams(module)[streamName];
+  if (!stream) return fail(exitCodes.usage, `unknown ${module.name} stream "${streamName}"; known: ${Object.keys(cliStreams(module)).join(', ')}`);
   if (ACCOUNT_STREAMS.has(streamName) && !options.includeAccount) {
     return fail(exitCodes.usage, `${streamName} is account data; recording it needs --include-account (files are created 0600)`);
   }

@@ -4,6 +4,7 @@ import { MarketEvent } from '../../../model/market';
 import { instrumentsFor } from '../../sim/instruments';
 import { profileFor } from '../../sim/profile';
 import { simulateMarket } from '../../sim/driver';
+import { parseSessionTime } from '../../sim/calendar';
 import { CliContext, exitCodes } from '../context';
 import { port, positiveNumber, shellQuote, wholeNumber } from '../args';
 
@@ -15,6 +16,8 @@ interface SimOptions {
   readonly seed: number;
   readonly rate?: number;
   readonly duration?: number;
+  readonly cors?: boolean;
+  readonly session: string;
 }
 
 /**
@@ -33,6 +36,8 @@ export function registerSim(program: Command, context: CliContext): void {
     .option('--seed <n>', 'same seed, same market', wholeNumber, 1)
     .option('--rate <r>', 'mean trades per second per symbol', positiveNumber)
     .option('--duration <sec>', 'stop after this many seconds', positiveNumber)
+    .option('--session <HH:MM>', 'KST time of day the simulated KRX day starts at (market clock)', '09:00')
+    .option('--cors', 'answer CORS preflights and allow any origin on the REST endpoints (browser development)')
     .action((options: SimOptions) => runSim(context, options));
 }
 
@@ -44,15 +49,21 @@ async function runSim(context: CliContext, options: SimOptions): Promise<void> {
     return context.setExitCode(exitCodes.usage);
   }
   const instruments = instrumentsFor(profileFor(module.name).market, options.symbols);
+  try {
+    parseSessionTime(options.session);
+  } catch (err) {
+    io.stderr.write(`rx-market sim: ${err instanceof Error ? err.message : String(err)}\n`);
+    return context.setExitCode(exitCodes.usage);
+  }
   let server;
   try {
-    server = await module.startServer({ host: options.host, port: options.port });
+    server = await module.startServer({ host: options.host, port: options.port, ...(options.cors ? { cors: true } : {}) });
   } catch (err) {
     io.stderr.write(`rx-market sim: cannot listen on ${options.host}:${options.port}: ${err instanceof Error ? err.message : String(err)}\n`);
     return context.setExitCode(exitCodes.fatal);
   }
   const events = new Map<MarketEvent['kind'], number>();
-  const running = simulateMarket({ broker: module.name, instruments, seed: options.seed, tradesPerSecond: options.rate }).subscribe(
+  const running = simulateMarket({ broker: module.name, instruments, seed: options.seed, tradesPerSecond: options.rate, sessionStart: options.session }).subscribe(
     (event) => {
       events.set(event.kind, (events.get(event.kind) ?? 0) + 1);
       server.publish(event);

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import { messageOf, oneLine, positiveInt, positiveNumber } from '../args';
 import { Subscription, take } from 'rxjs';
-import { brokers, findBroker, Feed, StreamFlags, StreamLine } from '../../brokers';
+import { brokers, cliStreams, findBroker, Feed, StreamFlags, StreamLine } from '../../brokers';
 import { FeedStatus } from '../../../core/status';
 import { CliContext, exitCodes } from '../context';
+import { lineOutput } from '../line-output';
 
 interface StreamOptions {
   readonly type?: string;
@@ -12,12 +13,15 @@ interface StreamOptions {
   readonly count?: number;
   readonly timeout?: number;
   readonly raw?: boolean;
+  readonly maxBuffer?: number;
 }
 
 /**
  * `rx-market stream <broker> <stream> [symbols...]`: one normalized event per NDJSON line on
  * stdout and nothing else there; status and errors on stderr. Exits 0 after --count events,
  * 1 on a fatal error, 3 when --timeout passes first. Reconnects and bad frames do not stop it.
+ * Lines go out in one write per burst; a reader that leaves (EPIPE) ends it quietly (exit 0), one
+ * that stops reading ends it with exit 1 once --max-buffer MiB wait unread.
  */
 export function registerStream(program: Command, context: CliContext): void {
   program
@@ -32,6 +36,7 @@ export function registerStream(program: Command, context: CliContext): void {
     .option('--count <n>', 'exit 0 after this many events', positiveInt)
     .option('--timeout <sec>', 'exit non-zero if this many seconds pass first', positiveNumber)
     .option('--raw', "include each event's raw broker record")
+    .option('--max-buffer <MiB>', 'output a slow reader may leave unread before the stream stops with exit 1', positiveNumber, 16)
     .action((brokerName: string, streamName: string, symbols: string[], options: StreamOptions) =>
       runStream(context, brokerName, streamName, symbols, options),
     );
@@ -52,9 +57,9 @@ async function runStream(
 
   const broker = findBroker(brokerName);
   if (!broker) return fail(exitCodes.usage, `unknown broker "${brokerName}"; known: ${brokers.map((b) => b.name).join(', ')}`);
-  const stream = broker.streams[streamName];
+  const stream = cliStreams(broker)[streamName];
   if (!stream) {
-    return fail(exitCodes.usage, `unknown ${broker.name} stream "${streamName}"; known: ${Object.keys(broker.streams).join(', ')}`);
+    return fail(exitCodes.usage, `unknown ${broker.name} stream "${streamName}"; known: ${Object.keys(cliStreams(broker)).join(', ')}`);
   }
   if (stream.takesSymbols && symbols.length === 0) return fail(exitCodes.usage, `${broker.name} ${streamName} needs at least one symbol`);
 
@@ -70,8 +75,15 @@ async function runStream(
 
   const subscriptions = new Subscription();
   let received = 0;
+  // Lines go out in one write per burst; a reader that stalls past the bound stops the stream.
+  const out = lineOutput(io.stdout, { maxQueuedBytes: (options.maxBuffer ?? 16) * 1024 * 1024 });
   await new Promise<void>((resolve) => {
+    let finished = false;
     const finish = (code: number, message?: string): void => {
+      if (finished) return;
+      finished = true;
+      void out.flush();
+      out.close();
       if (message) io.stderr.write(`rx-market: ${oneLine(message)}\n`);
       context.setExitCode(code);
       subscriptions.unsubscribe();
@@ -90,6 +102,8 @@ async function runStream(
         )
       : undefined;
 
+    // The reader left (EPIPE): end quietly; it stalled beyond the bound: say so and exit 1.
+    void out.ended.then((end) => (end.quiet ? finish(exitCodes.ok) : finish(exitCodes.fatal, end.message)));
     subscriptions.add(feed.status$.subscribe((s) => io.stderr.write(`[status] ${describeStatus(s)}\n`)));
     subscriptions.add(feed.errors$.subscribe((e) => !e.fatal && io.stderr.write(`[error] ${e.kind}: ${oneLine(e.message)}\n`)));
     const limited = options.count ? source.pipe(take(options.count)) : source;
@@ -97,7 +111,7 @@ async function runStream(
       limited.subscribe({
         next: (line) => {
           received += 1;
-          io.stdout.write(`${toJson(line, options.raw === true)}\n`);
+          out.line(toJson(line, options.raw === true));
         },
         error: (err: unknown) => finish(exitCodes.fatal, messageOf(err)),
         complete: () => finish(exitCodes.ok),

@@ -28,7 +28,7 @@ export interface KisRestContext {
 const ok = { rt_cd: '0', msg_cd: 'MCA00000', msg1: '정상처리 되었습니다.' };
 
 export interface KisRestServer {
-  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, body?: string): boolean;
   /** Access tokens issued so far. */
   readonly tokensIssued: number;
   /** Revokes every token (the next call gets EGW00123). */
@@ -78,11 +78,11 @@ export function kisRest(ctx: KisRestContext): KisRestServer {
     };
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
+  const handle = (req: IncomingMessage, res: ServerResponse, given?: string): boolean => {
     const url = new URL(req.url ?? '/', 'http://loopback');
     const path = url.pathname;
     if (path === '/oauth2/tokenP' && req.method === 'POST') {
-      void readBody(req).then((text) => {
+      void (given !== undefined ? Promise.resolve(given) : readBody(req)).then((text) => {
         state.noteRequest('tokenP');
         let body: Record<string, unknown> = {};
         try {

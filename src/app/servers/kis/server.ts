@@ -1,26 +1,29 @@
 /**
- * A loopback KIS server for tests, the simulator and users' own tests. It speaks the protocol
- * as the notes describe it: `POST /oauth2/Approval` issues approval keys; the WebSocket takes
- * one register/release JSON per item and answers each (OPSP0000 with an AES key/iv,
- * OPSP0002/0001/0003/0008/0011/8996); data goes out as `E|TR_ID|NNN|...` frames, notices
- * AES-encrypted with the key/iv that connection was given; PINGPONG must be echoed or the
- * connection is dropped.
+ * A loopback KIS server for tests, the simulator and users' own tests, on the shared loopback
+ * base. It speaks the protocol as the notes describe it: `POST /oauth2/Approval` issues approval
+ * keys; the WebSocket takes one register/release JSON per item and answers each (OPSP0000 with an
+ * AES key/iv, `encrypt: "Y"` for the encrypted notice tr_ids; OPSP0002/0001/0003/0008/0011/8996);
+ * data goes out as `E|TR_ID|NNN|...` frames with every field of the layout (krx-tape.ts keeps
+ * them consistent), notices AES-encrypted with the key/iv that connection was given.
+ * PINGPONG is sent every 10 s by default and must be answered, by a text echo (what most
+ * clients do) or by a WebSocket pong (or ping) control frame (what KIS's own samples do since
+ * 2023); an unanswered one ends the connection.
  */
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { WebSocket, WebSocketServer } from 'ws';
 import { MarketEvent } from '../../../model';
-import { BrokerServer, BrokerServerOptions } from '../../broker-module';
+import { BrokerServer } from '../../broker-module';
 import { CipherKey, encryptPayload } from '../../../brokers/kis/wire/cipher';
-import { Request, formatPing, formatReply, keyOf } from '../../../brokers/kis/wire/control';
-import { bookRecord, noticeRecord, statusRecord, tradeRecord } from './encode';
+import { Request, formatPing, keyOf } from '../../../brokers/kis/wire/control';
+import { bookRecord, expectedRecord, kisOperationCode, noticeRecord, statusRecord, tradeRecord } from './encode';
 import { formatEnvelope } from '../../../brokers/kis/wire/envelope';
 import { KisEnv, KisExchange, KisTrId, marketTrId, noticeTrId, trIdInfo } from '../../../brokers/kis/wire/tr-ids';
 import { RestState, createRestState } from '../rest-state';
 import { KisRestServer, kisRest } from './rest';
+import { KrxTapes } from '../krx-tape';
+import { Loopback, LoopbackClient, LoopbackOptions, startLoopback } from '../loopback';
 
-export interface KisServerOptions extends BrokerServerOptions {
+export interface KisServerOptions extends LoopbackOptions {
   /** Credentials the approval endpoint accepts. Defaults are made-up test values. */
   readonly appKey?: string;
   readonly appSecret?: string;
@@ -30,10 +33,18 @@ export interface KisServerOptions extends BrokerServerOptions {
   readonly env?: KisEnv;
   /** Registrations per connection before OPSP0008 MAX SUBSCRIBE OVER. Default 41. */
   readonly maxSubscriptions?: number;
-  /** Send PINGPONG this often (ms); 0 disables. Default 0. */
+  /** Send PINGPONG this often (ms); 0 disables. Default 10 000 (reports say every 10–14 s). */
   readonly pingIntervalMs?: number;
-  /** Drop a connection whose PINGPONG is not echoed within this (ms). Default 2 × pingIntervalMs. */
+  /**
+   * End a connection whose PINGPONG is not answered within this (ms). Default 100 000 (a client
+   * answering nothing was seen closed after ~100 s).
+   */
   readonly pingTimeoutMs?: number;
+  /**
+   * How an unanswered PINGPONG ends the connection: 'terminate' (default: dropped without a close
+   * frame; the sources report a closed session, not a close code) or 'close' (close frame 1000).
+   */
+  readonly pingTimeoutEnd?: 'terminate' | 'close';
   /** Refuse a second concurrent session of one app key with OPSP8996. Default true. */
   readonly exclusiveAppKey?: boolean;
 }
@@ -69,9 +80,7 @@ export interface ReceivedRequest {
   readonly approvalKey: string;
 }
 
-interface Connection {
-  readonly id: number;
-  readonly socket: WebSocket;
+interface ConnectionState {
   readonly cipher: CipherKey;
   readonly keys: Set<string>;
   appKey?: string;
@@ -79,6 +88,8 @@ interface Connection {
   pingTimer?: NodeJS.Timeout;
   pongTimer?: NodeJS.Timeout;
 }
+
+type Connection = LoopbackClient<ConnectionState>;
 
 const alphanumeric = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const randomText = (length: number): string =>
@@ -108,11 +119,11 @@ export class KisServer implements BrokerServer {
   /** When true, every request is answered OPSP0011, even with a freshly issued approval key. */
   refuseAllApprovalKeys = false;
 
-  private readonly connections = new Set<Connection>();
   /** Approval key → app key it was issued for. */
   private readonly approvals = new Map<string, string>();
   private readonly waiters = new Set<() => void>();
-  private nextId = 1;
+  private readonly tapes = new KrxTapes();
+  private loopback!: Loopback<ConnectionState>;
 
   readonly appKey: string;
   readonly appSecret: string;
@@ -126,49 +137,56 @@ export class KisServer implements BrokerServer {
   private readonly maxSubscriptions: number;
   private readonly pingIntervalMs: number;
   private readonly pingTimeoutMs: number;
+  private readonly pingTimeoutEnd: 'terminate' | 'close';
   private readonly exclusiveAppKey: boolean;
 
-  private constructor(
-    private readonly http: Server,
-    private readonly wss: WebSocketServer,
-    readonly port: number,
-    readonly host: string,
-    options: KisServerOptions,
-  ) {
+  private constructor(options: KisServerOptions) {
     this.appKey = options.appKey ?? 'PStestAppKey0000000000000000000000001';
     this.appSecret = options.appSecret ?? `test-secret-${'x'.repeat(168)}`;
     this.htsId = options.htsId ?? 'testhts';
     this.kisEnv = options.env ?? 'real';
     this.restEndpoints = kisRest({ state: this.rest, appKey: this.appKey, appSecret: this.appSecret, env: this.kisEnv });
     this.maxSubscriptions = options.maxSubscriptions ?? 41;
-    this.pingIntervalMs = options.pingIntervalMs ?? 0;
-    this.pingTimeoutMs = options.pingTimeoutMs ?? 2 * this.pingIntervalMs;
+    this.pingIntervalMs = options.pingIntervalMs ?? 10_000;
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 100_000;
+    this.pingTimeoutEnd = options.pingTimeoutEnd ?? 'terminate';
     this.exclusiveAppKey = options.exclusiveAppKey ?? true;
   }
 
   /** Starts a server on 127.0.0.1 (port 0 picks a free one). */
   static async start(options: KisServerOptions = {}): Promise<KisServer> {
-    const host = options.host ?? '127.0.0.1';
-    let self: KisServer | undefined;
-    const http = createServer((req, res) => self?.onHttp(req, res));
-    const wss = new WebSocketServer({ server: http });
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(options.port ?? 0, host, () => resolve());
+    const server = new KisServer(options);
+    server.loopback = await startLoopback<ConnectionState>(options, {
+      rest: (req, res, body) => server.onHttp(req, res, body),
+      // Clients use /tryitout or the bare host (legacy samples), or the per-tr_id doc paths.
+      upgrade: () => ({ accept: { cipher: { key: randomText(32), iv: randomText(16) }, keys: new Set() } }),
+      connected: (client) => server.onConnection(client),
+      disconnected: (client) => {
+        server.stopPings(client);
+        server.changed();
+      },
     });
-    const port = (http.address() as AddressInfo).port;
-    self = new KisServer(http, wss, port, host, options);
-    const server = self;
-    wss.on('connection', (socket) => server.onConnection(socket));
     return server;
   }
 
+  get port(): number {
+    return this.loopback.port;
+  }
+
+  get host(): string {
+    return this.loopback.host;
+  }
+
   get restUrl(): string {
-    return `http://${this.host}:${this.port}`;
+    return this.loopback.httpUrl;
   }
 
   get wsUrl(): string {
-    return `ws://${this.host}:${this.port}/tryitout`;
+    return this.loopback.wsUrl('/tryitout');
+  }
+
+  private get connections(): readonly Connection[] {
+    return this.loopback.clients();
   }
 
   /** Variables that point `kisFromEnv` at this server. */
@@ -185,18 +203,43 @@ export class KisServer implements BrokerServer {
 
   // ---- BrokerServer -------------------------------------------------------------------------
 
+  /** Sets the previous close prices are measured against (otherwise taken from the first event). */
+  setPreviousClose(symbol: string, price: number): void {
+    this.tapes.setPreviousClose(symbol, price);
+  }
+
   publish(event: MarketEvent): void {
     this.rest.record(event);
     switch (event.kind) {
-      case 'trade':
-        for (const trId of this.venueTrIds('trade', event.exchange)) this.sendRecords(trId, [tradeRecord(trId, event)]);
+      case 'trade': {
+        const tape = this.tapes.of(event.symbol);
+        this.venueTrIds('trade', event.exchange).forEach((trId, i) => this.sendRecords(trId, [tradeRecord(trId, event, tape, i === 0)]));
         return;
-      case 'book':
-        for (const trId of this.venueTrIds('book', event.exchange)) this.sendRecords(trId, [bookRecord(trId, event)]);
+      }
+      case 'book': {
+        const tape = this.tapes.of(event.symbol);
+        this.venueTrIds('book', event.exchange).forEach((trId, i) => this.sendRecords(trId, [bookRecord(trId, event, tape, i === 0)]));
+        for (const trId of this.venueTrIds('expected', event.exchange)) {
+          const record = expectedRecord(trId, event, tape);
+          if (record) this.sendRecords(trId, [record]);
+        }
         return;
+      }
       case 'status': {
         const exchange = (event as { exchange?: string }).exchange;
-        for (const trId of this.venueTrIds('status', exchange)) this.sendRecords(trId, [statusRecord(trId, event)]);
+        // A market-wide notice KIS has no code for (NXT session notices of the calendar) is not sent.
+        if (event.symbol === '' && kisOperationCode(event) === undefined) return;
+        for (const trId of this.venueTrIds('status', exchange)) {
+          if (event.symbol !== '') {
+            this.sendRecords(trId, [statusRecord(trId, event)]);
+            continue;
+          }
+          // A market-wide transition: one record per stock each connection registered.
+          for (const c of this.connections) {
+            const records = [...c.state.keys].filter((k) => k.startsWith(`${trId}|`)).map((k) => statusRecord(trId, event, k.slice(trId.length + 1)));
+            if (records.length > 0) this.sendTo(c, trId, records);
+          }
+        }
         return;
       }
       case 'order': {
@@ -210,13 +253,13 @@ export class KisServer implements BrokerServer {
   }
 
   broadcastRaw(frame: string): void {
-    for (const c of this.connections) this.send(c, frame);
+    this.loopback.broadcast(frame);
   }
 
   subscribedSymbols(): readonly string[] {
     const symbols = new Set<string>();
     for (const c of this.connections) {
-      for (const key of c.keys) {
+      for (const key of c.state.keys) {
         const [trId, trKey] = key.split('|');
         if (trIdInfo(trId)?.kind !== 'notice') symbols.add(trKey);
       }
@@ -225,19 +268,13 @@ export class KisServer implements BrokerServer {
   }
 
   dropConnections(): void {
-    for (const c of [...this.connections]) c.socket.terminate();
+    this.loopback.drop();
   }
 
   async close(): Promise<void> {
     this.rest.close();
-    for (const c of [...this.connections]) {
-      this.stopPings(c);
-      c.socket.terminate();
-    }
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
-    this.http.closeAllConnections(); // keep-alive connections of the approval endpoint
-    await closed;
+    for (const c of this.connections) this.stopPings(c);
+    await this.loopback.close();
   }
 
   // ---- test hooks ---------------------------------------------------------------------------
@@ -251,16 +288,20 @@ export class KisServer implements BrokerServer {
     const notice = trIdInfo(trId)?.kind === 'notice';
     for (const c of this.connections) {
       const mine = notice
-        ? c.keys.has(keyOf(trId, this.htsId))
+        ? c.state.keys.has(keyOf(trId, this.htsId))
           ? records
           : []
-        : records.filter((r) => c.keys.has(keyOf(trId, r[0])));
-      if (mine.length === 0) continue;
-      const text = mine.map((r) => r.join('^')).join('^');
-      const payload = notice ? encryptPayload(text, c.cipher) : text;
-      this.send(c, formatEnvelope({ encrypted: notice, trId, count: mine.length, payload }));
-      this.counters.dataFramesSent += 1;
+        : records.filter((r) => c.state.keys.has(keyOf(trId, r[0])));
+      if (mine.length > 0) this.sendTo(c, trId, mine);
     }
+  }
+
+  private sendTo(c: Connection, trId: string, records: readonly (readonly string[])[]): void {
+    const notice = trIdInfo(trId)?.kind === 'notice';
+    const text = records.map((r) => r.join('^')).join('^');
+    const payload = notice ? encryptPayload(text, c.state.cipher) : text;
+    this.send(c, formatEnvelope({ encrypted: notice, trId, count: records.length, payload }));
+    this.counters.dataFramesSent += 1;
   }
 
   /** Sends a PINGPONG to every connection now (and expects the echo). */
@@ -275,17 +316,17 @@ export class KisServer implements BrokerServer {
 
   /** Closes every connection with a close frame (a clean server-side close). */
   closeConnections(code = 1000, reason = ''): void {
-    for (const c of [...this.connections]) c.socket.close(code, reason);
+    this.loopback.closeAll(code, reason);
   }
 
   /** Open WebSocket connections. */
   get clientCount(): number {
-    return this.connections.size;
+    return this.connections.length;
   }
 
   /** Keys registered on each open connection. */
   registrations(): readonly (readonly string[])[] {
-    return [...this.connections].map((c) => [...c.keys].sort());
+    return this.connections.map((c) => [...c.state.keys].sort());
   }
 
   /**
@@ -316,22 +357,17 @@ export class KisServer implements BrokerServer {
 
   // ---- HTTP ---------------------------------------------------------------------------------
 
-  private onHttp(req: IncomingMessage, res: ServerResponse): void {
+  private onHttp(req: IncomingMessage, res: ServerResponse, text: string): void {
     const reply = (status: number, body: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(body));
     };
-    if (this.restEndpoints.handle(req, res)) return;
+    if (this.restEndpoints.handle(req, res, text)) return;
     if (req.method !== 'POST' || req.url?.split('?')[0] !== '/oauth2/Approval') {
       reply(404, { error_code: 'EGW00001', error_description: 'not found' });
       return;
     }
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    req.on('end', () => {
+    {
       let body: { grant_type?: unknown; appkey?: unknown; secretkey?: unknown } = {};
       try {
         body = JSON.parse(text) as typeof body;
@@ -348,40 +384,35 @@ export class KisServer implements BrokerServer {
         reply(200, { approval_key: key });
       }
       this.changed();
-    });
+    }
   }
 
   // ---- WebSocket ----------------------------------------------------------------------------
 
-  private onConnection(socket: WebSocket): void {
-    const c: Connection = {
-      id: this.nextId++,
-      socket,
-      cipher: { key: randomText(32), iv: randomText(16) },
-      keys: new Set(),
-    };
-    this.connections.add(c);
-    this.ciphers.push(c.cipher);
+  private onConnection(c: Connection): void {
+    this.ciphers.push(c.state.cipher);
     this.counters.connections += 1;
-    socket.on('message', (data, isBinary) => {
+    c.socket.on('message', (data, isBinary) => {
       if (!isBinary) this.onMessage(c, data.toString());
     });
-    socket.on('close', () => {
-      this.stopPings(c);
-      this.connections.delete(c);
-      this.changed();
-    });
-    socket.on('error', () => undefined);
-    if (this.pingIntervalMs > 0) c.pingTimer = setInterval(() => this.sendPing(c), this.pingIntervalMs);
+    // KIS's own samples answer with a pong control frame carrying the text (or, Sample01, a ping).
+    c.socket.on('pong', () => this.pingAnswered(c));
+    c.socket.on('ping', () => this.pingAnswered(c));
+    if (this.pingIntervalMs > 0) c.state.pingTimer = setInterval(() => this.sendPing(c), this.pingIntervalMs);
+    this.changed();
+  }
+
+  private pingAnswered(c: Connection): void {
+    if (c.state.pendingPing === undefined) return;
+    c.state.pendingPing = undefined;
+    clearTimeout(c.state.pongTimer);
+    this.counters.pongs += 1;
     this.changed();
   }
 
   private onMessage(c: Connection, text: string): void {
-    if (c.pendingPing !== undefined && text === c.pendingPing) {
-      c.pendingPing = undefined;
-      clearTimeout(c.pongTimer);
-      this.counters.pongs += 1;
-      this.changed();
+    if (c.state.pendingPing !== undefined && text === c.state.pendingPing) {
+      this.pingAnswered(c);
       return;
     }
     let json: unknown;
@@ -411,21 +442,21 @@ export class KisServer implements BrokerServer {
       this.reply(c, trId, trKey, '1', 'OPSP0011', 'invalid approval : NOT FOUND');
       return;
     }
-    if (c.appKey === undefined) {
-      const taken = [...this.connections].some((o) => o !== c && o.appKey === appKey);
+    if (c.state.appKey === undefined) {
+      const taken = this.connections.some((o) => o !== c && o.state.appKey === appKey);
       if (this.exclusiveAppKey && taken) {
         this.counters.appKeyInUse += 1;
         this.reply(c, '(null)', '', '9', 'OPSP8996', 'ALREADY IN USE appkey');
         c.socket.close(1000);
         return;
       }
-      c.appKey = appKey;
+      c.state.appKey = appKey;
     }
     const key = keyOf(trId, trKey);
     if (trType === '1') {
       this.counters.subscribes += 1;
-      if (c.keys.has(key)) return this.reply(c, trId, trKey, '1', 'OPSP0002', 'ALREADY IN SUBSCRIBE');
-      if (c.keys.size >= this.maxSubscriptions) {
+      if (c.state.keys.has(key)) return this.reply(c, trId, trKey, '1', 'OPSP0002', 'ALREADY IN SUBSCRIBE');
+      if (c.state.keys.size >= this.maxSubscriptions) {
         this.counters.overLimit += 1;
         return this.reply(c, trId, trKey, '1', 'OPSP0008', 'MAX SUBSCRIBE OVER');
       }
@@ -439,47 +470,60 @@ export class KisServer implements BrokerServer {
       if (info.kind !== 'notice' && !/^[0-9A-Z]{6,7}$/.test(trKey)) {
         return this.reply(c, trId, trKey, '1', 'OPSP8992', 'SUBSCRIBE ERROR : invalid tr_key');
       }
-      c.keys.add(key);
+      c.state.keys.add(key);
       this.counters.subscribed += 1;
-      this.reply(c, trId, trKey, '0', 'OPSP0000', 'SUBSCRIBE SUCCESS', c.cipher);
+      this.reply(c, trId, trKey, '0', 'OPSP0000', 'SUBSCRIBE SUCCESS', c.state.cipher);
     } else if (trType === '2') {
       this.counters.releases += 1;
-      if (!c.keys.delete(key)) return this.reply(c, trId, trKey, '1', 'OPSP0003', 'UNSUBSCRIBE ERROR(not found!)');
+      if (!c.state.keys.delete(key)) return this.reply(c, trId, trKey, '1', 'OPSP0003', 'UNSUBSCRIBE ERROR(not found!)');
       this.reply(c, trId, trKey, '0', 'OPSP0001', 'UNSUBSCRIBE SUCCESS');
     } else {
       this.reply(c, trId, trKey, '9', 'OPSP8997', 'JSON PARSING ERROR : invalid tr_type');
     }
   }
 
+  /**
+   * A control reply. `encrypt` says whether the tr_id's data frames are encrypted: "Y" for the
+   * notice tr_ids (the official client decrypts only when the ack says so), "N" otherwise.
+   */
   private reply(c: Connection, trId: string, trKey: string, rtCd: string, msgCd: string, msg1: string, cipher?: CipherKey): void {
-    this.send(c, formatReply({ trId, trKey, rtCd, msgCd, msg1, ...(cipher ? { cipher } : {}) }));
+    const encrypt = trIdInfo(trId)?.kind === 'notice' ? 'Y' : 'N';
+    this.send(
+      c,
+      JSON.stringify({
+        header: { tr_id: trId, tr_key: trKey, encrypt },
+        body: { rt_cd: rtCd, msg_cd: msgCd, msg1, ...(cipher ? { output: { iv: cipher.iv, key: cipher.key } } : {}) },
+      }),
+    );
   }
 
   private sendPing(c: Connection): void {
-    if (c.pendingPing !== undefined) return; // the previous one's timer decides
+    if (c.state.pendingPing !== undefined) return; // the previous one's timer decides
     const d = new Date(Date.now() + 9 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    c.pendingPing = formatPing(d);
+    const ping = formatPing(d);
+    c.state.pendingPing = ping;
     this.counters.pingsSent += 1;
-    this.send(c, c.pendingPing);
-    c.pongTimer = setTimeout(() => {
-      if (c.pendingPing === undefined) return;
+    this.send(c, ping);
+    c.state.pongTimer = setTimeout(() => {
+      if (c.state.pendingPing === undefined) return;
       this.counters.pingTimeouts += 1;
       this.stopPings(c);
-      c.socket.terminate();
+      if (this.pingTimeoutEnd === 'close') c.socket.close(1000);
+      else c.socket.terminate();
     }, this.pingTimeoutMs);
     this.changed();
   }
 
   private stopPings(c: Connection): void {
-    clearInterval(c.pingTimer);
-    clearTimeout(c.pongTimer);
+    clearInterval(c.state.pingTimer);
+    clearTimeout(c.state.pongTimer);
   }
 
   private send(c: Connection, frame: string): void {
-    if (c.socket.readyState === WebSocket.OPEN) c.socket.send(frame);
+    this.loopback.send(c, frame);
   }
 
-  private venueTrIds(kind: 'trade' | 'book' | 'status', exchange: string | undefined): KisTrId[] {
+  private venueTrIds(kind: 'trade' | 'book' | 'status' | 'expected', exchange: string | undefined): KisTrId[] {
     // The integrated feed carries both venues' events.
     const venues: KisExchange[] = exchange === 'KRX' ? ['KRX', 'UN'] : exchange === 'NXT' ? ['NXT', 'UN'] : ['KRX', 'NXT', 'UN'];
     return venues.map((v) => marketTrId(kind, v));

@@ -75,7 +75,7 @@ function fillRow(o: OrderEvent, fillNo: number): Record<string, string> {
 }
 
 /** Handles a REST TR; false when the path is not one of these (the server answers it). */
-export function handleKiwoomRest(ctx: KiwoomRestContext, req: IncomingMessage, res: ServerResponse): boolean {
+export function handleKiwoomRest(ctx: KiwoomRestContext, req: IncomingMessage, res: ServerResponse, body?: string): boolean {
   const path = req.url?.split('?')[0] ?? '';
   if (req.method !== 'POST' || !path.startsWith('/api/dostk/') || path === '/api/dostk/websocket') return false;
   const apiId = String(req.headers['api-id'] ?? '');
@@ -90,7 +90,7 @@ export function handleKiwoomRest(ctx: KiwoomRestContext, req: IncomingMessage, r
     res.writeHead(200, headers);
     res.end(JSON.stringify({ ...body, return_code: body.return_code ?? 0, return_msg: body.return_msg ?? '정상적으로 처리되었습니다' }));
   };
-  void readBody(req).then((text) => {
+  void (body !== undefined ? Promise.resolve(body) : readBody(req)).then((text) => {
     state.noteRequest(apiId);
     const fault = state.takeFault();
     if (answerFault(state, res, fault)) return;
@@ -103,9 +103,9 @@ export function handleKiwoomRest(ctx: KiwoomRestContext, req: IncomingMessage, r
       reply({ return_code: 3, return_msg: '인증에 실패했습니다[8005:Token이 유효하지 않습니다]' });
       return;
     }
-    let body: Record<string, string>;
+    let json: Record<string, string>;
     try {
-      body = JSON.parse(text) as Record<string, string>;
+      json = JSON.parse(text) as Record<string, string>;
     } catch {
       reply({ return_code: 2, return_msg: '입력 값 형식이 올바르지 않습니다[1517]' });
       return;
@@ -117,7 +117,7 @@ export function handleKiwoomRest(ctx: KiwoomRestContext, req: IncomingMessage, r
       const slice = rows.slice(offset, offset + PAGE);
       return { rows: slice, more: endless ?? (offset + PAGE < rows.length ? String(offset + PAGE) : undefined) };
     };
-    const code = String(body.stk_cd ?? '').trim();
+    const code = String(json.stk_cd ?? '').trim();
     switch (`${path} ${apiId}`) {
       case '/api/dostk/stkinfo ka10095': {
         const codes = code.split('|').filter((c) => c !== '');
@@ -213,7 +213,7 @@ export function handleKiwoomRest(ctx: KiwoomRestContext, req: IncomingMessage, r
           .filter((r) => r.filledQty === 0)
           .map((r) => ({ at: r.placedAt, row: fillRow({ ...r.last, timestamp: r.placedAt }, 0) }));
         const all = [...fillRows, ...unfilled].sort((a, b) => a.at - b.at).map((x) => x.row);
-        const { rows, more } = page(body.qry_tp === '1' ? all.filter((r) => r.cntr_no !== '') : all);
+        const { rows, more } = page(json.qry_tp === '1' ? all.filter((r) => r.cntr_no !== '') : all);
         reply({ sell_grntl_engg_amt: pad(0, 12), buy_engg_amt: pad(0, 12), engg_amt: pad(0, 12), acnt_ord_cntr_prst_array: rows }, more);
         return;
       }

@@ -1,0 +1,22 @@
+/** KIS model events derived from other model events (KIS has no stream of its own for them). */
+import { OrderBook, Quote } from '../../model';
+
+/**
+ * The best levels of a book as a Quote: KIS has no quote stream, and its book is the full
+ * ten-level picture on every push, so its top is the current best bid and ask.
+ */
+export function quoteOfBook<Raw>(book: OrderBook<Raw>): Quote<Raw> {
+  const [bid] = book.bids;
+  const [ask] = book.asks;
+  return {
+    kind: 'quote',
+    broker: book.broker,
+    symbol: book.symbol,
+    ...(bid ? { bestBid: bid.price, bestBidSize: bid.size } : {}),
+    ...(ask ? { bestAsk: ask.price, bestAskSize: ask.size } : {}),
+    ...(book.exchange !== undefined ? { exchange: book.exchange } : {}),
+    time: book.time,
+    timestamp: book.timestamp,
+    raw: book.raw,
+  };
+}
