@@ -22,7 +22,7 @@ import { Symbols } from './market-feed';
 import { MarketRest } from './rest-source';
 
 export interface RestOptions {
-  /** Account catch-up on `orders$` after every gap. Default true. */
+  /** Account catch-up on `orders$` after every gap (a baseline query at subscription, then one per gap). Opt-in. */
   readonly catchUp?: boolean;
   /** Trade backfill on `trades$` after every gap. Default false. */
   readonly backfill?: boolean;
@@ -86,7 +86,7 @@ export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): 
     : undefined;
 
   const orders$ = (): Observable<OrderEvent> =>
-    o.catchUp === false ? feed.orders$() : feed.orders$().pipe(catchUpOrders({ rest, gaps$, liveTotals: deps.liveTotals, report: deps.report }));
+    o.catchUp !== true ? feed.orders$() : feed.orders$().pipe(catchUpOrders({ rest, gaps$, liveTotals: deps.liveTotals, report: deps.report }));
 
   const trades$ = (symbols: Symbols, ...more: never[]): Observable<Trade> =>
     o.backfill ? feed.trades$(symbols, ...more).pipe(backfillTrades({ rest, gaps$: marketGaps$, symbols: list(symbols), report: deps.report })) : feed.trades$(symbols, ...more);
