@@ -59,7 +59,9 @@ describe('KIS loopback server', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error_code).toBe('EGW00103');
     expect(server.counters).toMatchObject({ approvals: 1, approvalsRefused: 1 });
-    expect((await fetch(`${server.restUrl}/oauth2/tokenP`, { method: 'POST' })).status).toBe(404);
+    // The access-token endpoint exists (REST catch-up) and refuses a body without the keys.
+    expect((await fetch(`${server.restUrl}/oauth2/tokenP`, { method: 'POST' })).status).toBe(403);
+    expect((await fetch(`${server.restUrl}/oauth2/nothing`, { method: 'POST' })).status).toBe(404);
   });
 
   it('answers register and release with the documented codes, key/iv on success', async () => {

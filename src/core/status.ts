@@ -25,6 +25,19 @@ export type FeedStatus =
       readonly delayMs: number;
       readonly reason: string;
       readonly detector?: Detector;
+    }
+  /**
+   * The socket cannot stream (for longer than the fallback's `afterMs`, or never: REST-only
+   * mode), and REST snapshots are polled instead: quotes and books arrive marked
+   * `source: 'rest'`, every `pollMs`, within the credential's REST budget. `socket` is what the
+   * socket is doing meanwhile.
+   */
+  | {
+      readonly state: 'degraded';
+      readonly since: number;
+      readonly pollMs: number;
+      readonly socket: 'connecting' | 'reconnecting' | 'closed' | 'none';
+      readonly reason: string;
     };
 
 /**

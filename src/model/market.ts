@@ -27,6 +27,11 @@ export interface MarketEventBase<Raw = unknown> {
   readonly timestamp: number;
   /** The broker's decoded record (named fields), for anything the model does not carry. */
   readonly raw: Raw;
+  /**
+   * Where the event came from: the socket (`'ws'`, also when absent) or a REST query
+   * (`'rest'`: a catch-up after a gap, a backfill, or a fallback poll).
+   */
+  readonly source?: 'ws' | 'rest';
 }
 
 /** Where an event's `time` came from. */

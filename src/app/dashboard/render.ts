@@ -212,6 +212,8 @@ export function statusText(s: FeedStatus): string {
       return `reconnecting in ${s.delayMs} ms (attempt ${s.attempt}${s.detector ? `, ${s.detector}` : ''})`;
     case 'closed':
       return s.error ? `closed: ${s.error.message}` : 'closed';
+    case 'degraded':
+      return `DEGRADED: REST every ${s.pollMs} ms (socket ${s.socket})`;
   }
 }
 

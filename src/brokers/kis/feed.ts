@@ -1,5 +1,10 @@
 /** The KIS feed: typed market and account streams over one KIS session. */
-import { Observable, defer, map, throwError } from 'rxjs';
+import { Observable, Subject, defer, map, throwError } from 'rxjs';
+import { budgetFor, budgeted } from '../../core/rest-budget';
+import { HttpFetch, globalFetch } from '../../core/rest';
+import { withRest } from '../../feed/with-rest';
+import { KisRest, kisRest, kisRestLimits } from './rest';
+import { FetchLike } from './auth';
 import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
 import { FeedError } from '../../core/errors';
@@ -36,6 +41,8 @@ export interface KisBookOptions extends KisStreamOptions {
 export interface KisFeed extends MarketFeed {
   readonly broker: 'kis';
   readonly env: KisEnv;
+  /** The REST client of the feed's app key (quotations, daily orders and fills). */
+  readonly rest: KisRest;
   /** Trades (H0STCNT0 / H0NXCNT0 / H0UNCNT0): aggressor side, direction vs. previous close. */
   trades$(symbols: Symbols, options?: KisStreamOptions): Observable<KisTrade>;
   /** Ten-level order books, best first (H0STASP0 / H0NXASP0 / H0UNASP0); every push is a full book. */
@@ -80,8 +87,27 @@ function checkSymbol(symbol: string): string {
 export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): KisFeed {
   // Records that carry only a time are dated by the session's clock (virtual in marble tests).
   const scheduler = sessionOptions.scheduler;
-  const config = resolveConfig({ ...options, clock: options.clock ?? (scheduler ? () => scheduler.now() : Date.now) });
+  const clock = options.clock ?? (scheduler ? () => scheduler.now() : Date.now);
+  const env = options.env ?? 'real';
+  const budget = options.restBudget ?? budgetFor(`kis:${env}:${options.appKey}`, { ...kisRestLimits[env === 'paper' ? 'paper' : 'real'], scheduler });
+  const baseFetch = (options.fetch as HttpFetch | undefined) ?? globalFetch;
+  // The approval key is issued through the app key's REST budget like every other call.
+  const config = resolveConfig({ ...options, clock, fetch: budgeted(baseFetch, budget, 'Approval') as unknown as FetchLike });
   const session = createSession(kisProtocol(config), sessionOptions);
+  const localErrors = new Subject<FeedError>();
+  const rest = kisRest({
+    restUrl: config.restUrl,
+    appKey: config.appKey,
+    appSecret: config.appSecret,
+    env: config.env,
+    budget,
+    account: options.account,
+    custType: config.custType,
+    fetch: baseFetch,
+    clock,
+    scheduler,
+    report: (e) => localErrors.next(e),
+  });
   // Every event is checked against the model's domains; what fails is reported, skipped.
   const mapped = boundary('kis');
 
@@ -104,14 +130,15 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
     return books.pipe(map((b) => ({ ...b, asks: b.asks.slice(0, depth), bids: b.bids.slice(0, depth) })));
   };
 
-  return {
+  const feed: KisFeed = {
     // Market keys name a stock; the notice key names the HTS ID, which is not a symbol.
-    ...feedControls({ broker: 'kis', sessions: [session], errors: [mapped.errors$], symbolOf: (key) => {
+    ...feedControls({ broker: 'kis', sessions: [session], errors: [mapped.errors$, localErrors], symbolOf: (key) => {
       const k = parseKey(key);
       return k && k.trId !== noticeTrId(config.env) ? k.trKey : undefined;
     } }),
     broker: 'kis',
     env: config.env,
+    rest,
     trades$: (symbols, o) => market('trade', symbols, o).pipe(distinctTrades(tradeIdentity)),
     orderBook$,
     quotes$: (symbols, o) => market('book', symbols, o).pipe(map(quoteOfBook)),
@@ -130,6 +157,9 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
         normalizeFills({ broker: 'kis', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
       ),
   };
+  // Catch-up needs the account number; without one it is off unless asked for (then it reports why).
+  const restOptions = { catchUp: options.account !== undefined, ...options.rest };
+  return withRest(feed, { rest, options: restOptions, liveTotals: 'stream', report: (e) => localErrors.next(e), clock, scheduler });
 }
 
 /** A KIS feed from KIS_APPKEY, KIS_APPSECRET, KIS_HTS_ID, KIS_ENV, KIS_REST_URL, KIS_WS_URL. */

@@ -2,6 +2,8 @@
 import { FeedError } from '../../core/errors';
 import { FetchLike } from './auth';
 import { KisEnv, KisExchange, parseExchange } from './wire/tr-ids';
+import { RestBudget } from '../../core/rest-budget';
+import { RestOptions } from '../../feed/with-rest';
 
 export interface KisOptions {
   /** App key (36 characters). */
@@ -30,6 +32,12 @@ export interface KisOptions {
   readonly fetch?: FetchLike;
   /** Clock (epoch ms) for dating records that carry only a time; default Date.now. */
   readonly clock?: () => number;
+  /** `12345678-01` (account and product code): the REST account catch-up needs it (KIS_ACCOUNT). */
+  readonly account?: string;
+  /** REST beside the socket: catch-up (default on when `account` is set), backfill, fallback, REST-only. */
+  readonly rest?: RestOptions;
+  /** The app key's REST budget; default one per app key: real 18 calls/s, paper 1/s. */
+  readonly restBudget?: RestBudget;
 }
 
 const hosts: Readonly<Record<KisEnv, { readonly rest: string; readonly ws: string }>> = {
@@ -92,7 +100,7 @@ export function resolveConfig(o: KisOptions): KisConfig {
 }
 
 /** The environment variables a KIS feed reads. */
-export const kisEnvVars = ['KIS_APPKEY', 'KIS_APPSECRET', 'KIS_HTS_ID', 'KIS_ENV', 'KIS_REST_URL', 'KIS_WS_URL'] as const;
+export const kisEnvVars = ['KIS_APPKEY', 'KIS_APPSECRET', 'KIS_HTS_ID', 'KIS_ENV', 'KIS_REST_URL', 'KIS_WS_URL', 'KIS_ACCOUNT'] as const;
 
 /** Options from KIS_* environment variables; throws a 'config' FeedError when they are unusable. */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): KisOptions {
@@ -107,5 +115,6 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
     ...(env.KIS_HTS_ID ? { htsId: env.KIS_HTS_ID } : {}),
     ...(env.KIS_REST_URL ? { restUrl: env.KIS_REST_URL } : {}),
     ...(env.KIS_WS_URL ? { wsUrl: env.KIS_WS_URL } : {}),
+    ...(env.KIS_ACCOUNT ? { account: env.KIS_ACCOUNT } : {}),
   };
 }

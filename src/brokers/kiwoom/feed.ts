@@ -41,6 +41,10 @@ import { kiwoomProtocol } from './protocol';
 import { RealCode, realTables } from './wire/real-types';
 import { RealRecord, RealRecordMap } from './wire/record';
 import { Fetch, TokenCache, issueToken } from './auth';
+import { RestBudget, budgetFor, budgeted } from '../../core/rest-budget';
+import { HttpFetch } from '../../core/rest';
+import { RestOptions, withRest } from '../../feed/with-rest';
+import { KiwoomRest, kiwoomRest, kiwoomRestLimits } from './rest';
 import { parseKey } from './keys';
 
 export interface KiwoomOptions {
@@ -71,6 +75,13 @@ export interface KiwoomOptions {
   readonly maxKeysPerConnection?: number;
   /** `stex_tp` of live condition searches. Default 'K' (KRX). */
   readonly conditionExchange?: string;
+  /**
+   * REST beside the socket: account catch-up after gaps (on by default), trade backfill,
+   * the hybrid fallback, REST-only mode. See the README, "REST".
+   */
+  readonly rest?: RestOptions;
+  /** The app key's REST budget; default one per app key: 5 calls/s (mock 1/s). */
+  readonly restBudget?: RestBudget;
 }
 
 /** The venue of a stock stream. */
@@ -109,6 +120,8 @@ export interface KiwoomFeed extends MarketFeed {
    * Account and market-wide types (00, 04, 0s, 1h) take no item; for 1h an item filters by stock.
    */
   stream$<C extends RealCode>(code: C, item?: string, options?: VenueOption): Observable<RealRecordMap[C]>;
+  /** The REST client of the feed's app key (quotes, books, ticks, orders and fills by TR). */
+  readonly rest: KiwoomRest;
   /** The conditions saved in the user's HTS (CNSRLST); one list, then completes. */
   conditions$(): Observable<readonly Condition[]>;
   /** A live condition search: the stocks matching at start (`initial`), then entries and exits. */
@@ -149,7 +162,9 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   const restUrl = options.restUrl ?? endpoints[env].rest;
   const wsUrl = options.wsUrl ?? endpoints[env].ws;
   const credentials = { appKey: options.appKey, secretKey: options.secretKey };
-  const fetchImpl = options.fetch ?? defaultFetch;
+  const budget = options.restBudget ?? budgetFor(`kiwoom:${env}:${options.appKey}`, { ...kiwoomRestLimits[env], scheduler });
+  // Token issuance counts against the app key's REST budget like every other call.
+  const fetchImpl = budgeted(options.fetch ?? defaultFetch, budget, 'au10001');
   const tokens = new TokenCache(() => issueToken(restUrl, credentials, fetchImpl), clock, options.tokenMarginMs, options.accessToken);
   const tables = realTables(() => kstDate(clock()));
   const session = createSession<KiwoomMessage>(
@@ -220,6 +235,17 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       }),
       normalizeFills({ broker: 'kiwoom', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
     );
+
+  const rest = kiwoomRest({
+    restUrl,
+    tokens,
+    budget,
+    fetch: options.fetch as HttpFetch | undefined,
+    clock,
+    scheduler,
+    report: (e) => mapped.report(e),
+  });
+
   const feed: KiwoomFeed = {
     // '0B|005930_NX' is about 005930; account and market-wide keys ('00|') name no symbol.
     ...feedControls({ broker: 'kiwoom', sessions: [session], errors: [mapped.errors$], symbolOf: (key) => {
@@ -227,6 +253,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       return k.kind === 'real' && k.item !== '' ? k.item.replace(/_(NX|AL)$/, '') : undefined;
     } }),
     broker: 'kiwoom',
+    rest,
     trades$: (symbols, o) => stock('0B', symbols, o).pipe(mapped.map(toTrade), distinctTrades(tradeIdentity)),
     orderBook$: (symbols, o) => stock('0D', symbols, o).pipe(mapped.map((r) => toOrderBook(r, o?.depth))),
     quotes$: (symbols, o) => stock('0C', symbols, o).pipe(mapped.map((r) => toQuote(r, clock()))),
@@ -252,7 +279,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
         mapped.map((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
       ),
   };
-  return feed;
+  return withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => mapped.report(e), clock, scheduler });
 }
 
 /** FIDs of the 00 record that carry quantities, prices and identities. */

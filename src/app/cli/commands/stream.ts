@@ -137,6 +137,8 @@ export function describeStatus(s: FeedStatus): string {
       return `reconnecting in ${s.delayMs} ms (attempt ${s.attempt}): ${oneLine(s.reason)}`;
     case 'closed':
       return s.error ? `closed: ${oneLine(s.error.message)}` : 'closed';
+    case 'degraded':
+      return `degraded: REST polling every ${s.pollMs} ms (socket ${s.socket}): ${oneLine(s.reason)}`;
   }
 }
 

@@ -18,6 +18,8 @@ import { Request, formatPing, keyOf } from '../../../brokers/kis/wire/control';
 import { bookRecord, expectedRecord, kisOperationCode, noticeRecord, statusRecord, tradeRecord } from './encode';
 import { formatEnvelope } from '../../../brokers/kis/wire/envelope';
 import { KisEnv, KisExchange, KisTrId, marketTrId, noticeTrId, trIdInfo } from '../../../brokers/kis/wire/tr-ids';
+import { RestState, createRestState } from '../rest-state';
+import { KisRestServer, kisRest } from './rest';
 import { KrxTapes } from '../krx-tape';
 import { Loopback, LoopbackClient, LoopbackOptions, startLoopback } from '../loopback';
 
@@ -128,6 +130,10 @@ export class KisServer implements BrokerServer {
   readonly htsId: string;
   /** Which environment the server plays (its notice tr_id). */
   readonly kisEnv: KisEnv;
+  /** What the REST calls answer from (everything published), and their fault switchboard. */
+  readonly rest: RestState = createRestState();
+  /** The REST endpoints (token, quotations, daily orders and fills). */
+  readonly restEndpoints: KisRestServer;
   private readonly maxSubscriptions: number;
   private readonly pingIntervalMs: number;
   private readonly pingTimeoutMs: number;
@@ -139,6 +145,7 @@ export class KisServer implements BrokerServer {
     this.appSecret = options.appSecret ?? `test-secret-${'x'.repeat(168)}`;
     this.htsId = options.htsId ?? 'testhts';
     this.kisEnv = options.env ?? 'real';
+    this.restEndpoints = kisRest({ state: this.rest, appKey: this.appKey, appSecret: this.appSecret, env: this.kisEnv });
     this.maxSubscriptions = options.maxSubscriptions ?? 41;
     this.pingIntervalMs = options.pingIntervalMs ?? 10_000;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 100_000;
@@ -202,6 +209,7 @@ export class KisServer implements BrokerServer {
   }
 
   publish(event: MarketEvent): void {
+    this.rest.record(event);
     switch (event.kind) {
       case 'trade': {
         const tape = this.tapes.of(event.symbol);
@@ -264,6 +272,7 @@ export class KisServer implements BrokerServer {
   }
 
   async close(): Promise<void> {
+    this.rest.close();
     for (const c of this.connections) this.stopPings(c);
     await this.loopback.close();
   }
@@ -353,6 +362,7 @@ export class KisServer implements BrokerServer {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(body));
     };
+    if (this.restEndpoints.handle(req, res, text)) return;
     if (req.method !== 'POST' || req.url?.split('?')[0] !== '/oauth2/Approval') {
       reply(404, { error_code: 'EGW00001', error_description: 'not found' });
       return;

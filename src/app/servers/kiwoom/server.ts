@@ -38,6 +38,8 @@ import { kstInstant } from '../../../brokers/kiwoom/mapping';
 import { RealCode } from '../../../brokers/kiwoom/wire/real-types';
 import { RealEntry } from '../../../brokers/kiwoom/wire/record';
 import { sampleFrame } from './samples';
+import { RestState, createRestState } from '../rest-state';
+import { handleKiwoomRest } from './rest';
 import { KrxTapes } from '../krx-tape';
 import { LoopbackClient, LoopbackOptions, startLoopback, waitUntil } from '../loopback';
 
@@ -139,6 +141,8 @@ export interface KiwoomServer extends BrokerServer {
   sampleFrame(...codes: readonly RealCode[]): string;
   /** Resolves once `predicate` holds (polled), rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  /** What the REST TRs answer from (everything published), and their fault switchboard. */
+  readonly rest: RestState;
 }
 
 const DEFAULT_CONDITIONS = [
@@ -234,8 +238,10 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
 
   // --- REST ---------------------------------------------------------------------------------
 
+  const restState = createRestState();
   const rest = (req: IncomingMessage, res: ServerResponse, body: string): void => {
     const reply = (status: number, json: unknown): void => {
+    if (handleKiwoomRest({ state: restState, tokenValid: (t) => tokenValid(t) !== undefined }, req, res, body)) return;
       res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8' });
       res.end(JSON.stringify(json));
     };
@@ -532,6 +538,7 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
       loggedInClients().map((c) => Object.fromEntries([...c.state.groups].map(([g, keys]) => [g, [...keys].sort()]))),
     loggedIn: () => loggedInClients().length,
     publish(event: MarketEvent) {
+      restState.record(event);
       for (const encoded of encodeEvents(event, tapes)) {
         for (const c of loggedInClients()) if (hasKey(c, encoded.key)) enqueue(c, encoded.entry);
       }
@@ -582,7 +589,9 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
     dropConnections: () => loopback.drop(),
     sampleFrame: (...codes) => sampleFrame(...codes),
     waitFor: (predicate, timeoutMs = 5_000) => waitUntil(predicate, timeoutMs, 'kiwoom loopback'),
+    rest: restState,
     async close() {
+      restState.close();
       if (pinger) clearInterval(pinger);
       for (const c of clients()) if (c.state.loginTimer) clearTimeout(c.state.loginTimer);
       await loopback.close();

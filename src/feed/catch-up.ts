@@ -1,0 +1,281 @@
+/**
+ * Account catch-up: after every gap of an account stream, ask the broker's REST for the day's
+ * orders and fills, emit what the stream missed (in time order, marked `source: 'rest'`), and
+ * from then on drop what the socket sends again. `orders$` and `positionPnL` stay exact across
+ * outages, including an order placed and completely filled inside the gap.
+ *
+ *   live:    -a1--f1--------(gap)------------f3'--f4-
+ *   REST:                         [a1 f1 a2 f2 f3]
+ *   out:     -a1--f1-----------a2ʳ f2ʳ f3ʳ---------f4-      ʳ = source 'rest'; f3' dropped
+ *
+ * How "missed" is decided, per order (order ids compared without leading zeros):
+ * - At subscription a baseline snapshot is taken (not emitted): what the day held before the
+ *   stream started is not news, and a fill made before it must not move a position.
+ * - The operator keeps the order's cumulative filled quantity as emitted. A fill is new when it
+ *   takes the total beyond that; only the part beyond it is emitted (never counted twice).
+ * - Brokers whose live notices carry the broker's cumulative total (Kiwoom, WEEX:
+ *   `liveTotals: 'broker'`) are compared by that total. Brokers whose live notices carry one
+ *   fill each (KIS: `liveTotals: 'stream'`) are matched by quantity: a late live fill stamped
+ *   no later than the snapshot that already counted it is dropped against the REST credit.
+ * - Brokers without per-fill REST records (KIS) give per-order totals: the catch-up emits one
+ *   fill for the growth, priced from the growth of the filled value.
+ * - Status events (accepted, cancelled, ...) pass once per order and status.
+ * Live events that arrive while a query is in flight wait, then follow the REST events.
+ * A query that fails (after the transport's retries) is reported on `report` and the stream
+ * goes on with what the socket gives.
+ */
+import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
+import { FeedError, toFeedError } from '../core/errors';
+import { OrderEvent } from '../model/market';
+import { Gap } from './gaps';
+import { AccountSnapshot, MarketRest } from './rest-source';
+
+export interface CatchUpOptions {
+  readonly rest: Pick<MarketRest, 'account' | 'broker'>;
+  /** When to query: gap notices of the account stream (or `gapsFromStatus`). */
+  readonly gaps$: Observable<Gap>;
+  /** What a live notice's `filledQty` is: the broker's total (Kiwoom, WEEX) or the stream's running sum (KIS). */
+  readonly liveTotals: 'broker' | 'stream';
+  /** Where failed queries are told (the feed's errors$). */
+  readonly report: (error: FeedError) => void;
+  /** Take a baseline at subscription. Default true. */
+  readonly baseline?: boolean;
+  /** Orders remembered (oldest forgotten first). Default 10 000. */
+  readonly memory?: number;
+}
+
+interface OrderState {
+  /** Cumulative filled quantity as emitted (the broker's truth). */
+  qty: number;
+  /** Cumulative filled value as emitted. */
+  value: number;
+  readonly statuses: Set<string>;
+  /** KIS: quantity REST emitted that live notices may still bring (dropped against it). */
+  credit: number;
+  creditAsOf: number;
+  /** The order id and account as the socket spells them, once seen there. */
+  liveId?: string;
+  account?: string;
+}
+
+/** Order ids as brokers pad them differently (`0000069` on REST, `69` elsewhere). */
+export const canonicalOrderId = (id: string): string => id.replace(/^0+(?=.)/, '');
+
+const isFill = (e: OrderEvent): boolean => e.fillQty !== undefined && e.fillQty > 0;
+
+export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): MonoTypeOperatorFunction<E | OrderEvent> {
+  const memory = options.memory ?? 10_000;
+  const broker = options.rest.broker;
+  return (source) =>
+    new Observable<E | OrderEvent>((subscriber) => {
+      const orders = new Map<string, OrderState>();
+      let buffer: (E | OrderEvent)[] = [];
+      let querying = false;
+      let again = false;
+      let baselinePending = options.baseline ?? true;
+      const subscriptions = new Subscription();
+      subscriber.add(subscriptions);
+
+      const stateOf = (id: string): OrderState => {
+        const key = canonicalOrderId(id);
+        let s = orders.get(key);
+        if (s) {
+          orders.delete(key);
+        } else {
+          s = { qty: 0, value: 0, statuses: new Set(), credit: 0, creditAsOf: -Infinity };
+        }
+        orders.set(key, s);
+        if (orders.size > memory) orders.delete(orders.keys().next().value as string);
+        return s;
+      };
+
+      const emit = (e: E | OrderEvent): void => subscriber.next(e);
+      /** The account the socket names, for REST rows that do not (Kiwoom, KIS). */
+      let streamAccount: string | undefined;
+      /** A REST event spelled as the socket spells it (order id padding, account), so consumers keyed by them match. */
+      const asLive = (e: OrderEvent): OrderEvent => {
+        const s = orders.get(canonicalOrderId(e.orderId));
+        const account = e.account ?? s?.account ?? streamAccount;
+        return { ...e, orderId: s?.liveId ?? e.orderId, ...(account !== undefined ? { account } : {}) };
+      };
+
+      /** A live event, de-duplicated against what was emitted (REST included). */
+      const onLive = (e: E | OrderEvent): void => {
+        const s = stateOf(e.orderId);
+        s.liveId ??= e.orderId;
+        if (e.account !== undefined) {
+          s.account ??= e.account;
+          streamAccount = e.account;
+        }
+        if (!isFill(e)) {
+          if (s.statuses.has(e.status)) return;
+          if (e.status === 'accepted' && s.qty > 0) return;
+          s.statuses.add(e.status);
+          emit(options.liveTotals === 'broker' && e.filledQty < s.qty ? { ...e, filledQty: s.qty, unfilledQty: Math.max(0, e.orderQty - s.qty) } : e);
+          return;
+        }
+        const fillQty = e.fillQty as number;
+        if (options.liveTotals === 'broker') {
+          if (!(e.filledQty > s.qty)) return; // counted already (a repeat, or REST had it)
+          const q = Math.min(fillQty, e.filledQty - s.qty);
+          s.qty = e.filledQty;
+          s.value += q * (e.fillPrice ?? 0);
+          s.statuses.add(e.status);
+          emit(q === fillQty ? e : { ...e, fillQty: q });
+          return;
+        }
+        if (s.credit >= fillQty && e.timestamp <= s.creditAsOf) {
+          s.credit -= fillQty; // REST counted this fill already
+          return;
+        }
+        s.qty += fillQty;
+        s.value += fillQty * (e.fillPrice ?? 0);
+        const unfilledQty = Math.max(0, e.orderQty - s.qty);
+        const status = unfilledQty === 0 ? 'filled' : 'partiallyFilled';
+        s.statuses.add(status);
+        emit({ ...e, filledQty: s.qty, unfilledQty, status });
+      };
+
+      /** The baseline: the day before the stream, not emitted. */
+      const applyBaseline = (snap: AccountSnapshot): void => {
+        // Fills the socket delivered while the baseline was in flight are the stream's, not the baseline's.
+        const early = new Map<string, { before: number; sum: number }>();
+        for (const e of buffer) {
+          if (!isFill(e)) continue;
+          const key = canonicalOrderId(e.orderId);
+          const x = early.get(key) ?? { before: Infinity, sum: 0 };
+          x.before = Math.min(x.before, e.filledQty - (e.fillQty as number));
+          if (e.timestamp <= snap.asOf) x.sum += e.fillQty as number;
+          early.set(key, x);
+        }
+        for (const o of snap.orders) {
+          const key = canonicalOrderId(o.orderId);
+          const s = stateOf(o.orderId);
+          const x = early.get(key);
+          const total = o.filledQty;
+          s.qty = x === undefined ? total : options.liveTotals === 'broker' ? Math.min(total, x.before) : Math.max(0, total - x.sum);
+          s.value = total > 0 && s.qty > 0 ? (s.qty * valueOf(snap, o.orderId)) / total : 0;
+          s.statuses.add('accepted');
+          if (o.status !== 'accepted' && x === undefined) s.statuses.add(o.status);
+        }
+      };
+
+      /** What the stream missed, in time order. */
+      const applyCatchUp = (snap: AccountSnapshot): void => {
+        const out: { at: number; seq: number; event: OrderEvent }[] = [];
+        let seq = 0;
+        const push = (event: OrderEvent): void => {
+          out.push({ at: event.timestamp, seq: seq++, event: { ...asLive(event), source: 'rest' } });
+        };
+        const known = new Set(orders.keys());
+        for (const o of snap.orders) {
+          const key = canonicalOrderId(o.orderId);
+          if (known.has(key) && stateOf(o.orderId).statuses.size > 0) continue;
+          const s = stateOf(o.orderId);
+          s.statuses.add('accepted');
+          push({ ...o, status: 'accepted', filledQty: 0, unfilledQty: o.orderQty, ...noFill });
+        }
+        for (const f of snap.fills) {
+          const s = stateOf(f.orderId);
+          const uncovered = f.filledQty - s.qty;
+          if (!(uncovered > 0)) continue;
+          let q: number;
+          let price: number | undefined;
+          if (snap.perFill) {
+            q = Math.min(f.fillQty ?? uncovered, uncovered);
+            price = f.fillPrice;
+          } else {
+            // A per-order total: the growth, priced from the growth of the filled value.
+            q = uncovered;
+            const value = (f.fillPrice ?? 0) * f.filledQty;
+            const grown = (value - s.value) / q;
+            price = Number.isFinite(grown) && grown > 0 ? grown : f.fillPrice;
+            s.credit += q;
+            s.creditAsOf = snap.asOf;
+          }
+          s.qty = f.filledQty;
+          s.value += q * (price ?? 0);
+          s.statuses.add(f.status);
+          push({ ...f, fillQty: q, ...(price !== undefined ? { fillPrice: price } : {}) });
+        }
+        for (const o of snap.orders) {
+          if (o.status !== 'cancelled' && o.status !== 'rejected') continue;
+          const s = stateOf(o.orderId);
+          if (s.statuses.has(o.status)) continue;
+          s.statuses.add(o.status);
+          push({ ...o, filledQty: s.qty, unfilledQty: 0, ...noFill });
+        }
+        out.sort((a, b) => a.at - b.at || a.seq - b.seq);
+        for (const x of out) emit(x.event);
+      };
+
+      const flush = (): void => {
+        const waiting = buffer;
+        buffer = [];
+        for (const e of waiting) onLive(e);
+      };
+
+      const query = (baseline: boolean): void => {
+        querying = true;
+        subscriptions.add(
+          options.rest.account().subscribe({
+            next: (snap) => (baseline ? applyBaseline(snap) : applyCatchUp(snap)),
+            error: (err: unknown) => {
+              options.report(
+                toFeedError(err, { kind: 'connection', broker }).with({
+                  message: `${broker}: account ${baseline ? 'baseline' : 'catch-up'} query failed; fills missed in the gap may be absent (${err instanceof Error ? err.message : String(err)})`,
+                }),
+              );
+              done();
+            },
+            complete: () => done(),
+          }),
+        );
+      };
+      const done = (): void => {
+        querying = false;
+        flush();
+        if (again) {
+          again = false;
+          query(false);
+        }
+      };
+
+      subscriptions.add(
+        options.gaps$.subscribe(() => {
+          if (querying) again = true;
+          else query(false);
+        }),
+      );
+      subscriptions.add(
+        source.subscribe({
+          next: (e) => {
+            if (querying) buffer.push(e);
+            else onLive(e);
+          },
+          error: (err: unknown) => subscriber.error(err),
+          complete: () => subscriber.complete(),
+        }),
+      );
+      if (baselinePending) {
+        baselinePending = false;
+        query(true);
+      }
+    });
+}
+
+const noFill = { fillQty: undefined, fillPrice: undefined } as const;
+
+/** Average price of an order's fills in a snapshot (0 when none). */
+function valueOf(snap: AccountSnapshot, orderId: string): number {
+  const key = canonicalOrderId(orderId);
+  let qty = 0;
+  let value = 0;
+  for (const f of snap.fills) {
+    if (canonicalOrderId(f.orderId) !== key) continue;
+    const q = snap.perFill ? (f.fillQty ?? 0) : f.filledQty;
+    qty = snap.perFill ? qty + q : q;
+    value = snap.perFill ? value + q * (f.fillPrice ?? 0) : q * (f.fillPrice ?? 0);
+  }
+  return qty > 0 ? value / qty : 0;
+}

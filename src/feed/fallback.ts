@@ -1,0 +1,174 @@
+/**
+ * The hybrid fallback: while the socket cannot stream for longer than `afterMs`, poll REST
+ * snapshots of the subscribed symbols every `pollMs`, within the credential's budget, and emit
+ * them as quotes and books marked `source: 'rest'`; stop the moment the socket is open again.
+ *
+ *   status$:   open ──── reconnecting ─────────────────────────── open ───
+ *   degraded:  ───────────────────── afterMs ─► true ────────────► false
+ *   polls:     ─────────────────────────────── q ─── q ─── q ─────|
+ *   status$':  open ──── reconnecting ──────── degraded ───────── open ───
+ *
+ * One poller serves every subscriber. A round is one batched quote call (where the broker
+ * batches) and one book call per symbol with book subscribers, highest subscriber count first
+ * (the budget's priority); a round that outlasts `pollMs` delays the next (exhaustMap), so the
+ * poller never queues more than one round in the budget. Stopping cancels calls still waiting
+ * in the budget's queue.
+ */
+import {
+  BehaviorSubject,
+  EMPTY,
+  Observable,
+  SchedulerLike,
+  Subject,
+  asyncScheduler,
+  catchError,
+  combineLatest,
+  concat,
+  defer,
+  distinctUntilChanged,
+  exhaustMap,
+  filter,
+  finalize,
+  ignoreElements,
+  map,
+  merge,
+  of,
+  share,
+  switchMap,
+  timer,
+} from 'rxjs';
+import { FeedError, toFeedError } from '../core/errors';
+import { FeedStatus } from '../core/status';
+import { OrderBook, Quote } from '../model/market';
+import { MarketRest } from './rest-source';
+
+export interface FallbackOptions {
+  /** Poll once the socket has not streamed for this long. */
+  readonly afterMs: number;
+  /** Time between polls. */
+  readonly pollMs: number;
+}
+
+export interface Fallback {
+  /** REST quotes of `symbol` while degraded (nothing otherwise); subscribing registers interest. */
+  quotes(symbol: string): Observable<Quote>;
+  /** REST books of `symbol` while degraded. */
+  books(symbol: string): Observable<OrderBook>;
+  /** The feed's status with `degraded` while polling. */
+  readonly status$: Observable<FeedStatus>;
+  /** Whether the fallback polls now. */
+  readonly degraded$: Observable<boolean>;
+}
+
+export interface FallbackDeps {
+  readonly rest: Pick<MarketRest, 'quotes' | 'orderBook' | 'broker'>;
+  readonly status$: Observable<FeedStatus>;
+  readonly options: FallbackOptions;
+  readonly report: (error: FeedError) => void;
+  readonly scheduler?: SchedulerLike;
+  /** REST only: degraded from the start, whatever the status says. */
+  readonly always?: boolean;
+}
+
+interface Interest {
+  quotes: number;
+  books: number;
+}
+
+export function createFallback(deps: FallbackDeps): Fallback {
+  const scheduler = deps.scheduler ?? asyncScheduler;
+  const { afterMs, pollMs } = deps.options;
+  const broker = deps.rest.broker;
+  const interest = new Map<string, Interest>();
+  const interestChanged = new BehaviorSubject<void>(undefined);
+  const quotes = new Subject<Quote>();
+  const books = new Subject<OrderBook>();
+
+  const degraded$: Observable<boolean> = deps.always
+    ? of(true)
+    : deps.status$.pipe(
+        map((s) => s.state === 'open'),
+        distinctUntilChanged(),
+        switchMap((open) => (open ? of(false) : concat(of(false), timer(afterMs, scheduler).pipe(map(() => true))))),
+        distinctUntilChanged(),
+        share({ resetOnRefCountZero: true }),
+      );
+
+  const ranked = (kind: keyof Interest): string[] =>
+    [...interest.entries()]
+      .filter(([, i]) => i[kind] > 0)
+      .sort((a, b) => b[1].quotes + b[1].books - (a[1].quotes + a[1].books))
+      .map(([s]) => s);
+
+  const guard = <T>(what: string) =>
+    catchError<T, Observable<never>>((err: unknown) => {
+      deps.report(toFeedError(err, { kind: 'connection', broker }).with({ message: `${broker}: fallback ${what} failed (${err instanceof Error ? err.message : String(err)}); next poll in ${pollMs} ms` }));
+      return EMPTY;
+    });
+
+  /** One round: the batched quotes, then books by subscriber count. */
+  const round = (): Observable<never> =>
+    defer(() => {
+      const q = ranked('quotes');
+      const b = ranked('books');
+      const quoteCall = q.length === 0 ? EMPTY : deps.rest.quotes(q).pipe(guard<readonly Quote[]>('quote poll'));
+      const bookCalls = b.map((symbol) => deps.rest.orderBook(symbol).pipe(guard<OrderBook>(`book poll of ${symbol}`)));
+      return merge(
+        quoteCall.pipe(map((list) => list.forEach((x) => quotes.next({ ...x, source: 'rest' })))),
+        ...bookCalls.map((call) => call.pipe(map((x) => books.next({ ...x, source: 'rest' })))),
+      ).pipe(ignoreElements());
+    });
+
+  const poller$: Observable<never> = degraded$.pipe(
+    switchMap((on) => {
+      if (!on) return EMPTY;
+      return timer(0, pollMs, scheduler).pipe(exhaustMap(round));
+    }),
+    ignoreElements(),
+    share({ resetOnRefCountZero: true }),
+  );
+
+  const register = <T extends { readonly symbol: string }>(symbol: string, kind: keyof Interest, out: Observable<T>): Observable<T> =>
+    defer(() => {
+      const i = interest.get(symbol) ?? { quotes: 0, books: 0 };
+      i[kind] += 1;
+      interest.set(symbol, i);
+      interestChanged.next();
+      return merge(poller$, out.pipe(filter((x) => x.symbol === symbol))).pipe(
+        finalize(() => {
+          i[kind] -= 1;
+          if (i.quotes + i.books === 0) interest.delete(symbol);
+        }),
+      );
+    });
+
+  const status$: Observable<FeedStatus> = deps.always
+    ? of<FeedStatus>({ state: 'degraded', since: scheduler.now(), pollMs, socket: 'none', reason: 'REST-only mode' })
+    : defer(() => {
+        let since = 0;
+        let was = false;
+        return combineLatest([deps.status$, degraded$]).pipe(
+          map(([s, degraded]): FeedStatus => {
+            const now = degraded && s.state !== 'open';
+            if (now && !was) since = scheduler.now();
+            was = now;
+            return now
+            ? {
+                state: 'degraded',
+                since,
+                pollMs,
+                socket: s.state === 'degraded' ? 'none' : s.state,
+                reason: s.state === 'reconnecting' ? s.reason : s.state === 'closed' && s.error ? s.error.message : `socket ${s.state} for over ${afterMs} ms`,
+              }
+            : s;
+          }),
+        );
+      });
+
+  return {
+    quotes: (symbol) => register(symbol, 'quotes', quotes),
+    books: (symbol) => register(symbol, 'books', books),
+    status$,
+    degraded$,
+  };
+}
