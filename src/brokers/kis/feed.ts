@@ -1,4 +1,5 @@
 /** The KIS feed: typed market and account streams over one KIS session. */
+import { processEnv } from '../../core/process-env';
 import { Observable, Subject, defer, map, throwError } from 'rxjs';
 import { budgetFor, budgeted } from '../../core/rest-budget';
 import { HttpFetch, globalFetch } from '../../core/rest';
@@ -163,6 +164,6 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
 }
 
 /** A KIS feed from KIS_APPKEY, KIS_APPSECRET, KIS_HTS_ID, KIS_ENV, KIS_REST_URL, KIS_WS_URL. */
-export function kisFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, sessionOptions: SessionOptions = {}): KisFeed {
+export function kisFromEnv(env: Readonly<Record<string, string | undefined>> = processEnv('kis', '{ approvalKey: () => Promise<string> } from your backend'), sessionOptions: SessionOptions = {}): KisFeed {
   return kis(optionsFromEnv(env), sessionOptions);
 }
