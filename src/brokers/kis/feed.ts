@@ -20,7 +20,7 @@ import { quoteOfBook } from './mapping';
 import { KisEnv, KisExchange, KisVenue, noticeTrId, parseExchange } from './wire/tr-ids';
 import { KisTrade } from './wire/trade';
 import { KisOrderBook } from './wire/book';
-import { KisExpectedMatch } from './wire/expected';
+import { KisExpectedTrade } from './wire/expected';
 import { KisMarketStatus } from './wire/market-status';
 import { KisOrderEvent } from './wire/notice';
 import { boundary } from '../../feed/boundary';
@@ -53,8 +53,11 @@ export interface KisFeed extends MarketFeed {
    * levels of the order book (the same H0**ASP0 registration as `orderBook$`).
    */
   quotes$(symbols: Symbols, options?: KisStreamOptions): Observable<Quote<KisOrderBook['raw']>>;
-  /** Expected auction matches (H0STANC0 / H0NXANC0 / H0UNANC0). */
-  expected$(symbols: Symbols, options?: KisStreamOptions): Observable<KisExpectedMatch>;
+  /**
+   * Expected auction matches (H0STANC0 / H0NXANC0 / H0UNANC0) as the shared `ExpectedTrade`:
+   * indicative price and size, change and change percent, expected cumulative volume.
+   */
+  expected$(symbols: Symbols, options?: KisStreamOptions): Observable<KisExpectedTrade>;
   /**
    * Market-operation notices: session changes, halts, VI (H0STMKO0 / H0NXMKO0 / H0UNMKO0). KIS
    * sends them per stock, so symbols are required (a config error without); the same signature

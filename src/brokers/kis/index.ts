@@ -9,6 +9,6 @@ export type { KisMessage } from './wire/message';
 export type { KisRecord } from './wire/record';
 export type { KisTrade } from './wire/trade';
 export type { KisOrderBook } from './wire/book';
-export type { ExpectedMatch, KisExpectedMatch } from './wire/expected';
+export type { ExpectedMatch, KisExpectedMatch, KisExpectedTrade } from './wire/expected';
 export type { KisMarketStatus } from './wire/market-status';
 export type { KisOrderEvent } from './wire/notice';
