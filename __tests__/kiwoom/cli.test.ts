@@ -52,6 +52,12 @@ describe('rx-market stream kiwoom', () => {
       size: 500,
       side: 'buy',
       direction: 'down',
+      // The day's figures from the server's tape: previous close inferred one tick above (60,800);
+      // turnover sent in million KRW (30.35 M → 30).
+      change: -100,
+      changePercent: -0.16,
+      cumulativeVolume: 500,
+      cumulativeTurnover: 30_000_000,
       // The wire carries HHMMSS only: the CLI dates it on today's KST date.
       time: todayAt('09:01:01'),
       timestamp: Date.parse(todayAt('09:01:01')),

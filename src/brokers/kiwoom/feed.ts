@@ -282,7 +282,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     } }),
     broker: 'kiwoom',
     rest,
-    trades$: (symbols, o) => stock('0B', symbols, o).pipe(mapped.map(toTrade), distinctTrades(tradeIdentity)),
+    trades$: (symbols, o) => stock('0B', symbols, o).pipe(mapped.map((r) => toTrade(r, clock())), distinctTrades(tradeIdentity)),
     orderBook$: (symbols, o) => stock('0D', symbols, o).pipe(mapped.map((r) => toOrderBook(r, o?.depth))),
     quotes$: (symbols, o) => stock('0C', symbols, o).pipe(mapped.map((r) => toQuote(r, clock()))),
     orders$,
