@@ -115,7 +115,13 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         return s;
       };
 
-      const emit = (e: E | OrderEvent): void => subscriber.next(e);
+      /** The newest event emitted, and the earliest gap start not asked about yet: what `since` is. */
+      let lastAt: number | undefined;
+      let gapFrom: number | undefined;
+      const emit = (e: E | OrderEvent): void => {
+        lastAt = Math.max(lastAt ?? e.timestamp, e.timestamp);
+        subscriber.next(e);
+      };
       /** The account the socket names, for REST rows that do not (Kiwoom, KIS). */
       let streamAccount: string | undefined;
       /** A REST event spelled as the socket spells it (order id padding, account), so consumers keyed by them match. */
@@ -266,8 +272,11 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
             release();
           }, holdMs);
         }
+        // Fills since the last event seen (or the gap's start), with a margin for notices lost in flight.
+        const from = gapFrom === undefined ? undefined : Math.min(gapFrom, lastAt ?? gapFrom) - SINCE_MARGIN_MS;
+        gapFrom = undefined;
         subscriptions.add(
-          options.rest.account().subscribe({
+          options.rest.account(baseline ? undefined : from).subscribe({
             next: (snap) => (baseline ? applyBaseline(snap) : applyCatchUp(snap)),
             error: (err: unknown) => {
               options.report(
@@ -293,7 +302,8 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
       subscriptions.add(() => hold?.unsubscribe());
 
       subscriptions.add(
-        options.gaps$.subscribe(() => {
+        options.gaps$.subscribe((gap) => {
+          gapFrom = Math.min(gapFrom ?? gap.from, gap.from);
           if (querying) again = true;
           else query(false);
         }),
@@ -320,6 +330,9 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
 }
 
 const noFill = { fillQty: undefined, fillPrice: undefined } as const;
+
+/** How far before the last event seen a catch-up asks (a notice may have been lost in flight before the gap showed). */
+const SINCE_MARGIN_MS = 60_000;
 
 /** Crypto sizes are decimals: differences below this are rounding, not quantity. */
 const EPSILON = 1e-9;
