@@ -1,4 +1,5 @@
 /** The KIS feed: typed market and account streams over one KIS session. */
+import { processEnv } from '../../core/process-env';
 import { Observable, Subject, defer, map, throwError } from 'rxjs';
 import { budgetFor, budgeted } from '../../core/rest-budget';
 import { HttpFetch, globalFetch } from '../../core/rest';
@@ -20,7 +21,7 @@ import { quoteOfBook } from './mapping';
 import { KisEnv, KisExchange, KisVenue, noticeTrId, parseExchange } from './wire/tr-ids';
 import { KisTrade } from './wire/trade';
 import { KisOrderBook } from './wire/book';
-import { KisExpectedMatch } from './wire/expected';
+import { KisExpectedTrade } from './wire/expected';
 import { KisMarketStatus } from './wire/market-status';
 import { KisOrderEvent } from './wire/notice';
 import { boundary } from '../../feed/boundary';
@@ -53,8 +54,11 @@ export interface KisFeed extends MarketFeed {
    * levels of the order book (the same H0**ASP0 registration as `orderBook$`).
    */
   quotes$(symbols: Symbols, options?: KisStreamOptions): Observable<Quote<KisOrderBook['raw']>>;
-  /** Expected auction matches (H0STANC0 / H0NXANC0 / H0UNANC0). */
-  expected$(symbols: Symbols, options?: KisStreamOptions): Observable<KisExpectedMatch>;
+  /**
+   * Expected auction matches (H0STANC0 / H0NXANC0 / H0UNANC0) as the shared `ExpectedTrade`:
+   * indicative price and size, change and change percent, expected cumulative volume.
+   */
+  expected$(symbols: Symbols, options?: KisStreamOptions): Observable<KisExpectedTrade>;
   /**
    * Market-operation notices: session changes, halts, VI (H0STMKO0 / H0NXMKO0 / H0UNMKO0). KIS
    * sends them per stock, so symbols are required (a config error without); the same signature
@@ -164,6 +168,6 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
 }
 
 /** A KIS feed from KIS_APPKEY, KIS_APPSECRET, KIS_HTS_ID, KIS_ENV, KIS_REST_URL, KIS_WS_URL. */
-export function kisFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, sessionOptions: SessionOptions = {}): KisFeed {
+export function kisFromEnv(env: Readonly<Record<string, string | undefined>> = processEnv('kis', '{ approvalKey: () => Promise<string> } from your backend'), sessionOptions: SessionOptions = {}): KisFeed {
   return kis(optionsFromEnv(env), sessionOptions);
 }

@@ -1,3 +1,4 @@
+import { processEnv } from '../../core/process-env';
 import { Observable, ReplaySubject, defer, distinctUntilChanged, filter, map, mergeMap, pairwise, share, switchMap, take, throwError } from 'rxjs';
 import { Key } from '../../core/key';
 import { createSession } from '../../core/session';
@@ -181,7 +182,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
 }
 
 /** A feed configured from WEEX_* environment variables (see `weexEnvVars`). */
-export function weexFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, sessionOptions?: SessionOptions): WeexFeed {
+export function weexFromEnv(env: Readonly<Record<string, string | undefined>> = processEnv('weex', 'the options in code (keys belong on a server)'), sessionOptions?: SessionOptions): WeexFeed {
   return weex(weexOptionsFromEnv(env), sessionOptions);
 }
 
