@@ -8,12 +8,14 @@
  * feed.stream$('0J', '001');                                  // Observable<RealRecord<'0J'>>
  * ```
  */
+import { processEnv } from '../../core/process-env';
 import { EMPTY, Observable, catchError, defer, filter, map, merge, mergeMap, take, throwError } from 'rxjs';
 import { FeedError } from '../../core/errors';
 import { Key } from '../../core/key';
 import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
 import { feedControls } from '../../feed/controls';
+import { guardFeed } from '../../feed/guard-feed';
 import { MarketFeed, Symbols } from '../../feed/market-feed';
 import { perSymbol, symbolList } from '../../feed/symbols';
 import { IndexTick, MarketStatus, OrderBook, OrderEvent, Position, Quote, Trade, kstDate } from '../../model';
@@ -47,16 +49,37 @@ import { distinctTrades } from '../../feed/distinct-trades';
 import { kiwoomProtocol } from './protocol';
 import { RealCode, realTables } from './wire/real-types';
 import { RealRecord, RealRecordMap } from './wire/record';
-import { Fetch, TokenCache, issueToken } from './auth';
+import { Fetch, TokenCache, TokenProvider, fromProvider, issueToken } from './auth';
 import { RestBudget, budgetFor, budgeted } from '../../core/rest-budget';
 import { HttpFetch } from '../../core/rest';
 import { RestOptions, withRest } from '../../feed/with-rest';
 import { KiwoomRest, kiwoomRest, kiwoomRestLimits } from './rest';
 import { parseKey } from './keys';
 
-export interface KiwoomOptions {
+/** The app key and secret: the feed issues its own tokens (servers, CLI, Node apps). */
+export interface KiwoomKeys {
   readonly appKey: string;
   readonly secretKey: string;
+  readonly token?: undefined;
+}
+
+/**
+ * A token provider instead of keys (browsers): the app's backend issues tokens, the app secret
+ * never leaves it.
+ *
+ * ```ts
+ * kiwoom({ token: () => fetch('/api/kiwoom-token').then((r) => r.text()) });
+ * ```
+ */
+export interface KiwoomTokenSource {
+  readonly token: TokenProvider;
+  readonly appKey?: undefined;
+  readonly secretKey?: undefined;
+}
+
+export type KiwoomOptions = KiwoomSettings & (KiwoomKeys | KiwoomTokenSource);
+
+export interface KiwoomSettings {
   /** Default 'production'. The mock server serves KRX only. */
   readonly env?: KiwoomEnv;
   /** Overrides the REST base of the environment (tests, simulators). */
@@ -172,13 +195,19 @@ const defaultFetch: Fetch = (url, init) => {
  * (see `kiwoomFromEnv`).
  */
 export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions = {}): KiwoomFeed {
-  // Without options: configured from the environment (KIWOOM_APPKEY, ...).
-  if (options === undefined) return kiwoomFromEnv(process.env, sessionOptions);
-  if (typeof options.appKey !== 'string' || options.appKey.trim() === '') {
-    throw configError('appKey is required (KIWOOM_APPKEY)');
+  // Without options: configured from the environment (KIWOOM_APPKEY, ...), which only Node has.
+  if (options === undefined) return kiwoomFromEnv(processEnv('kiwoom', '{ token: () => Promise<string> } from your backend'), sessionOptions);
+  const provider = options.token;
+  if (provider !== undefined && typeof provider !== 'function') {
+    throw configError('token must be a function returning a Promise of the access token');
   }
-  if (typeof options.secretKey !== 'string' || options.secretKey.trim() === '') {
-    throw configError('secretKey is required (KIWOOM_SECRETKEY)');
+  if (provider === undefined) {
+    if (typeof options.appKey !== 'string' || options.appKey.trim() === '') {
+      throw configError('appKey and secretKey are required, or a token provider (KIWOOM_APPKEY)');
+    }
+    if (typeof options.secretKey !== 'string' || options.secretKey.trim() === '') {
+      throw configError('secretKey is required (KIWOOM_SECRETKEY)');
+    }
   }
   const env = options.env ?? 'production';
   if (env !== 'production' && env !== 'mock') throw configError(`env must be 'production' or 'mock', got ${JSON.stringify(env)}`);
@@ -189,11 +218,14 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   const clock = options.clock ?? (scheduler ? () => scheduler.now() : Date.now);
   const restUrl = options.restUrl ?? endpoints[env].rest;
   const wsUrl = options.wsUrl ?? endpoints[env].ws;
-  const credentials = { appKey: options.appKey, secretKey: options.secretKey };
-  const budget = options.restBudget ?? budgetFor(`kiwoom:${env}:${options.appKey}`, { ...kiwoomRestLimits[env], scheduler });
+  const credentials = { appKey: options.appKey ?? '', secretKey: options.secretKey ?? '' };
+  // One budget per app key; a provider's tokens share one per provider (its key is unknown here).
+  const budgetKey = provider === undefined ? options.appKey : 'token-provider';
+  const budget = options.restBudget ?? budgetFor(`kiwoom:${env}:${budgetKey}`, { ...kiwoomRestLimits[env], scheduler });
   // Token issuance counts against the app key's REST budget like every other call.
   const fetchImpl = budgeted(options.fetch ?? defaultFetch, budget, 'au10001');
-  const tokens = new TokenCache(() => issueToken(restUrl, credentials, fetchImpl), clock, options.tokenMarginMs, options.accessToken);
+  const issue = provider !== undefined ? fromProvider(provider) : () => issueToken(restUrl, credentials, fetchImpl);
+  const tokens = new TokenCache(issue, clock, options.tokenMarginMs, options.accessToken);
   const tables = realTables(() => kstDate(clock()));
   const session = createSession<KiwoomMessage>(
     kiwoomProtocol({
@@ -325,7 +357,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
         mapped.map((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
       ),
   };
-  return withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => mapped.report(e), clock, scheduler });
+  return guardFeed(withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => mapped.report(e), clock, scheduler }), sessionOptions);
 }
 
 /**
@@ -383,9 +415,9 @@ export const kiwoomEnvVars = ['KIWOOM_APPKEY', 'KIWOOM_SECRETKEY', 'KIWOOM_ENV',
  * (production | mock, default production), KIWOOM_REST_URL and KIWOOM_WS_URL (overrides).
  */
 export function kiwoomFromEnv(
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>> = processEnv('kiwoom', '{ token: () => Promise<string> } from your backend'),
   sessionOptions: SessionOptions = {},
-  overrides: Partial<KiwoomOptions> = {},
+  overrides: Partial<KiwoomSettings> = {},
 ): KiwoomFeed {
   const missing = ['KIWOOM_APPKEY', 'KIWOOM_SECRETKEY'].filter((k) => !env[k]);
   if (missing.length > 0) throw configError(`set ${missing.join(' and ')} (see \`rx-market --help\`)`);

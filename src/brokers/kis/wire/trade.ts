@@ -6,6 +6,7 @@ import { TradeField } from './fields';
 import { Code, DirectionFromSign, Hhmmss, KisNumber, SideFromTradeClass, decodeFields, describeErrors, kisTime } from './values';
 import { MapContext, Mapped, mapped, unmapped } from '../mapped';
 import { venueOf } from '../venue';
+import { sessionFigures } from './figures';
 
 /** What a trade needs from the record; the rest stays in `raw`. */
 export const TradeValues = t.type({
@@ -20,7 +21,10 @@ export const TradeValues = t.type({
 export type KisTradeRecord = KisRecord<TradeField>;
 export type KisTrade = Trade<KisTradeRecord>;
 
-/** A trade record as a Trade: the side from the trade class, the direction from the sign code. */
+/**
+ * A trade record as a Trade: the side from the trade class, the direction from the sign code, and
+ * the day's figures (change, change percent, cumulative volume and turnover; see figures.ts).
+ */
 export function toTrade(record: KisTradeRecord, ctx: MapContext): Mapped<KisTrade> {
   const decoded = decodeFields(TradeValues, record.fields);
   if (decoded._tag === 'Left') return unmapped(describeErrors(decoded.left));
@@ -38,6 +42,7 @@ export function toTrade(record: KisTradeRecord, ctx: MapContext): Mapped<KisTrad
     ...(side._tag === 'Right' && side.right !== undefined ? { side: side.right } : {}),
     ...(v.PRDY_VRSS_SIGN !== undefined ? { direction: v.PRDY_VRSS_SIGN } : {}),
     ...(exchange !== undefined ? { exchange } : {}),
+    ...sessionFigures(record.fields, v.PRDY_VRSS_SIGN),
     time: when.time,
     timestamp: when.timestamp,
     raw: record,
