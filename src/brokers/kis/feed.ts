@@ -10,6 +10,7 @@ import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
 import { FeedError } from '../../core/errors';
 import { feedControls } from '../../feed/controls';
+import { guardFeed } from '../../feed/guard-feed';
 import { MarketFeed, Symbols } from '../../feed/market-feed';
 import { perSymbol } from '../../feed/symbols';
 import { Quote } from '../../model';
@@ -163,7 +164,7 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   };
   // Catch-up needs the account number; without one it is off unless asked for (then it reports why).
   const restOptions = { catchUp: options.account !== undefined, ...options.rest };
-  return withRest(feed, { rest, options: restOptions, liveTotals: 'stream', report: (e) => localErrors.next(e), clock, scheduler });
+  return guardFeed(withRest(feed, { rest, options: restOptions, liveTotals: 'stream', report: (e) => localErrors.next(e), clock, scheduler }), sessionOptions);
 }
 
 /** A KIS feed from KIS_APPKEY, KIS_APPSECRET, KIS_HTS_ID, KIS_ENV, KIS_REST_URL, KIS_WS_URL. */

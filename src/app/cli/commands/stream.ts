@@ -25,11 +25,12 @@ interface StreamOptions {
  * that stops reading ends it with exit 1 once --max-buffer MiB wait unread.
  */
 export function registerStream(program: Command, context: CliContext): void {
+  program.addHelpText('after', `\n${streamsHelp()}`);
   program
     .command('stream')
     .description('print a live stream as NDJSON, one normalized event per line')
     .argument('<broker>', `broker: ${brokers.map((b) => b.name).join(', ') || '(none registered)'}`)
-    .argument('<stream>', 'stream name, e.g. trades, book, quotes, orders, balance, raw')
+    .argument('<stream>', 'stream name, e.g. trades, book, quotes, orders (every broker\'s below)')
     .argument('[symbols...]', 'instrument codes, e.g. 005930 or BTCUSDT')
     .option('--type <code>', 'wire type code for the raw stream (e.g. 0J)')
     .option('--exchange <venue>', 'venue, e.g. KRX, NXT, SOR (Kiwoom) or KRX, NXT, UN (KIS)')
@@ -38,9 +39,17 @@ export function registerStream(program: Command, context: CliContext): void {
     .option('--timeout <sec>', 'exit non-zero if this many seconds pass first', positiveNumber)
     .option('--raw', "include each event's raw broker record")
     .option('--max-buffer <MiB>', 'output a slow reader may leave unread before the stream stops with exit 1', positiveNumber, 16)
+    .addHelpText('after', `\n${streamsHelp()}`)
     .action((brokerName: string, streamName: string, symbols: string[], options: StreamOptions) =>
       runStream(context, brokerName, streamName, symbols, options),
     );
+}
+
+/** Every broker's stream names, from the plugs themselves (so the help never drifts). */
+export function streamsHelp(): string {
+  const width = Math.max(...brokers.map((b) => b.name.length));
+  const lines = brokers.map((b) => `  ${b.name.padEnd(width)}  ${Object.keys(cliStreams(b)).join(', ')}`);
+  return `Streams (rx-market stream <broker> <stream> [symbols...]):\n${lines.join('\n')}`;
 }
 
 async function runStream(
