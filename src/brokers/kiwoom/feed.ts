@@ -9,7 +9,7 @@
  * ```
  */
 import { processEnv } from '../../core/process-env';
-import { Observable, defer, filter, map, mergeMap, take, throwError } from 'rxjs';
+import { EMPTY, Observable, catchError, defer, filter, map, merge, mergeMap, take, throwError } from 'rxjs';
 import { FeedError } from '../../core/errors';
 import { Key } from '../../core/key';
 import { createSession } from '../../core/session';
@@ -19,6 +19,7 @@ import { guardFeed } from '../../feed/guard-feed';
 import { MarketFeed, Symbols } from '../../feed/market-feed';
 import { perSymbol, symbolList } from '../../feed/symbols';
 import { IndexTick, MarketStatus, OrderBook, OrderEvent, Position, Quote, Trade, kstDate } from '../../model';
+import { ElwGreeks, ElwIndicators, EtfNav, ExpectedTrade, ProgramTrading, VolatilityInterruption } from '../../model/krx';
 import { KiwoomMessage } from './codec';
 import { Condition, ConditionEvent } from './conditions';
 import { Exchange, KiwoomEnv, endpoints, exchanges } from './endpoints';
@@ -27,13 +28,19 @@ import {
   orderFillFacts,
   snapshotEvents,
   toConditionEvent,
+  toElwGreeks,
+  toElwIndicators,
+  toEtfNav,
+  toExpectedTrade,
   toIndexTick,
   toMarketStatus,
   toOrderBook,
   toOrderEvent,
   toPosition,
+  toProgramTrading,
   toQuote,
   toTrade,
+  toVolatilityInterruption,
   tradeIdentity,
 } from './mapping';
 import { boundary } from '../../feed/boundary';
@@ -143,6 +150,27 @@ export interface KiwoomFeed extends MarketFeed {
    * Account and market-wide types (00, 04, 0s, 1h) take no item; for 1h an item filters by stock.
    */
   stream$<C extends RealCode>(code: C, item?: string, options?: VenueOption): Observable<RealRecordMap[C]>;
+  /** An ETF's net asset value per share (0G) with its premium or discount to the ETF's price. */
+  etfNav$(symbols: Symbols, options?: VenueOption): Observable<EtfNav<RealRecord<'0G'>>>;
+  /**
+   * What a call auction would match at if it ended now (0H: pre-open, closing auction, a
+   * volatility interruption): the indicative price and size.
+   */
+  expectedTrades$(symbols: Symbols, options?: VenueOption): Observable<ExpectedTrade<RealRecord<'0H'>>>;
+  /** An ELW's theoretical price and greeks (0m). */
+  elwGreeks$(symbols: Symbols, options?: VenueOption): Observable<ElwGreeks<RealRecord<'0m'>>>;
+  /** An ELW's parity, premium, gearing, break-even and capital-support rates (0u). */
+  elwIndicators$(symbols: Symbols, options?: VenueOption): Observable<ElwIndicators<RealRecord<'0u'>>>;
+  /** Program trading in a stock since the open (0w), values in million KRW. */
+  programTrading$(symbols: Symbols, options?: VenueOption): Observable<ProgramTrading<RealRecord<'0w'>>>;
+  /**
+   * Volatility interruptions triggered and released (1h). Kiwoom's are market-wide (one
+   * registration): without symbols every stock's; with symbols, those stocks' only.
+   *
+   *   wire:                                 -[1h 005930 on]-[1h 000660 on]-[1h 005930 off]-
+   *   volatilityInterruptions$('005930'):   -v--------------------------------w-------------
+   */
+  volatilityInterruptions$(symbols?: Symbols): Observable<VolatilityInterruption<RealRecord<'1h'>>>;
   /** The REST client of the feed's app key (quotes, books, ticks, orders and fills by TR). */
   readonly rest: KiwoomRest;
   /** The conditions saved in the user's HTS (CNSRLST); one list, then completes. */
@@ -235,7 +263,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   };
 
   const stock = <C extends RealCode>(code: C, symbols: Symbols, o?: VenueOption): Observable<RealRecordMap[C]> =>
-    perSymbol(symbols, 'kiwoom', (symbol) => keyed(() => keyFor(code, symbol, venue(o))));
+    eachSymbol(symbols, mapped.report, (symbol) => keyed(() => keyFor(code, symbol, venue(o))));
 
   const stream$ = <C extends RealCode>(code: C, item = '', o?: VenueOption): Observable<RealRecordMap[C]> => {
     if (code === '1h' && item !== '') {
@@ -286,7 +314,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     } }),
     broker: 'kiwoom',
     rest,
-    trades$: (symbols, o) => stock('0B', symbols, o).pipe(mapped.map(toTrade), distinctTrades(tradeIdentity)),
+    trades$: (symbols, o) => stock('0B', symbols, o).pipe(mapped.map((r) => toTrade(r, clock())), distinctTrades(tradeIdentity)),
     orderBook$: (symbols, o) => stock('0D', symbols, o).pipe(mapped.map((r) => toOrderBook(r, o?.depth))),
     quotes$: (symbols, o) => stock('0C', symbols, o).pipe(mapped.map((r) => toQuote(r, clock()))),
     orders$,
@@ -301,6 +329,24 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       });
     },
     stream$,
+    etfNav$: (symbols, o) => stock('0G', symbols, o).pipe(mapped.map(toEtfNav)),
+    expectedTrades$: (symbols, o) => stock('0H', symbols, o).pipe(mapped.map(toExpectedTrade)),
+    elwGreeks$: (symbols, o) => stock('0m', symbols, o).pipe(mapped.map(toElwGreeks)),
+    elwIndicators$: (symbols, o) => stock('0u', symbols, o).pipe(mapped.map(toElwIndicators)),
+    programTrading$: (symbols, o) => stock('0w', symbols, o).pipe(mapped.map(toProgramTrading)),
+    volatilityInterruptions$: (symbols) => {
+      const records =
+        symbols === undefined
+          ? stream$('1h')
+          : // One market-wide registration (key '1h|') shared by every symbol's filter.
+            eachSymbol(symbols, mapped.report, (symbol) =>
+              keyed(() => {
+                checkedItem(symbol, undefined);
+                return realKey('1h', '');
+              }).pipe(filter((r) => r.symbol === symbol)),
+            );
+      return records.pipe(mapped.map((r) => toVolatilityInterruption(r, clock())));
+    },
     conditions$: () =>
       keyed(() => conditionListKey).pipe(
         take(1),
@@ -312,6 +358,50 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       ),
   };
   return guardFeed(withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => mapped.report(e), clock, scheduler }), sessionOptions);
+}
+
+/**
+ * One stream over one symbol or a list, each symbol on its own key (all subscribed in one tick,
+ * so one batched REG). In a list, a symbol that fails (malformed, or refused by the server) is
+ * reported on `errors$` and leaves the others streaming; the stream errors only when every symbol
+ * failed. A single symbol's failure errors the stream, as it always did.
+ *
+ *   eachSymbol(['005930', 'bad!', '000660'])
+ *   005930:  -a-----a--
+ *   bad!:    #            → errors$: config error for "bad!"
+ *   000660:  ---b-b----
+ *   result:  -a-b-b-a--
+ */
+function eachSymbol<T>(symbols: Symbols, report: (e: FeedError) => void, open: (symbol: string) => Observable<T>): Observable<T> {
+  return defer(() => {
+    let list: readonly string[];
+    try {
+      list = symbolList(symbols, 'kiwoom');
+    } catch (err) {
+      return throwError(() => err);
+    }
+    if (list.length === 1) return perSymbol(list, 'kiwoom', open);
+    let alive = list.length;
+    return merge(
+      ...list.map((symbol) =>
+        open(symbol).pipe(
+          catchError((err: unknown) => {
+            alive -= 1;
+            if (alive === 0) return throwError(() => err);
+            // A refusal is on errors$ already (the session reports it); anything else is said here,
+            // not fatal to the stream: the other symbols go on.
+            if (err instanceof FeedError && err.kind === 'rejected') return EMPTY;
+            report(
+              err instanceof FeedError
+                ? err.with({ fatal: false })
+                : new FeedError({ kind: 'rejected', broker: 'kiwoom', message: `kiwoom: ${symbol}: ${err instanceof Error ? err.message : String(err)}` }),
+            );
+            return EMPTY;
+          }),
+        ),
+      ),
+    );
+  });
 }
 
 /** FIDs of the 00 record that carry quantities, prices and identities. */
