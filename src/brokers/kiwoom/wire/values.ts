@@ -12,6 +12,7 @@
  */
 import * as t from 'io-ts';
 import { Direction, Side } from '../../../model';
+import { isDigits, readNumber as readWireNumber } from '../../../core/wire-number';
 
 /** Marks a value a piece cannot read. */
 export const INVALID = Symbol('invalid');
@@ -27,77 +28,10 @@ export interface Piece<A> extends t.Type<A | undefined, string, string> {
 /** The output type of a piece. */
 export type PieceOf<P> = P extends Piece<infer A> ? A : never;
 
-/**
- * Numbers are read by a scanner over char codes rather than regular expressions (a 0B record
- * has 43 values, a 0D record 200). It accepts exactly what `/^\s*[+-]?\d{1,20}(\.\d{1,12})?\s*$/`
- * accepts (`integral`: without the fraction): bounded at 20 integer and 12 fraction digits, so
- * every value read is finite and a 400-digit one is unreadable. __tests__/kiwoom/fast-path.test.ts
- * checks the scanner against those expressions on random strings.
- */
-
-/** `\s` of a JavaScript regular expression (and the white space `Number()` trims). */
-export function isSpace(c: number): boolean {
-  return (
-    c === 32 ||
-    (c >= 9 && c <= 13) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
-
-/**
- * Reads a bounded decimal number (`fraction`: a fraction part is allowed); INVALID for anything
- * else. Integers of up to 15 digits are summed exactly; longer ones and fractions go through
- * `Number()`, which rounds as the regex-checked `Number(s)` did.
- */
-export function readNumber(s: string, fraction: boolean): number | typeof INVALID {
-  let i = 0;
-  let end = s.length;
-  while (i < end && isSpace(s.charCodeAt(i))) i++;
-  while (end > i && isSpace(s.charCodeAt(end - 1))) end--;
-  let c = s.charCodeAt(i);
-  let negative = false;
-  if (c === 43 || c === 45) {
-    negative = c === 45;
-    i++;
-  }
-  const start = i;
-  let n = 0;
-  while (i < end) {
-    c = s.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    n = n * 10 + (c - 48);
-    i++;
-  }
-  const digits = i - start;
-  if (digits < 1 || digits > 20) return INVALID;
-  if (i === end) return digits <= 15 ? (negative ? -n : n) : Number(s);
-  if (!fraction || c !== 46) return INVALID;
-  const from = ++i;
-  while (i < end) {
-    c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return INVALID;
-    i++;
-  }
-  const places = i - from;
-  return places < 1 || places > 12 ? INVALID : Number(s);
-}
-
-/** Whether `s` is exactly `length` ASCII digits. */
-export function isDigits(s: string, length: number): boolean {
-  if (s.length !== length) return false;
-  for (let i = 0; i < length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
+/** A bounded number (see src/core/wire-number.ts: no regular expressions on the hot path). */
+function readNumber(s: string, fraction: boolean): number | typeof INVALID {
+  const n = readWireNumber(s, fraction);
+  return n === undefined ? INVALID : n;
 }
 
 function piece<A>(name: string, parse: (s: string) => A | undefined | typeof INVALID, encode: (a: A) => string): Piece<A> {
