@@ -2,7 +2,7 @@ import { FrameEvent } from '../../src/core/protocol';
 import { KisMessage } from '../../src/brokers/kis/wire/message';
 import { KisTrade } from '../../src/brokers/kis/wire/trade';
 import { KisOrderBook } from '../../src/brokers/kis/wire/book';
-import { KisExpectedMatch } from '../../src/brokers/kis/wire/expected';
+import { KisExpectedTrade } from '../../src/brokers/kis/wire/expected';
 import { KisMarketStatus } from '../../src/brokers/kis/wire/market-status';
 import { KisOrderEvent } from '../../src/brokers/kis/wire/notice';
 import { encryptPayload } from '../../src/brokers/kis/wire/cipher';
@@ -30,6 +30,11 @@ describe('KIS codec: sample frames of every tr_id', () => {
       direction: 'down', // PRDY_VRSS_SIGN 5
       exchange: 'KRX',
       time: '2023-06-12T09:33:54+09:00', // BSOP_DATE + STCK_CNTG_HOUR
+      // The day's figures: PRDY_VRSS -100 and PRDY_CTRT -0.14 (%), ACML_VOL, ACML_TR_PBMN.
+      change: -100,
+      changePercent: -0.14,
+      cumulativeVolume: 3052507,
+      cumulativeTurnover: 219853241700,
     });
     expect(trade.timestamp).toBe(Date.parse('2023-06-12T09:33:54+09:00'));
     expect(trade.raw.fields.CTTR).toBe('84.90');
@@ -52,25 +57,32 @@ describe('KIS codec: sample frames of every tr_id', () => {
     // Books carry no date: the session clock's KST date is used.
     expect(book.time).toBe('2026-03-05T09:37:30+09:00');
     expect(book.raw.fields.ANTC_CNTG_VRSS).toBe('-72000');
+    // TOTAL_BIDP_RSQN / TOTAL_ASKP_RSQN of the sample.
+    expect([book.totalBidSize, book.totalAskSize]).toEqual([2095167, 1159362]);
   });
 
-  it('decodes both H0STANC0 samples (45 and 46 values) into ExpectedMatch', () => {
+  it('decodes both H0STANC0 samples (45 and 46 values) into the shared ExpectedTrade', () => {
     const [a] = data(makeCodec().decode(frames.H0STANC0_2024));
-    expect(a.message as KisExpectedMatch).toMatchObject({
-      kind: 'expected',
+    expect(a.message as KisExpectedTrade).toEqual({
+      kind: 'expectedTrade',
+      broker: 'kis',
       symbol: '005930',
+      exchange: 'KRX',
       price: 77600,
       size: 64,
-      volume: 221986,
+      cumulativeVolume: 221986,
       change: 1300,
+      changePercent: 1.7,
       direction: 'up',
+      timestamp: Date.parse('2024-04-26T08:49:45+09:00'),
+      raw: expect.anything(),
       time: '2024-04-26T08:49:45+09:00',
     });
     const events = makeCodec().decode(frames.H0STANC0_2026_2records);
     expect(reports(events)).toEqual([]);
-    const two = data(events).map((e) => e.message as KisExpectedMatch);
+    const two = data(events).map((e) => e.message as KisExpectedTrade);
     expect(two.map((e) => e.time)).toEqual(['2026-07-07T08:51:30+09:00', '2026-07-07T08:51:31+09:00']);
-    expect(two[0]).toMatchObject({ price: 308000, change: -10000, changeRate: -3.14, direction: 'down' });
+    expect(two[0]).toMatchObject({ price: 308000, change: -10000, changePercent: -3.14, direction: 'down' });
     expect(two[0].raw.fields.VI_STND_PRC).toBe('318000');
   });
 
@@ -117,8 +129,8 @@ describe('KIS codec: sample frames of every tr_id', () => {
     ['H0UNCNT0', 'H0STCNT0', 'trade', undefined],
     ['H0NXASP0', 'H0STASP0', 'book', 'NXT'],
     ['H0UNASP0', 'H0STASP0', 'book', undefined],
-    ['H0NXANC0', 'H0STANC0_2024', 'expected', 'NXT'],
-    ['H0UNANC0', 'H0STANC0_2024', 'expected', undefined],
+    ['H0NXANC0', 'H0STANC0_2024', 'expectedTrade', 'NXT'],
+    ['H0UNANC0', 'H0STANC0_2024', 'expectedTrade', undefined],
     ['H0NXMKO0', 'H0STMKO0', 'status', 'NXT'],
   ] as const)('decodes %s (same layout as the KRX sample) as %s', (trId, sample, kind, exchange) => {
     const frame = frameOf(trId, [valuesOf(frames[sample])]);

@@ -69,7 +69,7 @@ describe('KIS feed against the loopback server', () => {
     expect(book.time.slice(11)).toBe('09:01:04+09:00');
     expect(book.broker).toBe('kis');
     expect((await statuses)[0]).toMatchObject({ kind: 'status', phase: 'open', code: '112', halted: false });
-    expect((await expected)[0]).toMatchObject({ kind: 'expected', price: 77600, size: 64 });
+    expect((await expected)[0]).toMatchObject({ kind: 'expectedTrade', price: 77600, size: 64 });
   });
 
   it('decodes every sample frame, sent verbatim, through the public API', async () => {

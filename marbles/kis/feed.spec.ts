@@ -254,3 +254,47 @@ describe('kis limits and refusals', () => {
     });
   });
 });
+
+describe('kis session figures (official sample frames)', () => {
+  it('trades$ carries change, changePercent, cumulative volume and turnover; absent where the wire is empty', () => {
+    ts.run(({ cold, expectObservable }) => {
+      const empty = valuesOf(frames.H0STCNT0).map((v, i) => (i === 4 || i === 5 || i === 13 || i === 14 ? '' : v));
+      const unsigned = valuesOf(frames.H0STCNT0).map((v, i) => (i === 4 ? '100' : i === 5 ? '0.14' : i === 13 ? '3052508' : v));
+      const { feed } = setup(() => ({
+        respond: responder(cipherA),
+        inbound: cold('--a-b-c', { a: frames.H0STCNT0, b: frameOf('H0STCNT0', [empty]), c: frameOf('H0STCNT0', [unsigned]) }),
+      }));
+      const figures = feed.trades$('005930', { exchange: 'KRX' }).pipe(
+        map((t) => [t.change, t.changePercent, t.cumulativeVolume, t.cumulativeTurnover, 'change' in t]),
+      );
+      expectObservable(figures, '^------ !').toBe('--a-b-c', {
+        a: [-100, -0.14, 3052507, 219853241700, true],
+        b: [undefined, undefined, undefined, undefined, false],
+        c: [-100, -0.14, 3052508, 219853241700, true], // sign code 5: the unsigned magnitude reads negative
+      });
+    });
+  });
+
+  it('orderBook$ carries the total sizes and quotes$ the cumulative volume of the same ASP record', () => {
+    ts.run(({ cold, expectObservable }) => {
+      const { feed } = setup(() => ({ respond: responder(cipherA), inbound: cold('--a', { a: frames.H0STASP0 }) }));
+      expectObservable(feed.orderBook$('005930', { exchange: 'KRX', depth: 5 }).pipe(map((b) => [b.bids.length, b.totalBidSize, b.totalAskSize])), '^-- !').toBe(
+        '--a',
+        { a: [5, 2095167, 1159362] },
+      );
+      expectObservable(feed.quotes$('005930', { exchange: 'KRX' }).pipe(map((q) => [q.bestBid, q.bestAsk, q.cumulativeVolume])), '^-- !').toBe('--a', {
+        a: [71800, 71900, 3159115],
+      });
+    });
+  });
+
+  it('expected$ emits the shared ExpectedTrade', () => {
+    ts.run(({ cold, expectObservable }) => {
+      const { feed } = setup(() => ({ respond: responder(cipherA), inbound: cold('--a', { a: frames.H0STANC0_2024 }) }));
+      expectObservable(
+        feed.expected$('005930', { exchange: 'KRX' }).pipe(map(({ kind, price, size, change, changePercent, cumulativeVolume, direction }) => ({ kind, price, size, change, changePercent, cumulativeVolume, direction }))),
+        '^-- !',
+      ).toBe('--a', { a: { kind: 'expectedTrade', price: 77600, size: 64, change: 1300, changePercent: 1.7, cumulativeVolume: 221986, direction: 'up' } });
+    });
+  });
+});

@@ -22,7 +22,10 @@ import { Symbols } from './market-feed';
 import { MarketRest } from './rest-source';
 
 export interface RestOptions {
-  /** Account catch-up on `orders$` after every gap (a baseline query at subscription, then one per gap). Opt-in. */
+  /**
+   * Account catch-up on `orders$` after every gap (a baseline query at subscription, then one per
+   * gap). Default true wherever the feed has an account to ask about; `false` turns it off.
+   */
   readonly catchUp?: boolean;
   /** Trade backfill on `trades$` after every gap. Default false. */
   readonly backfill?: boolean;
@@ -86,7 +89,7 @@ export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): 
     : undefined;
 
   const orders$ = (): Observable<OrderEvent> =>
-    o.catchUp !== true ? feed.orders$() : feed.orders$().pipe(catchUpOrders({ rest, gaps$, liveTotals: deps.liveTotals, report: deps.report }));
+    o.catchUp === false ? feed.orders$() : feed.orders$().pipe(catchUpOrders({ rest, gaps$, liveTotals: deps.liveTotals, report: deps.report, scheduler }));
 
   const trades$ = (symbols: Symbols, ...more: never[]): Observable<Trade> =>
     o.backfill ? feed.trades$(symbols, ...more).pipe(backfillTrades({ rest, gaps$: marketGaps$, symbols: list(symbols), report: deps.report })) : feed.trades$(symbols, ...more);
@@ -132,7 +135,7 @@ function restOnly<F extends RestWrappable>(feed: F, deps: WithRestDeps, pollMs: 
     ...feed,
     rest,
     status$: fallback.status$,
-    orders$: (() => (NEVER as Observable<OrderEvent>).pipe(catchUpOrders({ rest, gaps$: ticks(), liveTotals: deps.liveTotals, report: deps.report }))) as F['orders$'],
+    orders$: (() => (NEVER as Observable<OrderEvent>).pipe(catchUpOrders({ rest, gaps$: ticks(), liveTotals: deps.liveTotals, report: deps.report, scheduler }))) as F['orders$'],
     trades$: trades$ as unknown as F['trades$'],
     quotes$: ((symbols: Symbols) => merge(...list(symbols).map((s) => fallback.quotes(s)))) as unknown as F['quotes$'],
     orderBook$: ((symbols: Symbols) => merge(...list(symbols).map((s) => fallback.books(s)))) as unknown as F['orderBook$'],

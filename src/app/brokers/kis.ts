@@ -39,7 +39,7 @@ export const kisModule: BrokerModule<KisFeed> = {
   },
   extras: {
     expected: {
-      description: 'expected auction match (H0**ANC0)',
+      description: 'expected auction match (H0**ANC0), as ExpectedTrade',
       takesSymbols: true,
       open: (feed, symbols, flags) => feed.expected$(symbols, streamOptions(flags)).pipe(map((e): StreamLine => ({ ...e }))),
     },

@@ -1,4 +1,5 @@
 /** The KIS feed: typed market and account streams over one KIS session. */
+import { processEnv } from '../../core/process-env';
 import { Observable, Subject, defer, map, throwError } from 'rxjs';
 import { budgetFor, budgeted } from '../../core/rest-budget';
 import { HttpFetch, globalFetch } from '../../core/rest';
@@ -9,6 +10,7 @@ import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
 import { FeedError } from '../../core/errors';
 import { feedControls } from '../../feed/controls';
+import { guardFeed } from '../../feed/guard-feed';
 import { MarketFeed, Symbols } from '../../feed/market-feed';
 import { perSymbol } from '../../feed/symbols';
 import { Quote } from '../../model';
@@ -19,7 +21,7 @@ import { quoteOfBook } from './mapping';
 import { KisEnv, KisExchange, KisVenue, noticeTrId, parseExchange } from './wire/tr-ids';
 import { KisTrade } from './wire/trade';
 import { KisOrderBook } from './wire/book';
-import { KisExpectedMatch } from './wire/expected';
+import { KisExpectedTrade } from './wire/expected';
 import { KisMarketStatus } from './wire/market-status';
 import { KisOrderEvent } from './wire/notice';
 import { boundary } from '../../feed/boundary';
@@ -52,8 +54,11 @@ export interface KisFeed extends MarketFeed {
    * levels of the order book (the same H0**ASP0 registration as `orderBook$`).
    */
   quotes$(symbols: Symbols, options?: KisStreamOptions): Observable<Quote<KisOrderBook['raw']>>;
-  /** Expected auction matches (H0STANC0 / H0NXANC0 / H0UNANC0). */
-  expected$(symbols: Symbols, options?: KisStreamOptions): Observable<KisExpectedMatch>;
+  /**
+   * Expected auction matches (H0STANC0 / H0NXANC0 / H0UNANC0) as the shared `ExpectedTrade`:
+   * indicative price and size, change and change percent, expected cumulative volume.
+   */
+  expected$(symbols: Symbols, options?: KisStreamOptions): Observable<KisExpectedTrade>;
   /**
    * Market-operation notices: session changes, halts, VI (H0STMKO0 / H0NXMKO0 / H0UNMKO0). KIS
    * sends them per stock, so symbols are required (a config error without); the same signature
@@ -159,10 +164,10 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   };
   // Catch-up needs the account number; without one it is off unless asked for (then it reports why).
   const restOptions = { catchUp: options.account !== undefined, ...options.rest };
-  return withRest(feed, { rest, options: restOptions, liveTotals: 'stream', report: (e) => localErrors.next(e), clock, scheduler });
+  return guardFeed(withRest(feed, { rest, options: restOptions, liveTotals: 'stream', report: (e) => localErrors.next(e), clock, scheduler }), sessionOptions);
 }
 
 /** A KIS feed from KIS_APPKEY, KIS_APPSECRET, KIS_HTS_ID, KIS_ENV, KIS_REST_URL, KIS_WS_URL. */
-export function kisFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, sessionOptions: SessionOptions = {}): KisFeed {
+export function kisFromEnv(env: Readonly<Record<string, string | undefined>> = processEnv('kis', '{ approvalKey: () => Promise<string> } from your backend'), sessionOptions: SessionOptions = {}): KisFeed {
   return kis(optionsFromEnv(env), sessionOptions);
 }

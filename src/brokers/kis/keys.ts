@@ -7,7 +7,7 @@ import { keyOf } from './wire/control';
 import { KisEnv, KisExchange, marketTrId, noticeTrId } from './wire/tr-ids';
 import { KisTrade } from './wire/trade';
 import { KisOrderBook } from './wire/book';
-import { KisExpectedMatch } from './wire/expected';
+import { KisExpectedTrade } from './wire/expected';
 import { KisMarketStatus } from './wire/market-status';
 import { KisOrderEvent } from './wire/notice';
 
@@ -15,7 +15,7 @@ import { KisOrderEvent } from './wire/notice';
 export interface KisMarketMessages {
   readonly trade: KisTrade;
   readonly book: KisOrderBook;
-  readonly expected: KisExpectedMatch;
+  readonly expected: KisExpectedTrade;
   readonly status: KisMarketStatus;
 }
 

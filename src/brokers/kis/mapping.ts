@@ -1,13 +1,18 @@
 /** KIS model events derived from other model events (KIS has no stream of its own for them). */
 import { OrderBook, Quote } from '../../model';
+import { optionalFigure } from './wire/figures';
 
 /**
  * The best levels of a book as a Quote: KIS has no quote stream, and its book is the full
- * ten-level picture on every push, so its top is the current best bid and ask.
+ * ten-level picture on every push, so its top is the current best bid and ask. The book record's
+ * `ACML_VOL` (cumulative volume at that moment) comes along as `cumulativeVolume`; a book carries
+ * no change or turnover, so those stay absent.
  */
 export function quoteOfBook<Raw>(book: OrderBook<Raw>): Quote<Raw> {
   const [bid] = book.bids;
   const [ask] = book.asks;
+  const fields = (book.raw as { readonly fields?: Readonly<Record<string, string | undefined>> } | undefined)?.fields;
+  const cumulativeVolume = optionalFigure(fields?.ACML_VOL);
   return {
     kind: 'quote',
     broker: book.broker,
@@ -15,6 +20,7 @@ export function quoteOfBook<Raw>(book: OrderBook<Raw>): Quote<Raw> {
     ...(bid ? { bestBid: bid.price, bestBidSize: bid.size } : {}),
     ...(ask ? { bestAsk: ask.price, bestAskSize: ask.size } : {}),
     ...(book.exchange !== undefined ? { exchange: book.exchange } : {}),
+    ...(cumulativeVolume !== undefined ? { cumulativeVolume } : {}),
     time: book.time,
     timestamp: book.timestamp,
     raw: book.raw,

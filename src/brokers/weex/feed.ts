@@ -1,9 +1,11 @@
+import { processEnv } from '../../core/process-env';
 import { Observable, ReplaySubject, defer, distinctUntilChanged, filter, map, mergeMap, pairwise, share, switchMap, take, throwError } from 'rxjs';
 import { Key } from '../../core/key';
 import { createSession } from '../../core/session';
 import { Session, SessionOptions } from '../../core/session-types';
 import { FeedStatus } from '../../core/status';
 import { feedControls } from '../../feed/controls';
+import { guardFeed } from '../../feed/guard-feed';
 import { MarketFeed, Symbols } from '../../feed/market-feed';
 import { perSymbol } from '../../feed/symbols';
 import { Balance, OrderBook, OrderEvent, Position, Quote, Trade } from '../../model/market';
@@ -145,7 +147,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
       return book;
     });
 
-  return {
+  return guardFeed<WeexFeed>({
     ...feedControls({ broker: 'weex', sessions: [pub, priv], errors: [mapped.errors$], symbolOf: (key) => streamSymbol(key) || undefined, onClose: () => books.clear() }),
     broker: 'weex',
     market: config.market,
@@ -176,11 +178,11 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
     fills$: () => privateStream(privateStreams.fills, (p) => (p.e === 'fill' ? toFills(p) : [])),
     publicStatus$: pub.status$,
     privateStatus$: priv.status$,
-  };
+  }, sessionOptions);
 }
 
 /** A feed configured from WEEX_* environment variables (see `weexEnvVars`). */
-export function weexFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, sessionOptions?: SessionOptions): WeexFeed {
+export function weexFromEnv(env: Readonly<Record<string, string | undefined>> = processEnv('weex', 'the options in code (keys belong on a server)'), sessionOptions?: SessionOptions): WeexFeed {
   return weex(weexOptionsFromEnv(env), sessionOptions);
 }
 

@@ -6,6 +6,7 @@ import { BookField } from './fields';
 import { Code, Hhmmss, OptionalKisNumber, decodeFields, describeErrors, kisNumber, kisTime } from './values';
 import { MapContext, Mapped, mapped, unmapped } from '../mapped';
 import { venueOf } from '../venue';
+import { bookTotals } from './figures';
 
 const BookValues = t.type({ MKSC_SHRN_ISCD: Code, BSOP_HOUR: Hhmmss });
 
@@ -43,8 +44,8 @@ function side(fields: Readonly<Record<string, string>>, price: keyof typeof leve
 }
 
 /**
- * A book record as an OrderBook. Books carry a time but no date: the date is the KST date of
- * the session clock.
+ * A book record as an OrderBook, with the venue's total resting sizes (`TOTAL_BIDP_RSQN`,
+ * `TOTAL_ASKP_RSQN`). Books carry a time but no date: the date is the KST date of the session clock.
  */
 export function toOrderBook(record: KisBookRecord, ctx: MapContext): Mapped<KisOrderBook> {
   const decoded = decodeFields(BookValues, record.fields);
@@ -63,6 +64,7 @@ export function toOrderBook(record: KisBookRecord, ctx: MapContext): Mapped<KisO
     asks,
     bids,
     ...(exchange !== undefined ? { exchange } : {}),
+    ...bookTotals(record.fields),
     time: when.time,
     timestamp: when.timestamp,
     raw: record,

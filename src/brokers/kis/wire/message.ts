@@ -4,11 +4,11 @@ import { KisFeedKind } from './tr-ids';
 import { MapContext, Mapped } from '../mapped';
 import { KisTrade, KisTradeRecord, toTrade } from './trade';
 import { KisOrderBook, KisBookRecord, toOrderBook } from './book';
-import { KisExpectedMatch, KisExpectedRecord, toExpectedMatch } from './expected';
+import { KisExpectedRecord, KisExpectedTrade, toExpectedTrade } from './expected';
 import { KisMarketStatus, KisStatusRecord, toMarketStatus } from './market-status';
 import { KisNoticeRecord, KisOrderEvent, toOrderEvent } from './notice';
 
-export type KisMessage = KisTrade | KisOrderBook | KisExpectedMatch | KisMarketStatus | KisOrderEvent;
+export type KisMessage = KisTrade | KisOrderBook | KisExpectedTrade | KisMarketStatus | KisOrderEvent;
 
 /** Maps a named record to its model event; `symbol` stands in for records without a code. */
 export function toMessage(kind: KisFeedKind, record: KisRecord, ctx: MapContext, symbol?: string): Mapped<KisMessage> {
@@ -18,7 +18,7 @@ export function toMessage(kind: KisFeedKind, record: KisRecord, ctx: MapContext,
     case 'book':
       return toOrderBook(record as KisBookRecord, ctx);
     case 'expected':
-      return toExpectedMatch(record as KisExpectedRecord, ctx);
+      return toExpectedTrade(record as KisExpectedRecord, ctx);
     case 'status':
       return toMarketStatus(record as KisStatusRecord, ctx, symbol);
     case 'notice':

@@ -7,6 +7,7 @@ import { Code, DirectionFromSign, Hhmmss, KisNumber, decodeFields, describeError
 import { isDigits } from '../../../core/wire-number';
 import { MapContext, Mapped, mapped, unmapped } from '../mapped';
 import { venueOf } from '../venue';
+import { sessionFigures } from './figures';
 
 /** What a trade needs from the record; the rest stays in `raw`. */
 export const TradeValues = t.type({
@@ -47,7 +48,10 @@ export function readTradeValues(fields: Readonly<Record<string, string | undefin
 export type KisTradeRecord = KisRecord<TradeField>;
 export type KisTrade = Trade<KisTradeRecord>;
 
-/** A trade record as a Trade: the side from the trade class, the direction from the sign code. */
+/**
+ * A trade record as a Trade: the side from the trade class, the direction from the sign code, and
+ * the day's figures (change, change percent, cumulative volume and turnover; see figures.ts).
+ */
 export function toTrade(record: KisTradeRecord, ctx: MapContext): Mapped<KisTrade> {
   let v = readTradeValues(record.fields);
   if (v === undefined) {
@@ -68,6 +72,7 @@ export function toTrade(record: KisTradeRecord, ctx: MapContext): Mapped<KisTrad
     ...(side !== undefined ? { side } : {}),
     ...(v.PRDY_VRSS_SIGN !== undefined ? { direction: v.PRDY_VRSS_SIGN } : {}),
     ...(exchange !== undefined ? { exchange } : {}),
+    ...sessionFigures(record.fields, v.PRDY_VRSS_SIGN),
     time: when.time,
     timestamp: when.timestamp,
     raw: record,
