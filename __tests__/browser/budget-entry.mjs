@@ -2,7 +2,7 @@
 import { kiwoom } from 'rx-market';
 import { bars } from 'rx-market/operators';
 
-const feed = kiwoom({ appKey: 'k', secretKey: 's', accessToken: 't' });
+const feed = kiwoom({ token: () => fetch('/api/kiwoom-token').then((r) => r.text()) });
 feed
   .trades$('005930')
   .pipe(bars(60_000))

@@ -1,16 +1,35 @@
 // The browser page of the real-browser test: bundled by esbuild (platform=browser) from the BUILT
-// package, as an app would bundle it, then loaded in headless Chromium. It gets a short-lived
-// token from its own backend (/token) and never holds the app secret.
-import { kiwoom } from 'rx-market';
+// package, as an app would bundle it, then loaded in headless Chromium. It gets short-lived
+// credentials from its own backend (a Kiwoom token at /token, a KIS approval key at /approval)
+// through the feeds' providers, and never holds an app key or secret.
+import { kis, kiwoom } from 'rx-market';
 
 const params = new URLSearchParams(location.search);
+const broker = params.get('broker') ?? 'kiwoom';
 const symbol = params.get('symbol') ?? '005930';
 const $ = (id) => document.getElementById(id);
 
-async function start() {
-  const token = await fetch('/token').then((r) => (r.ok ? r.text() : Promise.reject(new Error(`/token: HTTP ${r.status}`))));
-  // The app key and secret stay on the backend: only placeholders here (the token does the work).
-  const feed = kiwoom({ appKey: 'held-by-the-backend', secretKey: 'held-by-the-backend', accessToken: token, wsUrl: params.get('ws') });
+const fromBackend = (path) => () => fetch(path).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`${path}: HTTP ${r.status}`))));
+
+function openFeed() {
+  const wsUrl = params.get('ws');
+  if (broker === 'kis') return kis({ approvalKey: fromBackend('/approval'), wsUrl, exchange: 'KRX' });
+  return kiwoom({ token: fromBackend('/token'), wsUrl });
+}
+
+/** What a browser app that forgot its provider sees: each attempt's error, as `name kind`. */
+globalThis.badInput = () =>
+  [() => kiwoom(), () => kiwoom({}), () => kiwoom({ token: 'not a function' }), () => kis({})].map((attempt) => {
+    try {
+      attempt();
+      return 'no error';
+    } catch (e) {
+      return `${e && e.name} ${e && e.kind}`;
+    }
+  });
+
+function start() {
+  const feed = openFeed();
   feed.status$.subscribe((s) => ($('status').textContent = s.state));
   feed.errors$.subscribe((e) => ($('errors').textContent += `${e.kind}: ${e.message}\n`));
   feed.trades$(symbol).subscribe((t) => {
@@ -24,4 +43,10 @@ async function start() {
   });
 }
 
-start().catch((e) => ($('errors').textContent += `start: ${e && e.message}\n`));
+if (params.get('ws')) {
+  try {
+    start();
+  } catch (e) {
+    $('errors').textContent += `start: ${e && e.message}\n`;
+  }
+}

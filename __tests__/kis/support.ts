@@ -1,7 +1,7 @@
 import { Observable, firstValueFrom, take, toArray, timeout } from 'rxjs';
 import { SessionOptions } from '../../src/core/session-types';
 import { KisFeed, kis } from '../../src/brokers/kis';
-import { KisOptions } from '../../src/brokers/kis/options';
+import { KisKeys, KisSettings } from '../../src/brokers/kis/options';
 import { KisServer } from '../../src/app/servers/kis/server';
 
 /** Short timings so reconnect tests stay fast. */
@@ -13,7 +13,7 @@ export const fastSession: SessionOptions = {
 };
 
 /** A feed pointed at a loopback server. */
-export function feedFor(server: KisServer, options: Partial<KisOptions> = {}, session: SessionOptions = {}): KisFeed {
+export function feedFor(server: KisServer, options: Partial<KisSettings & KisKeys> = {}, session: SessionOptions = {}): KisFeed {
   return kis(
     { appKey: server.appKey, appSecret: server.appSecret, htsId: server.htsId, restUrl: server.restUrl, wsUrl: server.wsUrl, ...options },
     { ...fastSession, ...session },

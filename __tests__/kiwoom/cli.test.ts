@@ -52,6 +52,12 @@ describe('rx-market stream kiwoom', () => {
       size: 500,
       side: 'buy',
       direction: 'down',
+      // The day's figures from the server's tape: previous close inferred one tick above (60,800);
+      // turnover sent in million KRW (30.35 M → 30).
+      change: -100,
+      changePercent: -0.16,
+      cumulativeVolume: 500,
+      cumulativeTurnover: 30_000_000,
       // The wire carries HHMMSS only: the CLI dates it on today's KST date.
       time: todayAt('09:01:01'),
       timestamp: Date.parse(todayAt('09:01:01')),
@@ -175,5 +181,29 @@ describe('rx-market stream kiwoom', () => {
     expect(code).not.toBe(0);
     expect(run.stdout()).toBe('');
     expect(run.stderr()).toMatch(/timed out/);
+  });
+  it('vi 005930 and etf-nav 069500 print the KRX events as NDJSON', async () => {
+    // One at a time: a second session with the same app key would end the first (R10001).
+    const vi = cli(['stream', 'kiwoom', 'vi', '005930', '--count', '1', '--timeout', '20']);
+    await server.waitFor(() => server.registrations().includes('1h|'), 15_000);
+    server.broadcastRaw(server.sampleFrame('1h'));
+    expect(await vi.code).toBe(0);
+    expect(lines(vi.stdout())).toEqual([
+      expect.objectContaining({ kind: 'volatilityInterruption', broker: 'kiwoom', symbol: '005930', active: true, viType: 'static', triggerPrice: 4125 }),
+    ]);
+    const nav = cli(['stream', 'kiwoom', 'etf-nav', '069500', '--count', '1', '--timeout', '20']);
+    await server.waitFor(() => server.registrations().includes('0G|069500'), 15_000);
+    server.broadcastRaw(server.sampleFrame('0G'));
+    expect(await nav.code).toBe(0);
+    expect(lines(nav.stdout())).toEqual([expect.objectContaining({ kind: 'etfNav', broker: 'kiwoom', symbol: '069500', nav: 7488.27, premiumPercent: -0.04 })]);
+  });
+
+  it('--help lists every Kiwoom stream', async () => {
+    const names = ['etf-nav', 'expected', 'elw-greeks', 'elw-indicators', 'program', 'vi', 'index', 'status', 'raw'];
+    for (const args of [['--help'], ['stream', '--help']]) {
+      const { stdout } = await cli(args).done;
+      const line = stdout.split('\n').find((l) => /^\s+kiwoom\s/.test(l)) ?? '';
+      expect(line.split(/[\s,]+/).filter(Boolean).slice(1)).toEqual(['trades', 'book', 'quotes', 'orders', 'positions', ...names.slice(0, 6), 'index', 'status', 'raw']);
+    }
   });
 });

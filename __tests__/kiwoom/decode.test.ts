@@ -296,8 +296,6 @@ describe('kiwoom: tolerant and strict', () => {
 
   it.each([
     ['no price', { '20': '090000', '15': '+1' }, /FID 10 \(lastPrice\) is missing/],
-    ['no time', { '10': '+100', '15': '+1' }, /FID 20 \(time\) is missing/],
-    ['a bad time', { '20': '250000', '10': '+100', '15': '+1' }, /FID 20 \(time\) is not a HHMMSS time/],
     ['a bad price', { '20': '090000', '10': 'abc', '15': '+1' }, /FID 10 \(lastPrice\)/],
   ])('a 0B with %s is a decode failure, reported with the frame', (_what, values, message) => {
     const text = frame('0B', values);
@@ -309,6 +307,13 @@ describe('kiwoom: tolerant and strict', () => {
     expect(e.error.kind).toBe('decode');
     expect(e.error.message).toMatch(message);
     expect(e.error.raw).toBe(text);
+  });
+
+  it('a 0B without a time decodes (the mapping stamps it on receipt); an unreadable time is kept in extra', () => {
+    const none = dataOf(makeCodec().decode(frame('0B', { '10': '+100', '15': '+1' })))[0].message as RealRecord<'0B'>;
+    expect([none.fields.time, none.fields.lastPrice, none.extra]).toEqual([undefined, 100, {}]);
+    const bad = dataOf(makeCodec().decode(frame('0B', { '20': '250000', '10': '+100', '15': '+1' })))[0].message as RealRecord<'0B'>;
+    expect([bad.fields.time, bad.extra]).toEqual([undefined, { '20': '250000' }]);
   });
 
   it('one bad entry spares the other entries of its frame', () => {

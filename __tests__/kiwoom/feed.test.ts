@@ -253,7 +253,7 @@ describe('kiwoom feed against the loopback server', () => {
     expect(trades.values[0].price).toBe(60900);
     const decode = errors.values.filter((e) => e.kind === 'decode');
     expect(decode).toHaveLength(2);
-    expect(decode[1].message).toMatch(/FID 20 \(time\) is missing/);
+    expect(decode[1].message).toMatch(/FID 10 \(lastPrice\) is missing/);
     expect(server.counters.connections).toBe(1);
   });
 

@@ -40,6 +40,11 @@ describe('kiwoom mapping', () => {
       size: 82,
       side: 'buy',
       direction: 'down',
+      // 11, 12, 13, and 14 (million KRW) in KRW.
+      change: -50,
+      changePercent: -0.24,
+      cumulativeVolume: 30379732,
+      cumulativeTurnover: 632_640_000_000,
       time: '2026-11-20T16:52:08+09:00',
       timestamp: Date.parse('2026-11-20T16:52:08+09:00'),
       raw: r,
@@ -47,9 +52,35 @@ describe('kiwoom mapping', () => {
     expect(toTrade(record('real-0B-trade.json', '0B', { '15': '-7' })).side).toBe('sell');
   });
 
+  it('0B figures are absent, never zero, where the frame omits them (the production-shaped capture has no 11 or 14)', () => {
+    const t = toTrade(record('real-0B-trade-production.json', '0B'));
+    expect(t).toMatchObject({ price: 15560, changePercent: 1.24, cumulativeVolume: 10532, cumulativeTurnover: 163_000_000 });
+    expect('change' in t).toBe(false);
+    expect('timeSource' in t).toBe(false);
+  });
+
+  it("0B without FID 20 (the troubleshooting note's sample) takes the receive time and says so", () => {
+    // The note's frame: 10, 15, and a 13 it labels 등락률 ("1.25"), which is not a volume.
+    const entry = { type: '0B', item: '005930', values: { '10': '60700', '15': '+500', '13': '1.25' } };
+    const r = decodeRecord(tables, '0B', entry);
+    if ('error' in r) throw new Error(r.error);
+    const t = toTrade(r, NOW);
+    expect(t).toMatchObject({ price: 60700, size: 500, side: 'buy', direction: 'flat', time: '2026-11-20T10:00:00+09:00', timestamp: NOW, timeSource: 'receive' });
+    expect('cumulativeVolume' in t).toBe(false);
+    expect(r.extra).toEqual({ '13': '1.25' });
+    // A time that is there but unreadable is a broken frame: the mapping refuses it (reported by the feed).
+    expect(() => toTrade(record('real-0B-trade.json', '0B', { '20': '250000' }), NOW)).toThrow(/FID 20/);
+  });
+
   it('a venue suffix becomes the exchange; the symbol stays plain', () => {
     const t = toTrade(record('real-0B-trade.json', '0B', {}, '005930_NX'));
     expect(t).toMatchObject({ symbol: '005930', exchange: 'NXT' });
+  });
+
+  it('0D → OrderBook carries the totals of every resting share (121/125), whatever the depth kept', () => {
+    expect(toOrderBook(record('real-0D-order-book.json', '0D'), 2)).toMatchObject({ totalAskSize: 12622527, totalBidSize: 14453430 });
+    const without = toOrderBook(record('real-0D-order-book.json', '0D', { '121': '', '125': '' }));
+    expect(['totalAskSize' in without, 'totalBidSize' in without]).toEqual([false, false]);
   });
 
   it('0D → OrderBook: best first, empty levels skipped, depth', () => {
@@ -237,7 +268,10 @@ describe('kiwoom encoding (model → REAL entry) round-trips through decoding', 
                 ? toMarketStatus(r)
                 : undefined;
     const { raw: _a, ...expected } = event;
-    const { raw: _b, ...actual } = back as MarketEvent;
+    // The day's figures and book totals come from the server's tape, not from the event: checked apart.
+    const tapeFields = r.type === '0B' ? ['change', 'changePercent', 'cumulativeVolume', 'cumulativeTurnover'] : r.type === '0D' ? ['totalBidSize', 'totalAskSize'] : [];
+    const { raw: _b, ...rest } = back as MarketEvent & Record<string, unknown>;
+    const actual = Object.fromEntries(Object.entries(rest).filter(([k]) => !tapeFields.includes(k)));
     expect(actual).toEqual(expected);
   });
 

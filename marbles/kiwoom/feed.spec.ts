@@ -150,7 +150,7 @@ describe('kiwoom feed (marbles)', () => {
       const inbound = cold('--a-b-c-d', {
         a: trade('005930', '+1'),
         b: 'garbage',
-        c: real('0B', '005930', { '20': '' }),
+        c: real('0B', '005930', { '10': '' }),
         d: trade('005930', '+2'),
       });
       const { feed, errors } = setup(() => ({ inbound, respond: responder() }));

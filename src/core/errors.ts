@@ -20,7 +20,9 @@ export type FeedErrorKind =
   /** A broker limit (keys per connection, ...) was reached; fails fast, sends nothing. */
   | 'limit'
   /** The connection went silent for longer than the liveness window. */
-  | 'timeout';
+  | 'timeout'
+  /** A consumer fell too far behind a lossless stream (trades, orders): it ends rather than grow. */
+  | 'overflow';
 
 export interface FeedErrorInit {
   readonly kind: FeedErrorKind;

@@ -64,6 +64,21 @@ export interface StalenessOptions {
   readonly checkEveryMs?: number;
 }
 
+/**
+ * What a feed's market and account streams do for a consumer that lags (see feed/slow-consumer):
+ * books and quotes conflate to the latest per symbol, the other kinds queue losslessly up to
+ * `maxQueued` and then end with a FeedError of kind 'overflow'. `false` turns the guard off.
+ */
+export interface SlowConsumerOptions {
+  /**
+   * Lossless events (trades, orders, positions, balances) kept for a consumer that lags, per
+   * stream; one more ends the stream with a FeedError of kind 'overflow'. Default 10 000.
+   */
+  readonly maxQueued?: number;
+  /** Delivery time one turn of the event loop may take before events wait for later turns. Default 50 ms. */
+  readonly sliceMs?: number;
+}
+
 export interface SessionOptions {
   /** Virtual time in tests; `asyncScheduler` otherwise. */
   readonly scheduler?: SchedulerLike;
@@ -93,4 +108,6 @@ export interface SessionOptions {
   readonly connectionLingerMs?: number;
   /** How long a key stays registered after its last subscriber leaves. Default 250. */
   readonly keyLingerMs?: number;
+  /** The slow-consumer guard of the feed's streams. Default on (off with a `scheduler` unless given). */
+  readonly slowConsumer?: SlowConsumerOptions | false;
 }

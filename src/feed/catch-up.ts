@@ -20,11 +20,21 @@
  * - Brokers without per-fill REST records (KIS) give per-order totals: the catch-up emits one
  *   fill for the growth, priced from the growth of the filled value.
  * - Status events (accepted, cancelled, ...) pass once per order and status.
- * Live events that arrive while a query is in flight wait, then follow the REST events.
+ * - The baseline never holds back or drops a live event: what it counted is only a floor the
+ *   later catch-ups start from. A notice the socket sends while the baseline is in flight (or
+ *   after a baseline that already counted it) is news and passes.
+ * Live events that arrive while a catch-up query is in flight wait, at most `holdMs`, then
+ * follow the REST events; a query slower than that (or one that is never answered) releases
+ * them, and what REST then brings is de-duplicated against them (a late REST event may then
+ * come after live ones: nothing is lost or repeated, only the order across the gap is looser).
  * A query that fails (after the transport's retries) is reported on `report` and the stream
  * goes on with what the socket gives.
+ *
+ *   live:    -a--(gap)--f1'--f2'---------------        query answered after holdMs
+ *   query:        [=========holdMs====]----(snap)
+ *   out:     -a--------------------f1'f2'---gʳ--    f1', f2' released; gʳ the fill REST adds
  */
-import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
+import { MonoTypeOperatorFunction, Observable, SchedulerLike, Subscription, asyncScheduler } from 'rxjs';
 import { FeedError, toFeedError } from '../core/errors';
 import { OrderEvent } from '../model/market';
 import { Gap } from './gaps';
@@ -42,14 +52,23 @@ export interface CatchUpOptions {
   readonly baseline?: boolean;
   /** Orders remembered (oldest forgotten first). Default 10 000. */
   readonly memory?: number;
+  /** Longest a catch-up query holds back live events. Default 3 000 ms. */
+  readonly holdMs?: number;
+  readonly scheduler?: SchedulerLike;
 }
 
 interface OrderState {
   /** Cumulative filled quantity as emitted (the broker's truth). */
   qty: number;
+  /** What the baseline counted before the stream ('broker' totals): catch-ups start above it; live notices do not. */
+  floor: number;
+  /** 'broker' totals: the cumulative-quantity ranges (a, b] emitted (live or REST), merged. */
+  readonly ranges: Ranges;
   /** Cumulative filled value as emitted. */
   value: number;
   readonly statuses: Set<string>;
+  /** Statuses the baseline saw (not emitted): catch-ups do not emit them again; live notices pass. */
+  readonly known: Set<string>;
   /** KIS: quantity REST emitted that live notices may still bring (dropped against it). */
   credit: number;
   creditAsOf: number;
@@ -65,12 +84,19 @@ const isFill = (e: OrderEvent): boolean => e.fillQty !== undefined && e.fillQty 
 
 export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): MonoTypeOperatorFunction<E | OrderEvent> {
   const memory = options.memory ?? 10_000;
+  const holdMs = options.holdMs ?? 3_000;
+  const scheduler = options.scheduler ?? asyncScheduler;
   const broker = options.rest.broker;
   return (source) =>
     new Observable<E | OrderEvent>((subscriber) => {
       const orders = new Map<string, OrderState>();
       let buffer: (E | OrderEvent)[] = [];
+      /** Live fills emitted while the baseline was in flight (KIS: the snapshot may count them). */
+      let early: OrderEvent[] = [];
       let querying = false;
+      /** Whether live events wait (a catch-up query in flight, for at most holdMs). */
+      let holding = false;
+      let hold: Subscription | undefined;
       let again = false;
       let baselinePending = options.baseline ?? true;
       const subscriptions = new Subscription();
@@ -82,14 +108,20 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         if (s) {
           orders.delete(key);
         } else {
-          s = { qty: 0, value: 0, statuses: new Set(), credit: 0, creditAsOf: -Infinity };
+          s = { qty: 0, floor: 0, ranges: [], value: 0, statuses: new Set(), known: new Set(), credit: 0, creditAsOf: -Infinity };
         }
         orders.set(key, s);
         if (orders.size > memory) orders.delete(orders.keys().next().value as string);
         return s;
       };
 
-      const emit = (e: E | OrderEvent): void => subscriber.next(e);
+      /** The newest event emitted, and the earliest gap start not asked about yet: what `since` is. */
+      let lastAt: number | undefined;
+      let gapFrom: number | undefined;
+      const emit = (e: E | OrderEvent): void => {
+        lastAt = Math.max(lastAt ?? e.timestamp, e.timestamp);
+        subscriber.next(e);
+      };
       /** The account the socket names, for REST rows that do not (Kiwoom, KIS). */
       let streamAccount: string | undefined;
       /** A REST event spelled as the socket spells it (order id padding, account), so consumers keyed by them match. */
@@ -116,12 +148,15 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         }
         const fillQty = e.fillQty as number;
         if (options.liveTotals === 'broker') {
-          if (!(e.filledQty > s.qty)) return; // counted already (a repeat, or REST had it)
-          const q = Math.min(fillQty, e.filledQty - s.qty);
-          s.qty = e.filledQty;
+          // The notice covers (total − fill, total]; only what no earlier event covered is new.
+          const a = e.filledQty - fillQty;
+          const q = fillQty - overlap(s.ranges, a, e.filledQty);
+          if (!(q > EPSILON)) return; // counted already (a repeat, or REST had it)
+          addRange(s.ranges, a, e.filledQty);
+          s.qty = Math.max(s.qty, e.filledQty);
           s.value += q * (e.fillPrice ?? 0);
           s.statuses.add(e.status);
-          emit(q === fillQty ? e : { ...e, fillQty: q });
+          emit(q >= fillQty - EPSILON ? e : { ...e, fillQty: q });
           return;
         }
         if (s.credit >= fillQty && e.timestamp <= s.creditAsOf) {
@@ -136,27 +171,29 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         emit({ ...e, filledQty: s.qty, unfilledQty, status });
       };
 
-      /** The baseline: the day before the stream, not emitted. */
+      /** The baseline: the day before the stream, not emitted; it holds back no live notice. */
       const applyBaseline = (snap: AccountSnapshot): void => {
-        // Fills the socket delivered while the baseline was in flight are the stream's, not the baseline's.
-        const early = new Map<string, { before: number; sum: number }>();
-        for (const e of buffer) {
-          if (!isFill(e)) continue;
+        // Live fills emitted while the baseline was in flight: the snapshot may count them already.
+        const sums = new Map<string, number>();
+        for (const e of early) {
+          if (e.timestamp > snap.asOf) continue;
           const key = canonicalOrderId(e.orderId);
-          const x = early.get(key) ?? { before: Infinity, sum: 0 };
-          x.before = Math.min(x.before, e.filledQty - (e.fillQty as number));
-          if (e.timestamp <= snap.asOf) x.sum += e.fillQty as number;
-          early.set(key, x);
+          sums.set(key, (sums.get(key) ?? 0) + (e.fillQty as number));
         }
+        early = [];
         for (const o of snap.orders) {
-          const key = canonicalOrderId(o.orderId);
           const s = stateOf(o.orderId);
-          const x = early.get(key);
           const total = o.filledQty;
-          s.qty = x === undefined ? total : options.liveTotals === 'broker' ? Math.min(total, x.before) : Math.max(0, total - x.sum);
-          s.value = total > 0 && s.qty > 0 ? (s.qty * valueOf(snap, o.orderId)) / total : 0;
-          s.statuses.add('accepted');
-          if (o.status !== 'accepted' && x === undefined) s.statuses.add(o.status);
+          if (options.liveTotals === 'broker') {
+            // Live notices carry the broker's total: they are compared with what was emitted, never with the floor.
+            s.floor = Math.max(s.floor, total);
+          } else {
+            const before = Math.max(0, total - (sums.get(canonicalOrderId(o.orderId)) ?? 0));
+            s.value += before * valueOf(snap, o.orderId);
+            s.qty += before;
+          }
+          s.known.add('accepted');
+          s.known.add(o.status);
         }
       };
 
@@ -170,30 +207,38 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         const known = new Set(orders.keys());
         for (const o of snap.orders) {
           const key = canonicalOrderId(o.orderId);
-          if (known.has(key) && stateOf(o.orderId).statuses.size > 0) continue;
+          if (known.has(key) && (stateOf(o.orderId).statuses.size > 0 || stateOf(o.orderId).known.has('accepted'))) continue;
           const s = stateOf(o.orderId);
           s.statuses.add('accepted');
           push({ ...o, status: 'accepted', filledQty: 0, unfilledQty: o.orderQty, ...noFill });
         }
         for (const f of snap.fills) {
           const s = stateOf(f.orderId);
-          const uncovered = f.filledQty - s.qty;
-          if (!(uncovered > 0)) continue;
           let q: number;
           let price: number | undefined;
-          if (snap.perFill) {
-            q = Math.min(f.fillQty ?? uncovered, uncovered);
-            price = f.fillPrice;
+          if (options.liveTotals === 'broker') {
+            // A fill covers (total − fill, total]; a per-order total covers (0, total]. The baseline's floor and every range emitted are not news.
+            const b = f.filledQty;
+            const a = Math.max(snap.perFill ? b - (f.fillQty ?? 0) : 0, s.floor);
+            q = b > a ? b - a - overlap(s.ranges, a, b) : 0;
+            if (!(q > EPSILON)) continue;
+            addRange(s.ranges, a, b);
+            price = snap.perFill ? f.fillPrice : grownPrice(s, f, q);
           } else {
-            // A per-order total: the growth, priced from the growth of the filled value.
-            q = uncovered;
-            const value = (f.fillPrice ?? 0) * f.filledQty;
-            const grown = (value - s.value) / q;
-            price = Number.isFinite(grown) && grown > 0 ? grown : f.fillPrice;
-            s.credit += q;
-            s.creditAsOf = snap.asOf;
+            const uncovered = f.filledQty - s.qty;
+            if (!(uncovered > 0)) continue;
+            if (snap.perFill) {
+              q = Math.min(f.fillQty ?? uncovered, uncovered);
+              price = f.fillPrice;
+            } else {
+              // A per-order total: the growth, priced from the growth of the filled value.
+              q = uncovered;
+              price = grownPrice(s, f, q);
+              s.credit += q;
+              s.creditAsOf = snap.asOf;
+            }
           }
-          s.qty = f.filledQty;
+          s.qty = Math.max(s.qty, f.filledQty);
           s.value += q * (price ?? 0);
           s.statuses.add(f.status);
           push({ ...f, fillQty: q, ...(price !== undefined ? { fillPrice: price } : {}) });
@@ -201,15 +246,18 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         for (const o of snap.orders) {
           if (o.status !== 'cancelled' && o.status !== 'rejected') continue;
           const s = stateOf(o.orderId);
-          if (s.statuses.has(o.status)) continue;
+          if (s.statuses.has(o.status) || s.known.has(o.status)) continue;
           s.statuses.add(o.status);
-          push({ ...o, filledQty: s.qty, unfilledQty: 0, ...noFill });
+          push({ ...o, filledQty: Math.max(s.qty, s.floor), unfilledQty: 0, ...noFill });
         }
         out.sort((a, b) => a.at - b.at || a.seq - b.seq);
         for (const x of out) emit(x.event);
       };
 
-      const flush = (): void => {
+      const release = (): void => {
+        hold?.unsubscribe();
+        hold = undefined;
+        holding = false;
         const waiting = buffer;
         buffer = [];
         for (const e of waiting) onLive(e);
@@ -217,8 +265,18 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
 
       const query = (baseline: boolean): void => {
         querying = true;
+        if (!baseline) {
+          holding = true;
+          hold = scheduler.schedule(() => {
+            hold = undefined;
+            release();
+          }, holdMs);
+        }
+        // Fills since the last event seen (or the gap's start), with a margin for notices lost in flight.
+        const from = gapFrom === undefined ? undefined : Math.min(gapFrom, lastAt ?? gapFrom) - SINCE_MARGIN_MS;
+        gapFrom = undefined;
         subscriptions.add(
-          options.rest.account().subscribe({
+          options.rest.account(baseline ? undefined : from).subscribe({
             next: (snap) => (baseline ? applyBaseline(snap) : applyCatchUp(snap)),
             error: (err: unknown) => {
               options.report(
@@ -234,15 +292,18 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
       };
       const done = (): void => {
         querying = false;
-        flush();
+        early = [];
+        release();
         if (again) {
           again = false;
           query(false);
         }
       };
+      subscriptions.add(() => hold?.unsubscribe());
 
       subscriptions.add(
-        options.gaps$.subscribe(() => {
+        options.gaps$.subscribe((gap) => {
+          gapFrom = Math.min(gapFrom ?? gap.from, gap.from);
           if (querying) again = true;
           else query(false);
         }),
@@ -250,8 +311,12 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
       subscriptions.add(
         source.subscribe({
           next: (e) => {
-            if (querying) buffer.push(e);
-            else onLive(e);
+            if (holding) {
+              buffer.push(e);
+              return;
+            }
+            if (querying && isFill(e)) early.push(e);
+            onLive(e);
           },
           error: (err: unknown) => subscriber.error(err),
           complete: () => subscriber.complete(),
@@ -265,6 +330,41 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
 }
 
 const noFill = { fillQty: undefined, fillPrice: undefined } as const;
+
+/** How far before the last event seen a catch-up asks (a notice may have been lost in flight before the gap showed). */
+const SINCE_MARGIN_MS = 60_000;
+
+/** Crypto sizes are decimals: differences below this are rounding, not quantity. */
+const EPSILON = 1e-9;
+
+/** Cumulative-quantity ranges (a, b], ascending and merged. */
+type Ranges = [number, number][];
+
+/** How much of (a, b] the ranges cover. */
+function overlap(ranges: Ranges, a: number, b: number): number {
+  let n = 0;
+  for (const [x, y] of ranges) n += Math.max(0, Math.min(b, y) - Math.max(a, x));
+  return n;
+}
+
+/** Adds (a, b], merging what touches. */
+function addRange(ranges: Ranges, a: number, b: number): void {
+  if (!(b > a)) return;
+  ranges.push([a, b]);
+  ranges.sort((p, q) => p[0] - q[0]);
+  let w = 0;
+  for (let i = 1; i < ranges.length; i++) {
+    if (ranges[i][0] <= ranges[w][1] + EPSILON) ranges[w][1] = Math.max(ranges[w][1], ranges[i][1]);
+    else ranges[++w] = ranges[i];
+  }
+  ranges.length = w + 1;
+}
+
+/** A per-order total's growth priced from the growth of the filled value (its fillPrice is the average). */
+function grownPrice(s: { value: number }, f: OrderEvent, q: number): number | undefined {
+  const grown = ((f.fillPrice ?? 0) * f.filledQty - s.value) / q;
+  return Number.isFinite(grown) && grown > 0 ? grown : f.fillPrice;
+}
 
 /** Average price of an order's fills in a snapshot (0 when none). */
 function valueOf(snap: AccountSnapshot, orderId: string): number {

@@ -53,8 +53,11 @@ export interface MarketRest {
   orderBook(symbol: string): Observable<OrderBook>;
   /** Trades of one symbol since `since` (epoch ms), as far back as the broker serves them. */
   trades(symbol: string, since: number): Observable<TradeWindow>;
-  /** Today's orders and fills. */
-  account(): Observable<AccountSnapshot>;
+  /**
+   * Today's orders and fills. `since` (epoch ms) is the earliest fill the caller needs; brokers
+   * that answer by trading day (Kiwoom, KIS) ignore it, WEEX (24/7) asks for fills since then.
+   */
+  account(since?: number): Observable<AccountSnapshot>;
   /** The orders still working now. */
   openOrders(): Observable<readonly OrderEvent[]>;
 }

@@ -22,7 +22,10 @@ import { Symbols } from './market-feed';
 import { MarketRest } from './rest-source';
 
 export interface RestOptions {
-  /** Account catch-up on `orders$` after every gap (a baseline query at subscription, then one per gap). Opt-in. */
+  /**
+   * Account catch-up on `orders$` after every gap (a baseline query at subscription, then one per
+   * gap). Default true wherever the feed has an account to ask about; `false` turns it off.
+   */
   readonly catchUp?: boolean;
   /** Trade backfill on `trades$` after every gap. Default false. */
   readonly backfill?: boolean;
@@ -60,6 +63,10 @@ export interface WithRestDeps {
   readonly scheduler?: SchedulerLike;
   /** Gap notices; default: the feed's `gaps$`, else connection gaps derived from `status$`. */
   readonly gaps$?: Observable<Gap>;
+  /** Gaps of the account stream alone, where it has its own connection (WEEX private). Default: from `gaps$`. */
+  readonly accountGaps$?: Observable<Gap>;
+  /** The market-data connection's status, where it is not the only one (WEEX public): decides the fallback. */
+  readonly marketStatus$?: Observable<FeedStatus>;
 }
 
 /** A feed with REST beside it: the same streams, plus the REST client. */
@@ -76,17 +83,17 @@ export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): 
   const all$ = deps.gaps$ ?? feed.gaps$ ?? gapsFromStatus(feed.status$, deps.clock);
   const keyed = deps.gaps$ === undefined && feed.gaps$ !== undefined;
   // Key-level notices: the account keys name no symbol; market keys name theirs.
-  const gaps$ = keyed ? all$.pipe(filter((g) => !g.symbol)) : all$;
+  const gaps$ = deps.accountGaps$ ?? (keyed ? all$.pipe(filter((g) => !g.symbol)) : all$);
   const marketGaps$ = keyed ? all$.pipe(filter((g) => !!g.symbol)) : all$;
 
   if (o.restOnly) return restOnly(feed, deps, o.restOnly.pollMs, scheduler);
 
   const fallback: Fallback | undefined = o.fallback
-    ? createFallback({ rest, status$: feed.status$, options: o.fallback, report: deps.report, scheduler })
+    ? createFallback({ rest, status$: feed.status$, watch$: deps.marketStatus$, options: o.fallback, report: deps.report, scheduler })
     : undefined;
 
   const orders$ = (): Observable<OrderEvent> =>
-    o.catchUp !== true ? feed.orders$() : feed.orders$().pipe(catchUpOrders({ rest, gaps$, liveTotals: deps.liveTotals, report: deps.report }));
+    o.catchUp === false ? feed.orders$() : feed.orders$().pipe(catchUpOrders({ rest, gaps$, liveTotals: deps.liveTotals, report: deps.report, scheduler }));
 
   const trades$ = (symbols: Symbols, ...more: never[]): Observable<Trade> =>
     o.backfill ? feed.trades$(symbols, ...more).pipe(backfillTrades({ rest, gaps$: marketGaps$, symbols: list(symbols), report: deps.report })) : feed.trades$(symbols, ...more);
@@ -132,7 +139,7 @@ function restOnly<F extends RestWrappable>(feed: F, deps: WithRestDeps, pollMs: 
     ...feed,
     rest,
     status$: fallback.status$,
-    orders$: (() => (NEVER as Observable<OrderEvent>).pipe(catchUpOrders({ rest, gaps$: ticks(), liveTotals: deps.liveTotals, report: deps.report }))) as F['orders$'],
+    orders$: (() => (NEVER as Observable<OrderEvent>).pipe(catchUpOrders({ rest, gaps$: ticks(), liveTotals: deps.liveTotals, report: deps.report, scheduler }))) as F['orders$'],
     trades$: trades$ as unknown as F['trades$'],
     quotes$: ((symbols: Symbols) => merge(...list(symbols).map((s) => fallback.quotes(s)))) as unknown as F['quotes$'],
     orderBook$: ((symbols: Symbols) => merge(...list(symbols).map((s) => fallback.books(s)))) as unknown as F['orderBook$'],

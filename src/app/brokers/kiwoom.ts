@@ -1,7 +1,8 @@
 import { isRealFrame } from '../../brokers/kiwoom/wire/envelope';
 /**
- * Kiwoom in the app: the contract streams with --exchange and --depth, and its extras: `raw
- * --type CODE` (any real-time type, its fields by name), `index` and `status`.
+ * Kiwoom in the app: the contract streams with --exchange and --depth, and its extras: the KRX
+ * events (`etf-nav`, `expected`, `elw-greeks`, `elw-indicators`, `program`, `vi`), `index`,
+ * `status`, and `raw --type CODE` (any real-time type, its fields by name).
  */
 import { Observable, map, merge, throwError } from 'rxjs';
 import { FeedError } from '../../core/errors';
@@ -54,7 +55,22 @@ function raw(feed: KiwoomFeed, symbols: readonly string[], flags: StreamFlags): 
   return merge(...symbols.map(open));
 }
 
+/** A KRX event stream of one or more stocks, with --exchange. */
+function krx(description: string, open: (feed: KiwoomFeed, symbols: readonly string[], exchange: Exchange | undefined) => Observable<StreamLine>): CliStream<KiwoomFeed> {
+  return { description, takesSymbols: true, open: (feed, symbols, flags) => open(feed, symbols, venue(flags)) };
+}
+
 const extras: Record<string, CliStream<KiwoomFeed>> = {
+  'etf-nav': krx('ETF net asset value and premium to NAV (0G): ETF codes such as 069500', (f, s, exchange) => f.etfNav$(s, { exchange })),
+  expected: krx('expected auction match, price and size (0H), during call auctions and VIs', (f, s, exchange) => f.expectedTrades$(s, { exchange })),
+  'elw-greeks': krx('ELW theoretical price, implied volatility and greeks (0m)', (f, s, exchange) => f.elwGreeks$(s, { exchange })),
+  'elw-indicators': krx('ELW parity, premium, gearing, break-even and capital support (0u)', (f, s, exchange) => f.elwIndicators$(s, { exchange })),
+  program: krx('program trading since the open: buy, sell, net in shares and million KRW (0w)', (f, s, exchange) => f.programTrading$(s, { exchange })),
+  vi: {
+    description: 'volatility interruptions triggered and released (1h); all stocks without symbols',
+    takesSymbols: false,
+    open: (feed, symbols) => feed.volatilityInterruptions$(symbols.length > 0 ? symbols : undefined),
+  },
   index: {
     description: "sector and market indices (0J): items such as 001 (KOSPI, the default), 101 (KOSDAQ)",
     takesSymbols: false,

@@ -102,6 +102,24 @@ function origin(url: string): string {
   }
 }
 
+/** A provider as the approval cache's issuer: its failures become FeedErrors, retried like a network error. */
+export function fromProvider(provider: () => Promise<string>): () => Promise<string> {
+  return async () => {
+    let key: unknown;
+    try {
+      key = await provider();
+    } catch (err) {
+      if (err instanceof FeedError) throw err;
+      const why = err instanceof Error ? err.message : String(err);
+      throw new FeedError({ kind: 'connection', broker, message: `kis: the approval-key provider failed: ${why}` });
+    }
+    if (typeof key !== 'string' || key.trim() === '') {
+      throw new FeedError({ kind: 'auth', broker, fatal: true, message: 'kis: the approval-key provider returned no key' });
+    }
+    return key.trim();
+  };
+}
+
 /** Decides, before each connection attempt, whether the cached approval key can be used. */
 export interface ApprovalCacheOptions {
   /** Re-issue a key older than this. Default 23 h (keys live 24 h). */

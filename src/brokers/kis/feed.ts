@@ -1,14 +1,16 @@
 /** The KIS feed: typed market and account streams over one KIS session. */
+import { processEnv } from '../../core/process-env';
 import { Observable, Subject, defer, map, throwError } from 'rxjs';
 import { budgetFor, budgeted } from '../../core/rest-budget';
 import { HttpFetch, globalFetch } from '../../core/rest';
 import { withRest } from '../../feed/with-rest';
 import { KisRest, kisRest, kisRestLimits } from './rest';
 import { FetchLike } from './auth';
-import { createSession } from '../../core/session';
+import { createSessionPool } from '../../core/session-pool';
 import { SessionOptions } from '../../core/session-types';
 import { FeedError } from '../../core/errors';
 import { feedControls } from '../../feed/controls';
+import { guardFeed } from '../../feed/guard-feed';
 import { MarketFeed, Symbols } from '../../feed/market-feed';
 import { perSymbol } from '../../feed/symbols';
 import { Quote } from '../../model';
@@ -96,7 +98,17 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   const baseFetch = (options.fetch as HttpFetch | undefined) ?? globalFetch;
   // The approval key is issued through the app key's REST budget like every other call.
   const config = resolveConfig({ ...options, clock, fetch: budgeted(baseFetch, budget, 'Approval') as unknown as FetchLike });
-  const session = createSession(kisProtocol(config), sessionOptions);
+  // One session per credential set (KIS: one per app key, 41 registrations each); keys spread.
+  const more = (options.moreKeys ?? []).map((k) =>
+    resolveConfig({
+      ...options,
+      ...k,
+      approvalKey: k.approvalKey, // never the first set's
+      clock,
+      fetch: budgeted(baseFetch, budgetFor(`kis:${env}:${k.appKey}`, { ...kisRestLimits[env === 'paper' ? 'paper' : 'real'], scheduler }), 'Approval') as unknown as FetchLike,
+    } as KisOptions),
+  );
+  const session = createSessionPool([config, ...more].map(kisProtocol), sessionOptions);
   const localErrors = new Subject<FeedError>();
   const rest = kisRest({
     restUrl: config.restUrl,
@@ -162,10 +174,10 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   };
   // Catch-up needs the account number; without one it is off unless asked for (then it reports why).
   const restOptions = { catchUp: options.account !== undefined, ...options.rest };
-  return withRest(feed, { rest, options: restOptions, liveTotals: 'stream', report: (e) => localErrors.next(e), clock, scheduler });
+  return guardFeed(withRest(feed, { rest, options: restOptions, liveTotals: 'stream', report: (e) => localErrors.next(e), clock, scheduler }), sessionOptions);
 }
 
 /** A KIS feed from KIS_APPKEY, KIS_APPSECRET, KIS_HTS_ID, KIS_ENV, KIS_REST_URL, KIS_WS_URL. */
-export function kisFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, sessionOptions: SessionOptions = {}): KisFeed {
+export function kisFromEnv(env: Readonly<Record<string, string | undefined>> = processEnv('kis', '{ approvalKey: () => Promise<string> } from your backend'), sessionOptions: SessionOptions = {}): KisFeed {
   return kis(optionsFromEnv(env), sessionOptions);
 }

@@ -1,7 +1,7 @@
 /** KIS (Korea Investment & Securities) real-time WebSocket feed. */
 export { kis, kisFromEnv } from './feed';
 export type { KisFeed, KisStreamOptions, KisBookOptions } from './feed';
-export type { KisOptions } from './options';
+export type { KisOptions, KisSettings, KisKeys, KisApprovalSource, ApprovalKeyProvider as KisApprovalKeyProvider } from './options';
 export { kisEnvVars } from './options';
 export type { KisExchange, KisEnv, KisTrId } from './wire/tr-ids';
 export { kisProtocol } from './protocol';

@@ -5,11 +5,36 @@ import { KisEnv, KisExchange, parseExchange } from './wire/tr-ids';
 import { RestBudget } from '../../core/rest-budget';
 import { RestOptions } from '../../feed/with-rest';
 
-export interface KisOptions {
+/** Where a browser (or any process that must not hold the app secret) gets approval keys: the app's backend. */
+export type ApprovalKeyProvider = () => Promise<string>;
+
+/** The app key and secret: the feed issues its own approval key (servers, CLI, Node apps). */
+export interface KisKeys {
   /** App key (36 characters). */
   readonly appKey: string;
   /** App secret (sent as `secretkey` when issuing the approval key). */
   readonly appSecret: string;
+  /** An approval key already issued; used until KIS refuses it (then a new one is requested). */
+  readonly approvalKey?: string;
+}
+
+/**
+ * An approval-key provider instead of keys (browsers): the app secret never leaves the backend.
+ * REST (catch-up, backfill, fallback) needs the keys and is not available on such a feed.
+ *
+ * ```ts
+ * kis({ approvalKey: () => fetch('/api/kis-approval').then((r) => r.text()) });
+ * ```
+ */
+export interface KisApprovalSource {
+  readonly approvalKey: ApprovalKeyProvider;
+  readonly appKey?: undefined;
+  readonly appSecret?: undefined;
+}
+
+export type KisOptions = KisSettings & (KisKeys | KisApprovalSource);
+
+export interface KisSettings {
   /** HTS ID: the key of the order/fill notice feed; needed by `account$()` only. */
   readonly htsId?: string;
   /** 'real' (default) or 'paper' (모의투자): different hosts, ports, keys and notice tr_id. */
@@ -26,8 +51,6 @@ export interface KisOptions {
   readonly maxSubscriptions?: number;
   /** Re-issue the approval key when it is older than this. Default 23 h. */
   readonly approvalMaxAgeMs?: number;
-  /** An approval key already issued; used until KIS refuses it (then a new one is requested). */
-  readonly approvalKey?: string;
   /** HTTP client for the approval endpoint; default the global fetch. */
   readonly fetch?: FetchLike;
   /** Clock (epoch ms) for dating records that carry only a time; default Date.now. */
@@ -38,6 +61,12 @@ export interface KisOptions {
   readonly rest?: RestOptions;
   /** The app key's REST budget; default one per app key: real 18 calls/s, paper 1/s. */
   readonly restBudget?: RestBudget;
+  /**
+   * More app keys of the same user: KIS allows one session and 41 registrations per app key, so
+   * each set gets its own session and keys spread over them (see createSessionPool). REST uses
+   * the first set.
+   */
+  readonly moreKeys?: readonly KisKeys[];
 }
 
 const hosts: Readonly<Record<KisEnv, { readonly rest: string; readonly ws: string }>> = {
@@ -58,6 +87,8 @@ export interface KisConfig {
   readonly maxSubscriptions: number;
   readonly approvalMaxAgeMs?: number;
   readonly approvalKey?: string;
+  /** Issues approval keys instead of the app key and secret. */
+  readonly approvalKeyProvider?: ApprovalKeyProvider;
   readonly fetch?: FetchLike;
   readonly clock: () => number;
 }
@@ -66,8 +97,15 @@ const configError = (message: string): FeedError => new FeedError({ kind: 'confi
 
 /** Fills in defaults and rejects bad options with a clear 'config' FeedError. */
 export function resolveConfig(o: KisOptions): KisConfig {
-  if (!o.appKey || !o.appKey.trim()) throw configError('KIS app key missing (KIS_APPKEY)');
-  if (!o.appSecret || !o.appSecret.trim()) throw configError('KIS app secret missing (KIS_APPSECRET)');
+  if (o === null || typeof o !== 'object') throw configError('KIS options missing: pass { appKey, appSecret } or { approvalKey: () => Promise<string> }');
+  const provider = typeof o.approvalKey === 'function' ? o.approvalKey : undefined;
+  if (o.approvalKey !== undefined && provider === undefined && typeof o.approvalKey !== 'string') {
+    throw configError('KIS approvalKey must be a string or a function returning a Promise of one');
+  }
+  if (provider === undefined) {
+    if (!o.appKey || !o.appKey.trim()) throw configError('KIS app key missing (KIS_APPKEY), or pass an approval-key provider');
+    if (!o.appSecret || !o.appSecret.trim()) throw configError('KIS app secret missing (KIS_APPSECRET)');
+  }
   const env = o.env ?? 'real';
   if (env !== 'real' && env !== 'paper') throw configError(`KIS env must be 'real' or 'paper', got ${JSON.stringify(env)}`);
   if (o.exchange !== undefined && parseExchange(o.exchange) !== o.exchange) {
@@ -82,8 +120,8 @@ export function resolveConfig(o: KisOptions): KisConfig {
   const wsUrl = o.wsUrl ?? hosts[env].ws;
   if (!/^wss?:\/\//.test(wsUrl)) throw configError(`KIS WebSocket URL must start with ws:// or wss://, got ${JSON.stringify(wsUrl)}`);
   return {
-    appKey: o.appKey.trim(),
-    appSecret: o.appSecret.trim(),
+    appKey: o.appKey?.trim() ?? '',
+    appSecret: o.appSecret?.trim() ?? '',
     ...(o.htsId && o.htsId.trim() ? { htsId: o.htsId.trim() } : {}),
     env,
     // Paper serves only the KRX feeds (NXT and integrated are documented as unsupported there).
@@ -93,7 +131,8 @@ export function resolveConfig(o: KisOptions): KisConfig {
     custType,
     maxSubscriptions: max,
     ...(o.approvalMaxAgeMs !== undefined ? { approvalMaxAgeMs: o.approvalMaxAgeMs } : {}),
-    ...(o.approvalKey ? { approvalKey: o.approvalKey } : {}),
+    ...(typeof o.approvalKey === 'string' && o.approvalKey ? { approvalKey: o.approvalKey } : {}),
+    ...(provider ? { approvalKeyProvider: provider } : {}),
     ...(o.fetch ? { fetch: o.fetch } : {}),
     clock: o.clock ?? Date.now,
   };

@@ -1,6 +1,6 @@
 /** KIS as the core sees it: how to open a connection, and the codec of each connection. */
 import { AttemptContext, BrokerProtocol, SessionSetup } from '../../core/protocol';
-import { ApprovalCache, requestApprovalKey } from './auth';
+import { ApprovalCache, fromProvider, requestApprovalKey } from './auth';
 import { KisCodec } from './codec';
 import { KisConfig } from './options';
 import { FillBook } from './fills';
@@ -34,7 +34,7 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
     now: config.clock,
     ...(config.approvalKey ? { initialKey: config.approvalKey } : {}),
     ...(config.approvalMaxAgeMs !== undefined ? { maxAgeMs: config.approvalMaxAgeMs } : {}),
-    issue: () =>
+    issue: config.approvalKeyProvider ? fromProvider(config.approvalKeyProvider) : () =>
       requestApprovalKey({
         restUrl: config.restUrl,
         appKey: config.appKey,
@@ -56,7 +56,7 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
     pacing: { spacingMs: KIS_REQUEST_SPACING_MS },
     expectedQuietMs: kisExpectedQuietMs,
     // The connection's AES key/iv too: the subscribe reply carries them beside encrypted notices.
-    secrets: () => [config.appKey, config.appSecret, ...(approval.key ? [approval.key] : []), ...(current?.cipherSecrets() ?? [])],
+    secrets: () => [...[config.appKey, config.appSecret].filter((s) => s !== ''), ...(approval.key ? [approval.key] : []), ...(current?.cipherSecrets() ?? [])],
     classify(error) {
       if (error.kind === 'timeout' && error.code !== 'LOGIN_TIMEOUT') abandonedAt = config.clock();
       if (error.code === 'OPSP8996' && abandonedAt !== undefined && config.clock() - abandonedAt < ghostWindowMs) {

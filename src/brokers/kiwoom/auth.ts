@@ -89,6 +89,33 @@ export async function issueToken(restUrl: string, credentials: Credentials, fetc
   return { token, expiresAt: parseExpiry(expires) };
 }
 
+/**
+ * Where a browser (or any process that must not hold the app secret) gets its access token: the
+ * app's own backend issues it with the keys and hands it over. A plain string is used until the
+ * server refuses it; with `expiresAt` (epoch ms) it is renewed before then.
+ */
+export type TokenProvider = () => Promise<string | { readonly token: string; readonly expiresAt?: number }>;
+
+/** A provider as the token cache's issuer: its failures become FeedErrors, retried like a network error. */
+export function fromProvider(provider: TokenProvider): () => Promise<IssuedToken> {
+  return async () => {
+    let answer: Awaited<ReturnType<TokenProvider>>;
+    try {
+      answer = await provider();
+    } catch (err) {
+      if (err instanceof FeedError) throw err;
+      const why = err instanceof Error ? err.message : String(err);
+      throw new FeedError({ kind: 'connection', broker: 'kiwoom', message: `kiwoom: the token provider failed: ${why}` });
+    }
+    const token = typeof answer === 'string' ? answer : answer?.token;
+    if (typeof token !== 'string' || token.trim() === '') {
+      throw authError('kiwoom: the token provider returned no token');
+    }
+    const expiresAt = typeof answer === 'object' && Number.isFinite(answer.expiresAt) ? answer.expiresAt : undefined;
+    return { token: token.trim(), ...(expiresAt !== undefined ? { expiresAt } : {}) };
+  };
+}
+
 /** A token in hand; `fresh` when it was issued for this connection attempt. */
 export interface UsableToken {
   readonly token: string;

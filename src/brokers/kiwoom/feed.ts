@@ -8,15 +8,18 @@
  * feed.stream$('0J', '001');                                  // Observable<RealRecord<'0J'>>
  * ```
  */
-import { Observable, defer, filter, map, mergeMap, take, throwError } from 'rxjs';
+import { processEnv } from '../../core/process-env';
+import { EMPTY, Observable, catchError, defer, filter, map, merge, mergeMap, take, throwError } from 'rxjs';
 import { FeedError } from '../../core/errors';
 import { Key } from '../../core/key';
 import { createSession } from '../../core/session';
 import { SessionOptions } from '../../core/session-types';
 import { feedControls } from '../../feed/controls';
+import { guardFeed } from '../../feed/guard-feed';
 import { MarketFeed, Symbols } from '../../feed/market-feed';
 import { perSymbol, symbolList } from '../../feed/symbols';
 import { IndexTick, MarketStatus, OrderBook, OrderEvent, Position, Quote, Trade, kstDate } from '../../model';
+import { ElwGreeks, ElwIndicators, EtfNav, ExpectedTrade, ProgramTrading, VolatilityInterruption } from '../../model/krx';
 import { KiwoomMessage } from './codec';
 import { Condition, ConditionEvent } from './conditions';
 import { Exchange, KiwoomEnv, endpoints, exchanges } from './endpoints';
@@ -25,13 +28,19 @@ import {
   orderFillFacts,
   snapshotEvents,
   toConditionEvent,
+  toElwGreeks,
+  toElwIndicators,
+  toEtfNav,
+  toExpectedTrade,
   toIndexTick,
   toMarketStatus,
   toOrderBook,
   toOrderEvent,
   toPosition,
+  toProgramTrading,
   toQuote,
   toTrade,
+  toVolatilityInterruption,
   tradeIdentity,
 } from './mapping';
 import { boundary } from '../../feed/boundary';
@@ -40,16 +49,37 @@ import { distinctTrades } from '../../feed/distinct-trades';
 import { kiwoomProtocol } from './protocol';
 import { RealCode, realTables } from './wire/real-types';
 import { RealRecord, RealRecordMap } from './wire/record';
-import { Fetch, TokenCache, issueToken } from './auth';
+import { Fetch, TokenCache, TokenProvider, fromProvider, issueToken } from './auth';
 import { RestBudget, budgetFor, budgeted } from '../../core/rest-budget';
 import { HttpFetch } from '../../core/rest';
 import { RestOptions, withRest } from '../../feed/with-rest';
 import { KiwoomRest, kiwoomRest, kiwoomRestLimits } from './rest';
 import { parseKey } from './keys';
 
-export interface KiwoomOptions {
+/** The app key and secret: the feed issues its own tokens (servers, CLI, Node apps). */
+export interface KiwoomKeys {
   readonly appKey: string;
   readonly secretKey: string;
+  readonly token?: undefined;
+}
+
+/**
+ * A token provider instead of keys (browsers): the app's backend issues tokens, the app secret
+ * never leaves it.
+ *
+ * ```ts
+ * kiwoom({ token: () => fetch('/api/kiwoom-token').then((r) => r.text()) });
+ * ```
+ */
+export interface KiwoomTokenSource {
+  readonly token: TokenProvider;
+  readonly appKey?: undefined;
+  readonly secretKey?: undefined;
+}
+
+export type KiwoomOptions = KiwoomSettings & (KiwoomKeys | KiwoomTokenSource);
+
+export interface KiwoomSettings {
   /** Default 'production'. The mock server serves KRX only. */
   readonly env?: KiwoomEnv;
   /** Overrides the REST base of the environment (tests, simulators). */
@@ -120,6 +150,27 @@ export interface KiwoomFeed extends MarketFeed {
    * Account and market-wide types (00, 04, 0s, 1h) take no item; for 1h an item filters by stock.
    */
   stream$<C extends RealCode>(code: C, item?: string, options?: VenueOption): Observable<RealRecordMap[C]>;
+  /** An ETF's net asset value per share (0G) with its premium or discount to the ETF's price. */
+  etfNav$(symbols: Symbols, options?: VenueOption): Observable<EtfNav<RealRecord<'0G'>>>;
+  /**
+   * What a call auction would match at if it ended now (0H: pre-open, closing auction, a
+   * volatility interruption): the indicative price and size.
+   */
+  expectedTrades$(symbols: Symbols, options?: VenueOption): Observable<ExpectedTrade<RealRecord<'0H'>>>;
+  /** An ELW's theoretical price and greeks (0m). */
+  elwGreeks$(symbols: Symbols, options?: VenueOption): Observable<ElwGreeks<RealRecord<'0m'>>>;
+  /** An ELW's parity, premium, gearing, break-even and capital-support rates (0u). */
+  elwIndicators$(symbols: Symbols, options?: VenueOption): Observable<ElwIndicators<RealRecord<'0u'>>>;
+  /** Program trading in a stock since the open (0w), values in million KRW. */
+  programTrading$(symbols: Symbols, options?: VenueOption): Observable<ProgramTrading<RealRecord<'0w'>>>;
+  /**
+   * Volatility interruptions triggered and released (1h). Kiwoom's are market-wide (one
+   * registration): without symbols every stock's; with symbols, those stocks' only.
+   *
+   *   wire:                                 -[1h 005930 on]-[1h 000660 on]-[1h 005930 off]-
+   *   volatilityInterruptions$('005930'):   -v--------------------------------w-------------
+   */
+  volatilityInterruptions$(symbols?: Symbols): Observable<VolatilityInterruption<RealRecord<'1h'>>>;
   /** The REST client of the feed's app key (quotes, books, ticks, orders and fills by TR). */
   readonly rest: KiwoomRest;
   /** The conditions saved in the user's HTS (CNSRLST); one list, then completes. */
@@ -144,13 +195,19 @@ const defaultFetch: Fetch = (url, init) => {
  * (see `kiwoomFromEnv`).
  */
 export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions = {}): KiwoomFeed {
-  // Without options: configured from the environment (KIWOOM_APPKEY, ...).
-  if (options === undefined) return kiwoomFromEnv(process.env, sessionOptions);
-  if (typeof options.appKey !== 'string' || options.appKey.trim() === '') {
-    throw configError('appKey is required (KIWOOM_APPKEY)');
+  // Without options: configured from the environment (KIWOOM_APPKEY, ...), which only Node has.
+  if (options === undefined) return kiwoomFromEnv(processEnv('kiwoom', '{ token: () => Promise<string> } from your backend'), sessionOptions);
+  const provider = options.token;
+  if (provider !== undefined && typeof provider !== 'function') {
+    throw configError('token must be a function returning a Promise of the access token');
   }
-  if (typeof options.secretKey !== 'string' || options.secretKey.trim() === '') {
-    throw configError('secretKey is required (KIWOOM_SECRETKEY)');
+  if (provider === undefined) {
+    if (typeof options.appKey !== 'string' || options.appKey.trim() === '') {
+      throw configError('appKey and secretKey are required, or a token provider (KIWOOM_APPKEY)');
+    }
+    if (typeof options.secretKey !== 'string' || options.secretKey.trim() === '') {
+      throw configError('secretKey is required (KIWOOM_SECRETKEY)');
+    }
   }
   const env = options.env ?? 'production';
   if (env !== 'production' && env !== 'mock') throw configError(`env must be 'production' or 'mock', got ${JSON.stringify(env)}`);
@@ -161,11 +218,14 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   const clock = options.clock ?? (scheduler ? () => scheduler.now() : Date.now);
   const restUrl = options.restUrl ?? endpoints[env].rest;
   const wsUrl = options.wsUrl ?? endpoints[env].ws;
-  const credentials = { appKey: options.appKey, secretKey: options.secretKey };
-  const budget = options.restBudget ?? budgetFor(`kiwoom:${env}:${options.appKey}`, { ...kiwoomRestLimits[env], scheduler });
+  const credentials = { appKey: options.appKey ?? '', secretKey: options.secretKey ?? '' };
+  // One budget per app key; a provider's tokens share one per provider (its key is unknown here).
+  const budgetKey = provider === undefined ? options.appKey : 'token-provider';
+  const budget = options.restBudget ?? budgetFor(`kiwoom:${env}:${budgetKey}`, { ...kiwoomRestLimits[env], scheduler });
   // Token issuance counts against the app key's REST budget like every other call.
   const fetchImpl = budgeted(options.fetch ?? defaultFetch, budget, 'au10001');
-  const tokens = new TokenCache(() => issueToken(restUrl, credentials, fetchImpl), clock, options.tokenMarginMs, options.accessToken);
+  const issue = provider !== undefined ? fromProvider(provider) : () => issueToken(restUrl, credentials, fetchImpl);
+  const tokens = new TokenCache(issue, clock, options.tokenMarginMs, options.accessToken);
   const tables = realTables(() => kstDate(clock()));
   const session = createSession<KiwoomMessage>(
     kiwoomProtocol({
@@ -203,7 +263,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   };
 
   const stock = <C extends RealCode>(code: C, symbols: Symbols, o?: VenueOption): Observable<RealRecordMap[C]> =>
-    perSymbol(symbols, 'kiwoom', (symbol) => keyed(() => keyFor(code, symbol, venue(o))));
+    eachSymbol(symbols, mapped.report, (symbol) => keyed(() => keyFor(code, symbol, venue(o))));
 
   const stream$ = <C extends RealCode>(code: C, item = '', o?: VenueOption): Observable<RealRecordMap[C]> => {
     if (code === '1h' && item !== '') {
@@ -254,7 +314,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     } }),
     broker: 'kiwoom',
     rest,
-    trades$: (symbols, o) => stock('0B', symbols, o).pipe(mapped.map(toTrade), distinctTrades(tradeIdentity)),
+    trades$: (symbols, o) => stock('0B', symbols, o).pipe(mapped.map((r) => toTrade(r, clock())), distinctTrades(tradeIdentity)),
     orderBook$: (symbols, o) => stock('0D', symbols, o).pipe(mapped.map((r) => toOrderBook(r, o?.depth))),
     quotes$: (symbols, o) => stock('0C', symbols, o).pipe(mapped.map((r) => toQuote(r, clock()))),
     orders$,
@@ -269,6 +329,24 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       });
     },
     stream$,
+    etfNav$: (symbols, o) => stock('0G', symbols, o).pipe(mapped.map(toEtfNav)),
+    expectedTrades$: (symbols, o) => stock('0H', symbols, o).pipe(mapped.map(toExpectedTrade)),
+    elwGreeks$: (symbols, o) => stock('0m', symbols, o).pipe(mapped.map(toElwGreeks)),
+    elwIndicators$: (symbols, o) => stock('0u', symbols, o).pipe(mapped.map(toElwIndicators)),
+    programTrading$: (symbols, o) => stock('0w', symbols, o).pipe(mapped.map(toProgramTrading)),
+    volatilityInterruptions$: (symbols) => {
+      const records =
+        symbols === undefined
+          ? stream$('1h')
+          : // One market-wide registration (key '1h|') shared by every symbol's filter.
+            eachSymbol(symbols, mapped.report, (symbol) =>
+              keyed(() => {
+                checkedItem(symbol, undefined);
+                return realKey('1h', '');
+              }).pipe(filter((r) => r.symbol === symbol)),
+            );
+      return records.pipe(mapped.map((r) => toVolatilityInterruption(r, clock())));
+    },
     conditions$: () =>
       keyed(() => conditionListKey).pipe(
         take(1),
@@ -279,7 +357,51 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
         mapped.map((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
       ),
   };
-  return withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => mapped.report(e), clock, scheduler });
+  return guardFeed(withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => mapped.report(e), clock, scheduler }), sessionOptions);
+}
+
+/**
+ * One stream over one symbol or a list, each symbol on its own key (all subscribed in one tick,
+ * so one batched REG). In a list, a symbol that fails (malformed, or refused by the server) is
+ * reported on `errors$` and leaves the others streaming; the stream errors only when every symbol
+ * failed. A single symbol's failure errors the stream, as it always did.
+ *
+ *   eachSymbol(['005930', 'bad!', '000660'])
+ *   005930:  -a-----a--
+ *   bad!:    #            → errors$: config error for "bad!"
+ *   000660:  ---b-b----
+ *   result:  -a-b-b-a--
+ */
+function eachSymbol<T>(symbols: Symbols, report: (e: FeedError) => void, open: (symbol: string) => Observable<T>): Observable<T> {
+  return defer(() => {
+    let list: readonly string[];
+    try {
+      list = symbolList(symbols, 'kiwoom');
+    } catch (err) {
+      return throwError(() => err);
+    }
+    if (list.length === 1) return perSymbol(list, 'kiwoom', open);
+    let alive = list.length;
+    return merge(
+      ...list.map((symbol) =>
+        open(symbol).pipe(
+          catchError((err: unknown) => {
+            alive -= 1;
+            if (alive === 0) return throwError(() => err);
+            // A refusal is on errors$ already (the session reports it); anything else is said here,
+            // not fatal to the stream: the other symbols go on.
+            if (err instanceof FeedError && err.kind === 'rejected') return EMPTY;
+            report(
+              err instanceof FeedError
+                ? err.with({ fatal: false })
+                : new FeedError({ kind: 'rejected', broker: 'kiwoom', message: `kiwoom: ${symbol}: ${err instanceof Error ? err.message : String(err)}` }),
+            );
+            return EMPTY;
+          }),
+        ),
+      ),
+    );
+  });
 }
 
 /** FIDs of the 00 record that carry quantities, prices and identities. */
@@ -293,9 +415,9 @@ export const kiwoomEnvVars = ['KIWOOM_APPKEY', 'KIWOOM_SECRETKEY', 'KIWOOM_ENV',
  * (production | mock, default production), KIWOOM_REST_URL and KIWOOM_WS_URL (overrides).
  */
 export function kiwoomFromEnv(
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>> = processEnv('kiwoom', '{ token: () => Promise<string> } from your backend'),
   sessionOptions: SessionOptions = {},
-  overrides: Partial<KiwoomOptions> = {},
+  overrides: Partial<KiwoomSettings> = {},
 ): KiwoomFeed {
   const missing = ['KIWOOM_APPKEY', 'KIWOOM_SECRETKEY'].filter((k) => !env[k]);
   if (missing.length > 0) throw configError(`set ${missing.join(' and ')} (see \`rx-market --help\`)`);

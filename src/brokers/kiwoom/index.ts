@@ -1,6 +1,7 @@
 /** Kiwoom Securities' REST/WebSocket real-time API as typed RxJS streams. */
 export { kiwoom, kiwoomFromEnv, kiwoomEnvVars } from './feed';
-export type { KiwoomFeed, KiwoomOptions, VenueOption } from './feed';
+export type { KiwoomFeed, KiwoomOptions, KiwoomSettings, KiwoomKeys, KiwoomTokenSource, VenueOption } from './feed';
+export type { TokenProvider as KiwoomTokenProvider } from './auth';
 export { kiwoomProtocol } from './protocol';
 export type { KiwoomProtocolConfig } from './protocol';
 export { KiwoomCodec, isTokenError } from './codec';

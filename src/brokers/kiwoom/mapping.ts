@@ -22,9 +22,18 @@ function at(iso: string): { readonly time: string; readonly timestamp: number } 
   return { time: iso, timestamp: Date.parse(iso) };
 }
 
-/** 0B → Trade: last price, |FID 15| as size, its sign as the aggressor. */
-export function toTrade(r: RealRecord<'0B'>): Trade<RealRecord<'0B'>> {
+/**
+ * 0B → Trade: last price, |FID 15| as size, its sign as the aggressor, and the day's figures the
+ * frame carries (absent where it does not): 11 change and 12 change rate against the previous
+ * close, 13 cumulative volume, 14 cumulative turnover (sent in million KRW, given here in KRW).
+ * A frame without a trade time (FID 20) is stamped with the receive time `now` and says so in
+ * `timeSource: 'receive'`.
+ */
+export function toTrade(r: RealRecord<'0B'>, now: number = Date.now()): Trade<RealRecord<'0B'>> {
   const f = r.fields;
+  // Absent is tolerated; present but unreadable is a broken frame, not a reason to guess.
+  const badTime = f.time === undefined ? r.extra['20'] : undefined;
+  if (badTime !== undefined && badTime.trim() !== '') throw new Error(`0B FID 20 (time) is not a HHMMSS time: ${JSON.stringify(badTime)}`);
   return {
     kind: 'trade',
     broker: BROKER,
@@ -34,10 +43,19 @@ export function toTrade(r: RealRecord<'0B'>): Trade<RealRecord<'0B'>> {
     size: f.size,
     ...(f.side === undefined ? {} : { side: f.side }),
     direction: f.direction,
-    ...at(f.time),
+    ...present({
+      change: f.change,
+      changePercent: f.changeRate,
+      cumulativeVolume: f.cumulativeVolume,
+      cumulativeTurnover: f.cumulativeValue === undefined ? undefined : f.cumulativeValue * MILLION,
+    }),
+    ...(f.time === undefined ? { ...kstInstant(now), timeSource: 'receive' as const } : at(f.time)),
     raw: r,
   };
 }
+
+/** FID 14 (누적거래대금) is in million KRW. */
+const MILLION = 1_000_000;
 
 /** 0D → OrderBook: up to 10 levels a side, best first; levels without a price are skipped. */
 export function toOrderBook(r: RealRecord<'0D'>, depth = 10): OrderBook<RealRecord<'0D'>> {
@@ -58,6 +76,8 @@ export function toOrderBook(r: RealRecord<'0D'>, depth = 10): OrderBook<RealReco
     exchange: r.exchange,
     asks: side('ask'),
     bids: side('bid'),
+    // 125/121: every resting share on each side, not only the levels kept by `depth`.
+    ...present({ totalBidSize: r.fields.totalBidSize, totalAskSize: r.fields.totalAskSize }),
     ...at(r.fields.time),
     raw: r,
   };

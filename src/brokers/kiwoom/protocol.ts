@@ -51,7 +51,7 @@ export function kiwoomProtocol(config: KiwoomProtocolConfig): BrokerProtocol<Kiw
     keysPerConnection: config.keysPerConnection ?? KIWOOM_KEYS_PER_CONNECTION,
     pacing: { spacingMs: KIWOOM_REQUEST_SPACING_MS },
     expectedQuietMs: kiwoomExpectedQuietMs,
-    secrets: () => [config.appKey, config.secretKey, ...tokens.tokens()],
+    secrets: () => [config.appKey, config.secretKey, ...tokens.tokens()].filter((s) => s !== ''),
     open: () => {
       const setup = ({ token, fresh }: UsableToken): SessionSetup<KiwoomMessage> => ({
         url: config.wsUrl,

@@ -83,6 +83,12 @@ export function kisRest(options: KisRestOptions): KisRest {
 
   /** The access token, issued through the same budget when there is none. */
   const accessToken = (): Promise<string> => {
+    if (!options.appKey || !options.appSecret) {
+      // A feed built on an approval-key provider holds no keys: its REST stays with the backend.
+      return Promise.reject(
+        new FeedError({ kind: 'config', broker, fatal: true, message: 'kis: REST calls need appKey and appSecret; this feed was given an approval-key provider only' }),
+      );
+    }
     if (token && clock() < token.expiresAt - 60_000) return Promise.resolve(token.value);
     issuing ??= new Promise<string>((resolve, reject) => {
       transport

@@ -161,7 +161,8 @@ export function realTables(tradingDate: TradingDate) {
 
     /** 주식체결: one trade. */
     '0B': table('0B', {
-      time: req('20', hhmmss),
+      /** Optional: a frame without it (the troubleshooting note's sample) is stamped on receipt. */
+      time: opt('20', hhmmss),
       ...last,
       ...top,
       size: req('15', size),
