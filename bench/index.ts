@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   real: () => import('./real'),
   decode: () => import('./decode'),
   gateway: () => import('./gateway'),
+  memory: () => import('./memory'),
 };
 
 async function main(): Promise<void> {

@@ -140,9 +140,9 @@ describe('rx-market stream kis (CLI)', () => {
     holder.child.kill();
   });
 
-  it('exits 1 on an unknown --exchange, before connecting', async () => {
+  it('exits 2 (usage) on an unknown --exchange, before connecting', async () => {
     const { code, stderr } = await start(['stream', 'kis', 'trades', '005930', '--exchange', 'NYSE', '--timeout', '15']).done;
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toMatch(/--exchange must be KRX, NXT or UN/);
     expect(server.counters.approvals).toBe(0);
   });

@@ -10,6 +10,8 @@ import { kiwoom } from '../../src/brokers/kiwoom';
 import { kis } from '../../src/brokers/kis';
 import { startKiwoomServer } from '../../src/app/servers/kiwoom/server';
 import { KisServer } from '../../src/app/servers/kis/server';
+import { weex } from '../../src/brokers/weex';
+import { startWeexServer } from '../../src/app/servers/weex/server';
 import { createRestBudget, RestBudget } from '../../src/core/rest-budget';
 import { FeedStatus } from '../../src/core/status';
 import { BrokerServer } from '../../src/app/broker-module';
@@ -38,9 +40,12 @@ interface Harness {
   readonly budget: RestBudget;
   readonly spacingMs: number;
   live(): boolean;
+  /** The symbol the quotes are about (default the KRX one). */
+  readonly symbol?: string;
 }
 
 const SYMBOL = '005930';
+const KRX_SYMBOL = SYMBOL;
 
 const cases: readonly [string, () => Promise<Harness>][] = [
   [
@@ -91,6 +96,26 @@ const cases: readonly [string, () => Promise<Harness>][] = [
       };
     },
   ],
+  [
+    'weex',
+    async () => {
+      // Spot: the market whose socket streams best bid/ask (bookTicker); 4 calls/s spaces them 250 ms.
+      const server = await startWeexServer({ pingIntervalMs: 60_000 });
+      const budget = createRestBudget({ limit: 4, windowMs: 1_000 });
+      const feed = weex(
+        {
+          market: 'spot',
+          publicUrl: server.spotPublicUrl,
+          privateUrl: server.spotPrivateUrl,
+          restUrl: server.restUrl,
+          restBudget: budget,
+          rest: { fallback: { afterMs: AFTER_MS, pollMs: POLL_MS } },
+        },
+        { backoff: OUTAGE },
+      );
+      return { server, feed, budget, spacingMs: 250, symbol: 'BTCUSDT', live: () => server.subscribedStreams('public').includes('BTCUSDT@bookTicker') };
+    },
+  ],
 ];
 
 describe.each(cases)('%s: hybrid fallback during a long outage', (_name, start) => {
@@ -104,6 +129,7 @@ describe.each(cases)('%s: hybrid fallback during a long outage', (_name, start) 
 
   it('REST-marked quotes at the poll rate within the budget, degraded on status$, none once the socket is back', async () => {
     h = await start();
+    const SYMBOL = h.symbol ?? KRX_SYMBOL;
     const now = Date.now();
     h.server.publish({ kind: 'quote', broker: 'x', symbol: SYMBOL, bestBid: 70000, bestAsk: 70100, bestBidSize: 5, bestAskSize: 7, time: new Date(now).toISOString(), timestamp: now, raw: {} });
     const quotes: Quote[] = [];

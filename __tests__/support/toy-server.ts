@@ -10,6 +10,8 @@ import { toy } from '../../src/testing/toy-protocol';
  */
 export class ToyServer {
   readonly logins: number[] = [];
+  /** Who logged in on which connection (toy logins may name a user). */
+  readonly users = new Map<number, string | undefined>();
   /** Every sub request, per connection number. */
   readonly subs: { connection: number; keys: string[] }[] = [];
   private readonly clients = new Map<WebSocket, { connection: number; keys: Set<string> }>();
@@ -48,9 +50,10 @@ export class ToyServer {
     this.clients.set(ws, state);
     ws.on('close', () => this.clients.delete(ws));
     ws.on('message', (data) => {
-      const msg = JSON.parse(data.toString()) as { op: string; keys?: string[] };
+      const msg = JSON.parse(data.toString()) as { op: string; keys?: string[]; user?: string };
       if (msg.op === 'login') {
         this.logins.push(state.connection);
+        this.users.set(state.connection, msg.user);
         ws.send(toy.loginOk);
       } else if (msg.op === 'sub') {
         this.subs.push({ connection: state.connection, keys: msg.keys ?? [] });
@@ -87,6 +90,16 @@ export class ToyServer {
   /** Closes every connection with a close frame. */
   closeAll(code: number, reason: string): void {
     for (const ws of this.clients.keys()) ws.close(code, reason);
+  }
+
+  /** Keys registered now, per logged-in user. */
+  keysByUser(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const state of this.clients.values()) {
+      const user = this.users.get(state.connection) ?? '?';
+      out[user] = [...(out[user] ?? []), ...state.keys].sort();
+    }
+    return out;
   }
 
   subscribedKeys(): string[] {

@@ -172,3 +172,54 @@ describe('positionPnL', () => {
       expectSignals(positionPnL(trades$, orders$)).toBe('--#');
     }));
 });
+
+describe('positionPnL after a gap of the account stream (KIS: lost fills cannot be inferred)', () => {
+  const { TestScheduler } = jest.requireActual<typeof import('rxjs/testing')>('rxjs/testing');
+  let ts: InstanceType<typeof TestScheduler>;
+  beforeEach(() => {
+    ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+  const f1 = fill({ orderId: '1', side: 'buy', price: 100, qty: 10 });
+  const f2 = fill({ orderId: '2', side: 'buy', price: 110, qty: 10 });
+  const gap = { from: 5, to: 9, reason: 'reconnect', key: 'H0STCNI0|hts' };
+  const uncertain = { since: 5, reason: 'reconnect' };
+
+  it('marks every position uncertain at the gap, and keeps the mark on what follows until reconciled', () => {
+    ts.run(({ hot, expectObservable }) => {
+      const orders$ = hot('-f------g---|', { f: f1, g: f2 });
+      const trades$ = hot('----a------b|', { a: trade({ price: 101 }), b: trade({ price: 102 }) });
+      const gaps$ = hot('------x-----|', { x: gap });
+      const reconciled$ = hot('---------r--|', { r: 'TEST' });
+      expectObservable(positionPnL(trades$, orders$, { gaps$, reconciled$ })).toBe('-p--q-u-vw-y|', {
+        p: pnl({ qty: 10, avgPrice: 100, lastPrice: 100, realized: 0, unrealized: 0 }),
+        q: pnl({ qty: 10, avgPrice: 100, lastPrice: 101, realized: 0, unrealized: 10 }),
+        u: { ...pnl({ qty: 10, avgPrice: 100, lastPrice: 101, realized: 0, unrealized: 10 }), uncertain },
+        v: { ...pnl({ qty: 20, avgPrice: 105, lastPrice: 110, realized: 0, unrealized: 100 }), uncertain },
+        w: pnl({ qty: 20, avgPrice: 105, lastPrice: 110, realized: 0, unrealized: 100 }),
+        y: pnl({ qty: 20, avgPrice: 105, lastPrice: 102, realized: 0, unrealized: -60 }),
+      });
+    });
+  });
+
+  it("takes the broker's position as the truth for an uncertain symbol (a fill lost in the gap)", () => {
+    ts.run(({ hot, expectObservable }) => {
+      // 5 more were bought inside the gap, at 103: the broker's position says 15 @ 101.
+      const account$ = hot('-f---x-|', { f: f1, x: position({ qty: 15, avgPrice: 101 }) });
+      const gaps$ = hot('---g---|', { g: gap });
+      expectObservable(positionPnL(hot('-------|'), account$, { gaps$ })).toBe('-p-u-w-|', {
+        p: pnl({ qty: 10, avgPrice: 100, lastPrice: 100, realized: 0, unrealized: 0 }),
+        u: { ...pnl({ qty: 10, avgPrice: 100, lastPrice: 100, realized: 0, unrealized: 0 }), uncertain },
+        w: pnl({ qty: 15, avgPrice: 101, lastPrice: 100, realized: 0, unrealized: -15 }),
+      });
+    });
+  });
+
+  it('without gaps$ a position event moves nothing (as before)', () => {
+    ts.run(({ hot, expectObservable }) => {
+      const account$ = hot('-f---x-|', { f: f1, x: position({ qty: 15, avgPrice: 101 }) });
+      expectObservable(positionPnL(hot('-------|'), account$)).toBe('-p-----|', {
+        p: pnl({ qty: 10, avgPrice: 100, lastPrice: 100, realized: 0, unrealized: 0 }),
+      });
+    });
+  });
+});

@@ -9,6 +9,9 @@ import { BrokerModule, CliStream, ContractStreamName, StreamFlags, StreamLine, c
 
 /** A contract stream of a feed, or a config FeedError when the feed does not have it. */
 export function openContractStream(name: ContractStreamName, feed: MarketFeed, symbols: readonly string[]): Observable<StreamLine> {
+  if (!takesSymbols[name] && symbols.length > 0) {
+    return throwError(() => new FeedError({ kind: 'config', broker: feed.broker, message: `${name} is the account's stream and takes no symbols` }));
+  }
   switch (name) {
     case 'trades':
       return feed.trades$(symbols);

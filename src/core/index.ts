@@ -10,3 +10,4 @@ export type { WebSocketFactoryOptions } from './socket';
 export { describeCloseCode } from './close-codes';
 export { redact, redactError } from './redact';
 export * from './key';
+export { createSessionPool } from './session-pool';

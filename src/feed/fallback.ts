@@ -63,6 +63,8 @@ export interface Fallback {
 export interface FallbackDeps {
   readonly rest: Pick<MarketRest, 'quotes' | 'orderBook' | 'broker'>;
   readonly status$: Observable<FeedStatus>;
+  /** The status that decides `degraded` (the market-data connection, where a feed has several). Default `status$`. */
+  readonly watch$?: Observable<FeedStatus>;
   readonly options: FallbackOptions;
   readonly report: (error: FeedError) => void;
   readonly scheduler?: SchedulerLike;
@@ -86,7 +88,7 @@ export function createFallback(deps: FallbackDeps): Fallback {
 
   const degraded$: Observable<boolean> = deps.always
     ? of(true)
-    : deps.status$.pipe(
+    : (deps.watch$ ?? deps.status$).pipe(
         map((s) => s.state === 'open'),
         distinctUntilChanged(),
         switchMap((open) => (open ? of(false) : concat(of(false), timer(afterMs, scheduler).pipe(map(() => true))))),
@@ -147,9 +149,13 @@ export function createFallback(deps: FallbackDeps): Fallback {
     : defer(() => {
         let since = 0;
         let was = false;
-        return combineLatest([deps.status$, degraded$]).pipe(
-          map(([s, degraded]): FeedStatus => {
-            const now = degraded && s.state !== 'open';
+        // The status shown, the status watched (the market connection), and whether polling is on.
+        const pair$: Observable<readonly [FeedStatus, FeedStatus]> = deps.watch$
+          ? combineLatest([deps.status$, deps.watch$])
+          : deps.status$.pipe(map((s) => [s, s] as const));
+        return combineLatest([pair$, degraded$]).pipe(
+          map(([[s, w], degraded]): FeedStatus => {
+            const now = degraded && w.state !== 'open';
             if (now && !was) since = scheduler.now();
             was = now;
             return now
@@ -157,8 +163,8 @@ export function createFallback(deps: FallbackDeps): Fallback {
                 state: 'degraded',
                 since,
                 pollMs,
-                socket: s.state === 'degraded' ? 'none' : s.state,
-                reason: s.state === 'reconnecting' ? s.reason : s.state === 'closed' && s.error ? s.error.message : `socket ${s.state} for over ${afterMs} ms`,
+                socket: w.state === 'degraded' ? 'none' : w.state,
+                reason: w.state === 'reconnecting' ? w.reason : w.state === 'closed' && w.error ? w.error.message : `socket ${w.state} for over ${afterMs} ms`,
               }
             : s;
           }),

@@ -4,7 +4,8 @@
  * what it has not taken yet is bounded per kind (see Backlog):
  *
  * - while a turn of the event loop has spent less than `sliceMs` delivering, events go straight
- *   through (synchronously, as without the guard);
+ *   through (synchronously, as without the guard); each turn first delivers what waits, within
+ *   the same budget;
  * - beyond it, events wait in a Backlog and are delivered in later turns, `sliceMs` at a time,
  *   so the socket is read and heartbeats answered in between: books and quotes conflate to the
  *   latest per symbol, trades, orders and the other kinds queue losslessly up to `maxQueued`;
@@ -92,16 +93,20 @@ export function slowConsumer<T>(runtime: SlowConsumerRuntime = {}): MonoTypeOper
       subscriber.add(
         source.subscribe({
           next: (value) => {
-            if (draining === undefined) {
-              const t = now();
-              if (turnStart < 0) {
-                turnStart = t;
-                afterTurn(endTurn);
-              }
-              if (t - turnStart < sliceMs) {
-                subscriber.next(value);
-                return;
-              }
+            const t = now();
+            if (turnStart < 0) {
+              turnStart = t;
+              afterTurn(endTurn);
+            }
+            // Every turn has its budget, for what waits first and then for this event: a
+            // consumer that keeps up catches up here, without waiting for the drain's turn.
+            while (backlog.size > 0 && now() - turnStart < sliceMs) {
+              subscriber.next(backlog.shift() as T);
+              if (subscriber.closed) return;
+            }
+            if (backlog.size === 0 && t - turnStart < sliceMs) {
+              subscriber.next(value);
+              return;
             }
             if (!backlog.push(value)) {
               const waiting = backlog.size;

@@ -63,6 +63,10 @@ export interface WithRestDeps {
   readonly scheduler?: SchedulerLike;
   /** Gap notices; default: the feed's `gaps$`, else connection gaps derived from `status$`. */
   readonly gaps$?: Observable<Gap>;
+  /** Gaps of the account stream alone, where it has its own connection (WEEX private). Default: from `gaps$`. */
+  readonly accountGaps$?: Observable<Gap>;
+  /** The market-data connection's status, where it is not the only one (WEEX public): decides the fallback. */
+  readonly marketStatus$?: Observable<FeedStatus>;
 }
 
 /** A feed with REST beside it: the same streams, plus the REST client. */
@@ -79,13 +83,13 @@ export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): 
   const all$ = deps.gaps$ ?? feed.gaps$ ?? gapsFromStatus(feed.status$, deps.clock);
   const keyed = deps.gaps$ === undefined && feed.gaps$ !== undefined;
   // Key-level notices: the account keys name no symbol; market keys name theirs.
-  const gaps$ = keyed ? all$.pipe(filter((g) => !g.symbol)) : all$;
+  const gaps$ = deps.accountGaps$ ?? (keyed ? all$.pipe(filter((g) => !g.symbol)) : all$);
   const marketGaps$ = keyed ? all$.pipe(filter((g) => !!g.symbol)) : all$;
 
   if (o.restOnly) return restOnly(feed, deps, o.restOnly.pollMs, scheduler);
 
   const fallback: Fallback | undefined = o.fallback
-    ? createFallback({ rest, status$: feed.status$, options: o.fallback, report: deps.report, scheduler })
+    ? createFallback({ rest, status$: feed.status$, watch$: deps.marketStatus$, options: o.fallback, report: deps.report, scheduler })
     : undefined;
 
   const orders$ = (): Observable<OrderEvent> =>

@@ -1,6 +1,6 @@
 import { merge, Observable } from 'rxjs';
 import { map } from 'rxjs/operators';
-import { MarketEvent, OrderEvent, Trade } from '../model';
+import { MarketEvent, OrderEvent, Position, Trade } from '../model';
 import { absExact, add, compare, div, exact, Exact, limitPlaces, min, mul, neg, sign, sub, toNumber, ZERO } from './exact';
 
 /** The PnL of one symbol after a fill or a price change. */
@@ -18,6 +18,18 @@ export interface PnL {
   readonly unrealized: number;
   /** realized + unrealized, summed exactly. */
   readonly total: number;
+  /**
+   * Set after a gap of the account stream (`options.gaps$`) until the symbol is reconciled: fills
+   * may have been lost in the gap (KIS notices carry no totals to infer them from), so qty and
+   * PnL may be wrong. `since`: the start of the first unreconciled gap.
+   */
+  readonly uncertain?: { readonly since: number; readonly reason: string };
+}
+
+/** What marks positions uncertain: a gap of the account stream (a GapNotice fits). */
+export interface AccountGap {
+  readonly from: number;
+  readonly reason: string;
 }
 
 /** A position held before the stream starts. */
@@ -30,6 +42,15 @@ export interface OpeningPosition {
 
 export interface PositionPnLOptions {
   readonly opening?: readonly OpeningPosition[];
+  /**
+   * Gaps of the account stream, e.g. `feed.gaps$.pipe(filter((g) => g.symbol === undefined))`
+   * (account keys name no symbol). After one, every symbol's PnL carries `uncertain` until it is
+   * reconciled: by a `position` event for it on `account$` (the broker's quantity and average
+   * are taken), or by `reconciled$`.
+   */
+  readonly gaps$?: Observable<AccountGap>;
+  /** Reconciled by the application (e.g. after checking a REST balance): one symbol, or all (undefined). */
+  readonly reconciled$?: Observable<string | undefined>;
 }
 
 /** Places an average cost keeps when its exact fraction would need more (see positionPnL). */
@@ -41,6 +62,7 @@ interface Book {
   cost: Exact;
   realized: Exact;
   last: Exact;
+  uncertain?: { readonly since: number; readonly reason: string };
 }
 
 /** Applies a signed quantity `dq` at price `p` with the average-cost method. */
@@ -74,6 +96,7 @@ function snapshot(symbol: string, b: Book): PnL {
     realized: toNumber(b.realized),
     unrealized: toNumber(unrealized),
     total: toNumber(add(b.realized, unrealized)),
+    ...(b.uncertain ? { uncertain: b.uncertain } : {}),
   };
 }
 
@@ -107,6 +130,16 @@ function finite(x: number | undefined): x is number {
  * Cancels, rejections, acceptances and modifications move nothing: the filled part of a
  * cancelled order stays in the position.
  *
+ * Gaps (`options.gaps$`, the account stream's gap notices): fills lost in a gap cannot always be
+ * inferred (KIS notices carry no totals), so from the gap on every symbol's PnL carries
+ * `uncertain: { since, reason }` until reconciled, by the broker's `position` for the symbol on
+ * `account$` (its quantity and average are taken) or by `reconciled$` (a symbol, or all):
+ *
+ * ```
+ * account: -f------g---|     gaps$: ------x-----|     reconciled$: ---------r--|
+ * result:  -p--q-u-vw-y|     u, v: uncertain (u at the gap itself); w: reconciled, y: after
+ * ```
+ *
  * Numerics: exact. Quantities, costs and PnL are exact fractions (see `exact.ts`), each output
  * rounded to the nearest double once; an average cost such as 302/3 is kept as that fraction,
  * so a round trip realizes (sell − buy) × qty to the last digit. One bound: when a partial close
@@ -124,13 +157,15 @@ export function positionPnL(
     const opening = new Map<string, OpeningPosition>();
     for (const o of options.opening ?? []) opening.set(o.symbol, o);
     const applied = new Map<string, Exact>();
+    /** An account gap not reconciled yet: symbols seen for the first time after it are uncertain too. */
+    let openGap: { readonly since: number; readonly reason: string } | undefined;
 
     const bookOf = (symbol: string, price: Exact): Book => {
       let b = books.get(symbol);
       if (!b) {
         const o = opening.get(symbol);
         const qty = exact(o?.qty ?? 0);
-        b = { qty, cost: o ? mul(exact(o.avgPrice), qty) : ZERO, realized: ZERO, last: price };
+        b = { qty, cost: o ? mul(exact(o.avgPrice), qty) : ZERO, realized: ZERO, last: price, uncertain: openGap };
         books.set(symbol, b);
       }
       return b;
@@ -168,9 +203,40 @@ export function positionPnL(
       subscriber.next(snapshot(t.symbol, b));
     };
 
+    const onGap = (g: AccountGap) => {
+      openGap ??= { since: g.from, reason: g.reason };
+      for (const [symbol, b] of books) {
+        if (b.uncertain) continue;
+        b.uncertain = openGap;
+        subscriber.next(snapshot(symbol, b));
+      }
+    };
+
+    const settle = (symbol: string, b: Book) => {
+      b.uncertain = undefined;
+      if (![...books.values()].some((x) => x.uncertain)) openGap = undefined;
+      subscriber.next(snapshot(symbol, b));
+    };
+
+    // The broker's position is the truth a gap may have hidden: taken when the symbol is uncertain.
+    const onPosition = (p: Position) => {
+      const b = books.get(p.symbol);
+      if (!b?.uncertain || !Number.isFinite(p.qty) || !Number.isFinite(p.avgPrice)) return;
+      b.qty = exact(p.qty);
+      b.cost = mul(exact(p.avgPrice), b.qty);
+      settle(p.symbol, b);
+    };
+
+    const onReconciled = (symbol: string | undefined) => {
+      if (symbol === undefined) openGap = undefined;
+      for (const [s, b] of books) if (b.uncertain && (symbol === undefined || s === symbol)) settle(s, b);
+    };
+
     return merge(
       trades$.pipe(map((t) => () => onTrade(t))),
-      account$.pipe(map((e) => () => (e.kind === 'order' ? onFill(e) : undefined))),
+      account$.pipe(map((e) => () => (e.kind === 'order' ? onFill(e) : e.kind === 'position' ? onPosition(e) : undefined))),
+      ...(options.gaps$ ? [options.gaps$.pipe(map((g) => () => onGap(g)))] : []),
+      ...(options.reconciled$ ? [options.reconciled$.pipe(map((s) => () => onReconciled(s)))] : []),
     ).subscribe({
       next: (handle) => handle(),
       error: (e) => subscriber.error(e),

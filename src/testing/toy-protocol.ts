@@ -18,6 +18,8 @@ export interface ToyOptions {
   /** Makes open() fail with this error. */
   readonly openError?: () => FeedError | undefined;
   readonly url?: string;
+  /** Named in the login frame: which credential set logged in. */
+  readonly user?: string;
 }
 
 export function toyProtocol(options: ToyOptions = {}): BrokerProtocol<unknown> & { readonly opened: number[] } {
@@ -31,14 +33,14 @@ export function toyProtocol(options: ToyOptions = {}): BrokerProtocol<unknown> &
       opened.push(context.attempt);
       const error = options.openError?.();
       if (error) throw error;
-      return { url: options.url ?? 'ws://toy.invalid/feed', codec: toyCodec(options.withLogin ?? true) };
+      return { url: options.url ?? 'ws://toy.invalid/feed', codec: toyCodec(options.withLogin ?? true, options.user) };
     },
   };
 }
 
-export function toyCodec(withLogin: boolean): SessionCodec<unknown> {
+export function toyCodec(withLogin: boolean, user?: string): SessionCodec<unknown> {
   return {
-    login: withLogin ? () => JSON.stringify({ op: 'login' }) : undefined,
+    login: withLogin ? () => JSON.stringify(user === undefined ? { op: 'login' } : { op: 'login', user }) : undefined,
     subscribe: (keys) => [JSON.stringify({ op: 'sub', keys })],
     release: (keys) => [JSON.stringify({ op: 'unsub', keys })],
     decode: decodeToy,

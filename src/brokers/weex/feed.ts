@@ -1,5 +1,9 @@
 import { processEnv } from '../../core/process-env';
-import { Observable, ReplaySubject, defer, distinctUntilChanged, filter, map, mergeMap, pairwise, share, switchMap, take, throwError } from 'rxjs';
+import { Observable, ReplaySubject, defer, distinctUntilChanged, filter, map, mergeMap, pairwise, share, switchMap, take, tap, throwError } from 'rxjs';
+import { budgetFor } from '../../core/rest-budget';
+import { gapsFromStatus } from '../../feed/gaps';
+import { withRest } from '../../feed/with-rest';
+import { WeexRest, weexRest, weexRestLimits } from './rest';
 import { Key } from '../../core/key';
 import { createSession } from '../../core/session';
 import { Session, SessionOptions } from '../../core/session-types';
@@ -76,6 +80,8 @@ export interface WeexFeed extends MarketFeed {
   orders$(): Observable<OrderEvent>;
   /** Executions of the user's orders (private). */
   fills$(): Observable<WeexFill>;
+  /** The V3 REST client the feed's catch-up, backfill and fallback use (README, "REST"). */
+  readonly rest: WeexRest;
   /** Each connection's own status (`status$` merges them). */
   readonly publicStatus$: Observable<FeedStatus>;
   readonly privateStatus$: Observable<FeedStatus>;
@@ -147,7 +153,27 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
       return book;
     });
 
-  return guardFeed<WeexFeed>({
+  const scheduler = sessionOptions.scheduler;
+  const clock = scheduler ? () => scheduler.now() : config.now;
+  // Spot fills are asked per symbol: the configured ones and those the order stream names.
+  const accountSymbols = new Set<string>(options.accountSymbols ?? []);
+  const budget =
+    options.restBudget ?? budgetFor(`weex:${config.market}:${config.credentials?.apiKey ?? 'public'}`, { ...weexRestLimits, scheduler });
+  const rest = weexRest({
+    market: config.market,
+    restUrl: config.restUrl,
+    credentials: config.credentials,
+    budget,
+    fetch: options.fetch,
+    userAgent: config.userAgent,
+    now: config.now,
+    scheduler,
+    report: (e) => mapped.report(e),
+    accountSymbols: () => accountSymbols,
+  });
+
+  const feed: WeexFeed = {
+    rest,
     ...feedControls({ broker: 'weex', sessions: [pub, priv], errors: [mapped.errors$], symbolOf: (key) => streamSymbol(key) || undefined, onClose: () => books.clear() }),
     broker: 'weex',
     market: config.market,
@@ -173,12 +199,26 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
     positions$: () => privateStream(privateStreams.positions, (p) => (p.e === 'positions' ? toPositions(p) : [])),
     orders$: () =>
       privateStream(privateStreams.orders, (p) => (p.e === 'orders' ? toOrders(p) : [])).pipe(
+        tap((o) => accountSymbols.add(o.symbol)),
         normalizeFills({ broker: 'weex', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(priv.status$) }),
       ),
     fills$: () => privateStream(privateStreams.fills, (p) => (p.e === 'fill' ? toFills(p) : [])),
     publicStatus$: pub.status$,
     privateStatus$: priv.status$,
-  }, sessionOptions);
+  };
+  // Each side's gaps from its own connection: a private drop catches the account up, a public one backfills trades.
+  const withBeside = withRest(feed, {
+    rest,
+    options: { catchUp: config.credentials !== undefined, ...options.rest },
+    liveTotals: 'broker',
+    report: (e) => mapped.report(e),
+    clock,
+    scheduler,
+    gaps$: gapsFromStatus(pub.status$, clock),
+    accountGaps$: gapsFromStatus(priv.status$, clock),
+    marketStatus$: pub.status$,
+  });
+  return guardFeed<WeexFeed>(withBeside, sessionOptions);
 }
 
 /** A feed configured from WEEX_* environment variables (see `weexEnvVars`). */

@@ -1,3 +1,4 @@
+import { usageProblem } from '../usage';
 import { Command } from 'commander';
 import { brokers, cliStreams, findBroker, StreamFlags } from '../../brokers';
 import { RecordingWriter, createRecordingWriter } from '../../replay/writer';
@@ -82,6 +83,11 @@ async function runRecord(
   }
 
   const flags: StreamFlags = { type: options.type, exchange: options.exchange, depth: options.depth };
+  const problem = usageProblem(stream, symbols, flags);
+  if (problem !== undefined) {
+    db?.close();
+    return fail(exitCodes.usage, problem);
+  }
   let recorder;
   let writer;
   const stored = { rows: 0 };

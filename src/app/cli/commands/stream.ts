@@ -1,10 +1,11 @@
 import { Command } from 'commander';
 import { messageOf, oneLine, positiveInt, positiveNumber } from '../args';
-import { Subscription, take } from 'rxjs';
+import { Subscription, skipWhile, take } from 'rxjs';
 import { brokers, cliStreams, findBroker, Feed, StreamFlags, StreamLine } from '../../brokers';
 import { FeedStatus } from '../../../core/status';
 import { CliContext, exitCodes } from '../context';
 import { lineOutput } from '../line-output';
+import { usageProblem } from '../usage';
 
 interface StreamOptions {
   readonly type?: string;
@@ -71,12 +72,15 @@ async function runStream(
     return fail(exitCodes.usage, `unknown ${broker.name} stream "${streamName}"; known: ${Object.keys(cliStreams(broker)).join(', ')}`);
   }
   if (stream.takesSymbols && symbols.length === 0) return fail(exitCodes.usage, `${broker.name} ${streamName} needs at least one symbol`);
+  const flags: StreamFlags = { type: options.type, exchange: options.exchange, depth: options.depth };
+  // Flags and symbols are checked before credentials: a typo is a usage error wherever it runs.
+  const problem = usageProblem(stream, symbols, flags);
+  if (problem !== undefined) return fail(exitCodes.usage, problem);
 
   let feed: Feed;
   let source;
   try {
     feed = broker.feedFromEnv(io.env, { connectionLingerMs: 0, keyLingerMs: 0 });
-    const flags: StreamFlags = { type: options.type, exchange: options.exchange, depth: options.depth };
     source = stream.open(feed, symbols, flags);
   } catch (err) {
     return fail(exitCodes.fatal, messageOf(err));
@@ -113,7 +117,10 @@ async function runStream(
 
     // The reader left (EPIPE): end quietly; it stalled beyond the bound: say so and exit 1.
     void out.ended.then((end) => (end.quiet ? finish(exitCodes.ok) : finish(exitCodes.fatal, end.message)));
-    subscriptions.add(feed.status$.subscribe((s) => io.stderr.write(`[status] ${describeStatus(s)}\n`)));
+    // Status lines start with the first connection attempt: the idle 'closed' before it says nothing.
+    subscriptions.add(
+      feed.status$.pipe(skipWhile((s) => s.state === 'closed' && s.error === undefined)).subscribe((s) => io.stderr.write(`[status] ${describeStatus(s)}\n`)),
+    );
     subscriptions.add(feed.errors$.subscribe((e) => !e.fatal && io.stderr.write(`[error] ${e.kind}: ${oneLine(e.message)}\n`)));
     const limited = options.count ? source.pipe(take(options.count)) : source;
     subscriptions.add(

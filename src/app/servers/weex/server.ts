@@ -6,6 +6,8 @@ import { signUpgrade } from '../../../brokers/weex/auth';
 import { BookView, ServerBook, WirePair } from './book';
 import { add, decimalString, div, mul, sub } from '../decimal';
 import { LoopbackClient, LoopbackOptions, startLoopback } from '../loopback';
+import { RestState, createRestState } from '../rest-state';
+import { handleWeexRest } from './rest';
 
 /** What the loopback server accepts and how strict it is. */
 export interface WeexServerOptions extends LoopbackOptions {
@@ -58,6 +60,10 @@ export type PrivateChannel = 'account' | 'positions' | 'orders' | 'fill';
 
 /** The loopback WEEX V3 server, with hooks tests use to break things on purpose. */
 export interface WeexServer extends BrokerServer {
+  /** The V3 REST base of both hosts (`/capi/v3/…` contract, `/api/v3/…` spot), see ./rest.ts. */
+  readonly restUrl: string;
+  /** What the REST endpoints answer from, and their fault switchboard. */
+  readonly rest: RestState;
   /** The contract host (`/v3/ws/public`, also at `/contract/v3/ws/public`). */
   readonly publicUrl: string;
   readonly privateUrl: string;
@@ -221,7 +227,12 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
     return book;
   };
 
+  const restState = createRestState();
   const loopback = await startLoopback<ClientState>(options, {
+    rest: (req, res) => {
+      const ctx = { state: restState, credentials: { apiKey, secretKey, passphrase }, now, windowMs, book: (symbol: string, depth: number) => bookOf(symbol).view(depth) };
+      if (!handleWeexRest(ctx, req, res)) res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: -1150, msg: 'Method not supported' }));
+    },
     upgrade: (req: IncomingMessage) => {
       const path = (req.url ?? '').split('?')[0];
       const route = PATHS[path];
@@ -773,10 +784,16 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
       WEEX_PASSPHRASE: passphrase,
       WEEX_WS_PUBLIC_URL: publicUrl,
       WEEX_WS_PRIVATE_URL: privateUrl,
+      WEEX_REST_URL: loopback.httpUrl,
     },
+    restUrl: loopback.httpUrl,
+    rest: restState,
     upgrades,
     received,
-    publish(event: MarketEvent): void {
+    publish(given: MarketEvent): void {
+      // REST serves what the sockets were sent: a trade gets its id before both see it.
+      const event: MarketEvent = given.kind === 'trade' && !given.tradeId ? { ...given, tradeId: randomUUID() } : given;
+      restState.record(event);
       switch (event.kind) {
         case 'trade':
           return publishTrade(event);
@@ -819,7 +836,10 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
     pushPublic: (stream, payload) => toSubscribers(stream, payload),
     refuseNext: (stream, msg = `INVALID_ARGUMENT: invalid stream : ${stream}`) => void refusals.set(stream, msg),
     dropConnections: () => loopback.drop(),
-    close: () => loopback.close(),
+    close: () => {
+      restState.close();
+      return loopback.close();
+    },
   };
 }
 
