@@ -16,8 +16,11 @@ import { Trade } from '../model/market';
 export function distinctTrades<T extends Trade>(identity: (t: T) => string | undefined, memory = 10_000): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) => {
-      // Insertion-ordered: the oldest identity is the first to forget.
+      // The last `memory` identities, oldest first to forget: a ring beside the Set. (Evicting
+      // through `seen.values().next()` walks the Set's deleted slots: quadratic on a busy stream.)
       const seen = new Set<string>();
+      const ring: string[] = [];
+      let oldest = 0;
       return source.subscribe({
         next: (t) => {
           const id = identity(t);
@@ -25,7 +28,13 @@ export function distinctTrades<T extends Trade>(identity: (t: T) => string | und
             const key = `${t.symbol}\u0000${t.exchange ?? ''}\u0000${id}`;
             if (seen.has(key)) return;
             seen.add(key);
-            if (seen.size > memory) seen.delete(seen.values().next().value as string);
+            if (ring.length < memory) ring.push(key);
+            else if (memory < 1) seen.delete(key);
+            else {
+              seen.delete(ring[oldest]);
+              ring[oldest] = key;
+              oldest = (oldest + 1) % memory;
+            }
           }
           subscriber.next(t);
         },

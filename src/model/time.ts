@@ -2,13 +2,35 @@
 
 const KST_OFFSET_MS = 9 * 60 * 60 * 1000;
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The last day computed, by its first KST millisecond: decoders ask once per record. */
+let lastDayStart = NaN;
+let lastDay = '';
+
 /** The KST calendar date (YYYYMMDD) of an instant. */
 export function kstDate(epochMs: number): string {
+  const start = Math.floor((epochMs + KST_OFFSET_MS) / DAY_MS) * DAY_MS;
+  if (start === lastDayStart) return lastDay;
   const d = new Date(epochMs + KST_OFFSET_MS);
   const y = d.getUTCFullYear();
   const m = String(d.getUTCMonth() + 1).padStart(2, '0');
   const day = String(d.getUTCDate()).padStart(2, '0');
-  return `${y}${m}${day}`;
+  const text = `${y}${m}${day}`;
+  if (!Number.isNaN(d.getTime())) {
+    lastDayStart = start;
+    lastDay = text;
+  }
+  return text;
+}
+
+/** Whether `s` is `length` ASCII digits. */
+function digits(s: string, length: number): boolean {
+  if (s.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** A KST wall-clock time on a trading date, as ISO-8601 and epoch ms; undefined when malformed. */
@@ -16,9 +38,13 @@ export function kstTime(
   yyyymmdd: string,
   hhmmss: string,
 ): { readonly time: string; readonly timestamp: number } | undefined {
-  if (!/^\d{8}$/.test(yyyymmdd) || !/^\d{6}$/.test(hhmmss)) return undefined;
-  const [y, mo, d] = [yyyymmdd.slice(0, 4), yyyymmdd.slice(4, 6), yyyymmdd.slice(6, 8)];
-  const [h, mi, s] = [hhmmss.slice(0, 2), hhmmss.slice(2, 4), hhmmss.slice(4, 6)];
+  if (!digits(yyyymmdd, 8) || !digits(hhmmss, 6)) return undefined;
+  const y = yyyymmdd.slice(0, 4);
+  const mo = yyyymmdd.slice(4, 6);
+  const d = yyyymmdd.slice(6, 8);
+  const h = hhmmss.slice(0, 2);
+  const mi = hhmmss.slice(2, 4);
+  const s = hhmmss.slice(4, 6);
   if (+h > 23 || +mi > 59 || +s > 59 || +mo < 1 || +mo > 12 || +d < 1 || +d > 31) return undefined;
   const time = `${y}-${mo}-${d}T${h}:${mi}:${s}+09:00`;
   return { time, timestamp: Date.parse(time) };

@@ -27,6 +27,8 @@ export interface KisServerOptions extends LoopbackOptions {
   /** Credentials the approval endpoint accepts. Defaults are made-up test values. */
   readonly appKey?: string;
   readonly appSecret?: string;
+  /** Further app keys of the same user (several credential sets), each with its own session. */
+  readonly moreAppKeys?: readonly { readonly appKey: string; readonly appSecret: string }[];
   /** The HTS ID notices are registered with. */
   readonly htsId?: string;
   /** Which notice tr_id the server serves (H0STCNI0 real, H0STCNI9 paper). Default 'real'. */
@@ -139,11 +141,14 @@ export class KisServer implements BrokerServer {
   private readonly pingTimeoutMs: number;
   private readonly pingTimeoutEnd: 'terminate' | 'close';
   private readonly exclusiveAppKey: boolean;
+  /** Every app key the approval endpoint accepts, with its secret. */
+  private readonly appKeys: Map<string, string>;
 
   private constructor(options: KisServerOptions) {
     this.appKey = options.appKey ?? 'PStestAppKey0000000000000000000000001';
     this.appSecret = options.appSecret ?? `test-secret-${'x'.repeat(168)}`;
     this.htsId = options.htsId ?? 'testhts';
+    this.appKeys = new Map([[this.appKey, this.appSecret], ...(options.moreAppKeys ?? []).map((k): [string, string] => [k.appKey, k.appSecret])]);
     this.kisEnv = options.env ?? 'real';
     this.restEndpoints = kisRest({ state: this.rest, appKey: this.appKey, appSecret: this.appSecret, env: this.kisEnv });
     this.maxSubscriptions = options.maxSubscriptions ?? 41;
@@ -329,6 +334,16 @@ export class KisServer implements BrokerServer {
     return this.connections.map((c) => [...c.state.keys].sort());
   }
 
+  /** Registrations of the open connections, by the app key each logged in with. */
+  registrationsByAppKey(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const c of this.connections) {
+      if (c.state.appKey === undefined) continue;
+      out[c.state.appKey] = [...(out[c.state.appKey] ?? []), ...c.state.keys].sort();
+    }
+    return out;
+  }
+
   /**
    * Resolves when `predicate` holds, checked after every change the server sees and every 10 ms
    * (for conditions on the client's side); rejects after `timeoutMs`.
@@ -374,12 +389,12 @@ export class KisServer implements BrokerServer {
       } catch {
         // answered below as a bad request
       }
-      if (body.grant_type !== 'client_credentials' || body.appkey !== this.appKey || body.secretkey !== this.appSecret) {
+      if (body.grant_type !== 'client_credentials' || typeof body.appkey !== 'string' || this.appKeys.get(body.appkey) !== body.secretkey) {
         this.counters.approvalsRefused += 1;
         reply(403, { error_code: 'EGW00103', error_description: '유효하지 않은 AppKey입니다.' });
       } else {
         const key = randomUUID();
-        this.approvals.set(key, this.appKey);
+        this.approvals.set(key, body.appkey);
         this.counters.approvals += 1;
         reply(200, { approval_key: key });
       }

@@ -3,7 +3,7 @@ import * as t from 'io-ts';
 import { OrderBook, PriceLevel } from '../../../model';
 import { KisRecord } from './record';
 import { BookField } from './fields';
-import { Code, Hhmmss, OptionalKisNumber, decodeFields, describeErrors, kisTime } from './values';
+import { Code, Hhmmss, OptionalKisNumber, decodeFields, describeErrors, kisNumber, kisTime } from './values';
 import { MapContext, Mapped, mapped, unmapped } from '../mapped';
 import { venueOf } from '../venue';
 import { bookTotals } from './figures';
@@ -15,15 +15,30 @@ export type KisOrderBook = OrderBook<KisBookRecord>;
 
 const depth = 10;
 
+const names = (prefix: string): readonly string[] => Array.from({ length: depth }, (_, i) => `${prefix}${i + 1}`);
+const levelNames = { ASKP: names('ASKP'), ASKP_RSQN: names('ASKP_RSQN'), BIDP: names('BIDP'), BIDP_RSQN: names('BIDP_RSQN') };
+
+/** An optional number (`OptionalKisNumber`, without io-ts on the way that succeeds), or why not. */
+function optionalNumber(fields: Readonly<Record<string, string>>, name: string): number | undefined | { readonly error: string } {
+  const text = fields[name] ?? '';
+  if (text === '') return undefined;
+  const n = kisNumber(text);
+  if (n !== undefined) return n;
+  const decoded = OptionalKisNumber.decode(text);
+  return { error: `${name}: ${decoded._tag === 'Left' ? describeErrors(decoded.left) : 'invalid'}` };
+}
+
 /** The ten levels of one side, best first, without empty levels (price or size 0 or blank). */
-function side(fields: Readonly<Record<string, string>>, price: string, size: string): PriceLevel[] | string {
+function side(fields: Readonly<Record<string, string>>, price: keyof typeof levelNames, size: keyof typeof levelNames): PriceLevel[] | string {
   const out: PriceLevel[] = [];
-  for (let i = 1; i <= depth; i++) {
-    const p = OptionalKisNumber.decode(fields[`${price}${i}`] ?? '');
-    const s = OptionalKisNumber.decode(fields[`${size}${i}`] ?? '');
-    if (p._tag === 'Left') return `${price}${i}: ${describeErrors(p.left)}`;
-    if (s._tag === 'Left') return `${size}${i}: ${describeErrors(s.left)}`;
-    if (p.right && s.right && p.right > 0 && s.right > 0) out.push({ price: p.right, size: s.right });
+  const prices = levelNames[price];
+  const sizes = levelNames[size];
+  for (let i = 0; i < depth; i++) {
+    const p = optionalNumber(fields, prices[i]);
+    if (typeof p === 'object') return p.error;
+    const s = optionalNumber(fields, sizes[i]);
+    if (typeof s === 'object') return s.error;
+    if (p && s && p > 0 && s > 0) out.push({ price: p, size: s });
   }
   return out;
 }

@@ -17,32 +17,109 @@ export interface KisRecord<F extends string = string> {
 export type Positional<F extends string> = Omit<KisRecord<F>, 'trId'>;
 
 /**
+ * A record's values by name, read by position when looked at: a Proxy over the values whose
+ * target fills in (in layout order, as a plain object would have them) the first time anything
+ * but a field read asks (keys, `in`, spread, JSON.stringify, a write). A mapping reads a handful
+ * of a record's 46–66 values; naming all of them per record was most of the decode.
+ */
+class Named implements ProxyHandler<Record<string, string>> {
+  private full = false;
+
+  constructor(
+    private readonly names: readonly string[],
+    private readonly index: ReadonlyMap<string, number>,
+    private readonly list: readonly string[],
+  ) {}
+
+  private force(target: Record<string, string>): void {
+    if (this.full) return;
+    this.full = true;
+    for (let i = 0; i < this.names.length; i++) target[this.names[i]] = this.list[i];
+  }
+
+  get(target: Record<string, string>, key: string | symbol, receiver: unknown): unknown {
+    if (!this.full && typeof key === 'string') {
+      const i = this.index.get(key);
+      if (i !== undefined) return this.list[i];
+    }
+    return Reflect.get(target, key, receiver);
+  }
+
+  has(target: Record<string, string>, key: string | symbol): boolean {
+    this.force(target);
+    return Reflect.has(target, key);
+  }
+
+  ownKeys(target: Record<string, string>): (string | symbol)[] {
+    this.force(target);
+    return Reflect.ownKeys(target);
+  }
+
+  getOwnPropertyDescriptor(target: Record<string, string>, key: string | symbol): PropertyDescriptor | undefined {
+    this.force(target);
+    return Reflect.getOwnPropertyDescriptor(target, key);
+  }
+
+  set(target: Record<string, string>, key: string | symbol, value: unknown): boolean {
+    this.force(target);
+    return Reflect.set(target, key, value);
+  }
+
+  defineProperty(target: Record<string, string>, key: string | symbol, descriptor: PropertyDescriptor): boolean {
+    this.force(target);
+    return Reflect.defineProperty(target, key, descriptor);
+  }
+
+  deleteProperty(target: Record<string, string>, key: string | symbol): boolean {
+    this.force(target);
+    return Reflect.deleteProperty(target, key);
+  }
+
+  preventExtensions(target: Record<string, string>): boolean {
+    this.force(target);
+    return Reflect.preventExtensions(target);
+  }
+}
+
+/** The values of a record named eagerly: a plain object (the reference the lazy names equal). */
+export function namedEagerly<F extends string>(names: readonly F[], list: readonly string[]): Record<F, string> {
+  const fields = {} as Record<F, string>;
+  names.forEach((n, i) => {
+    fields[n] = list[i];
+  });
+  return fields;
+}
+
+/**
  * An io-ts codec from a record's values to its named fields. It needs at least as many values
  * as names; values beyond them are kept, in order, as `extra`. Encoding gives the values back.
+ * The names are read lazily (see `Named`); `eager` names them all at once instead.
  */
 export function positional<F extends string>(
   name: string,
   names: readonly F[],
+  eager = false,
 ): t.Type<Positional<F>, readonly string[], unknown> {
+  // Later names win over earlier ones of the same spelling, as in a plain object.
+  const index = new Map<string, number>(names.map((n, i) => [n, i]));
   return new t.Type<Positional<F>, readonly string[], unknown>(
     name,
     (u): u is Positional<F> => typeof u === 'object' && u !== null && 'fields' in u && 'extra' in u,
     (u, c) => {
       // A hand-written check: io-ts' array codec builds a context per element, and records are long.
-      if (!Array.isArray(u) || !u.every((v) => typeof v === 'string')) return t.failure(u, c, `${name} needs an array of strings`);
+      if (!Array.isArray(u) || !u.every(isString)) return t.failure(u, c, `${name} needs an array of strings`);
       const list = u as readonly string[];
       if (list.length < names.length) {
         return t.failure(u, c, `${name} needs ${names.length} values, got ${list.length}`);
       }
-      const fields = {} as Record<F, string>;
-      names.forEach((n, i) => {
-        fields[n] = list[i];
-      });
-      return t.success({ fields, extra: list.slice(names.length) });
+      const fields = eager ? namedEagerly(names, list) : (new Proxy({}, new Named(names, index, list)) as Record<F, string>);
+      return t.success({ fields, extra: list.length === names.length ? [] : list.slice(names.length) });
     },
     (r) => [...names.map((n) => r.fields[n]), ...r.extra],
   );
 }
+
+const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** A layout: the codec for records of one length of one tr_id. */
 export interface Layout {
@@ -100,6 +177,7 @@ export function splitRecords(
   if (!Number.isInteger(perRecord)) {
     return { ok: false, reason: `${values.length} values do not split into ${count} records` };
   }
+  if (count === 1) return { ok: true, records: [values] };
   const records: string[][] = [];
   for (let i = 0; i < count; i++) records.push(values.slice(i * perRecord, (i + 1) * perRecord));
   return { ok: true, records };

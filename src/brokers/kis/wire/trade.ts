@@ -3,7 +3,8 @@ import * as t from 'io-ts';
 import { Trade } from '../../../model';
 import { KisRecord } from './record';
 import { TradeField } from './fields';
-import { Code, DirectionFromSign, Hhmmss, KisNumber, SideFromTradeClass, decodeFields, describeErrors, kisTime } from './values';
+import { Code, DirectionFromSign, Hhmmss, KisNumber, decodeFields, describeErrors, directionOfSign, kisNumber, kisTime, sideOfTradeClass } from './values';
+import { isDigits } from '../../../core/wire-number';
 import { MapContext, Mapped, mapped, unmapped } from '../mapped';
 import { venueOf } from '../venue';
 import { sessionFigures } from './figures';
@@ -18,6 +19,32 @@ export const TradeValues = t.type({
   BSOP_DATE: t.string,
 });
 
+type Values = t.TypeOf<typeof TradeValues>;
+
+/**
+ * `TradeValues` read without io-ts: the same values when io-ts accepts the record, undefined when
+ * it would not (io-ts then says why). __tests__/kis/fast-path.test.ts checks the two agree.
+ */
+export function readTradeValues(fields: Readonly<Record<string, string | undefined>>): Values | undefined {
+  const code = fields.MKSC_SHRN_ISCD;
+  const hour = fields.STCK_CNTG_HOUR;
+  const sign = fields.PRDY_VRSS_SIGN;
+  const date = fields.BSOP_DATE;
+  if (typeof code !== 'string' || typeof hour !== 'string' || typeof sign !== 'string' || typeof date !== 'string') return undefined;
+  const price = kisNumber(fields.STCK_PRPR);
+  const size = kisNumber(fields.CNTG_VOL);
+  const symbol = code.trim();
+  if (price === undefined || size === undefined || symbol === '' || !isDigits(hour, 6)) return undefined;
+  return {
+    MKSC_SHRN_ISCD: symbol,
+    STCK_CNTG_HOUR: hour,
+    STCK_PRPR: price,
+    CNTG_VOL: size,
+    PRDY_VRSS_SIGN: directionOfSign(sign),
+    BSOP_DATE: date,
+  };
+}
+
 export type KisTradeRecord = KisRecord<TradeField>;
 export type KisTrade = Trade<KisTradeRecord>;
 
@@ -26,10 +53,13 @@ export type KisTrade = Trade<KisTradeRecord>;
  * the day's figures (change, change percent, cumulative volume and turnover; see figures.ts).
  */
 export function toTrade(record: KisTradeRecord, ctx: MapContext): Mapped<KisTrade> {
-  const decoded = decodeFields(TradeValues, record.fields);
-  if (decoded._tag === 'Left') return unmapped(describeErrors(decoded.left));
-  const v = decoded.right;
-  const side = SideFromTradeClass.decode(record.fields.CCLD_DVSN ?? record.fields.CNTG_CLS_CODE ?? '');
+  let v = readTradeValues(record.fields);
+  if (v === undefined) {
+    const decoded = decodeFields(TradeValues, record.fields);
+    if (decoded._tag === 'Left') return unmapped(describeErrors(decoded.left));
+    v = decoded.right;
+  }
+  const side = sideOfTradeClass(record.fields.CCLD_DVSN ?? record.fields.CNTG_CLS_CODE ?? '');
   const when = kisTime(v.STCK_CNTG_HOUR, v.BSOP_DATE, ctx.now);
   if (when === undefined) return unmapped(`STCK_CNTG_HOUR: not a valid time (${JSON.stringify(v.STCK_CNTG_HOUR)})`);
   const exchange = venueOf(record.trId);
@@ -39,7 +69,7 @@ export function toTrade(record: KisTradeRecord, ctx: MapContext): Mapped<KisTrad
     symbol: v.MKSC_SHRN_ISCD,
     price: v.STCK_PRPR,
     size: v.CNTG_VOL,
-    ...(side._tag === 'Right' && side.right !== undefined ? { side: side.right } : {}),
+    ...(side !== undefined ? { side } : {}),
     ...(v.PRDY_VRSS_SIGN !== undefined ? { direction: v.PRDY_VRSS_SIGN } : {}),
     ...(exchange !== undefined ? { exchange } : {}),
     ...sessionFigures(record.fields, v.PRDY_VRSS_SIGN),

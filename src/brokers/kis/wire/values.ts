@@ -5,18 +5,26 @@
  */
 import * as t from 'io-ts';
 import { Direction, Side, kstDate, kstTime } from '../../../model';
+import { isDigits, readNumber } from '../../../core/wire-number';
 
 /**
- * Bounded: at most 20 integer and 12 fraction digits, so every number read is finite and exact
- * enough for the model (a 400-digit value is a decode error, not Infinity).
+ * A number as KIS writes it, or undefined: bounded at 20 integer and 12 fraction digits, so every
+ * number read is finite and exact enough for the model (a 400-digit value is a decode error, not
+ * Infinity); surrounding white space is allowed. What `/^[+-]?\d{1,20}(\.\d{1,12})?$/` accepts
+ * after `trim()`, read without regular expressions (src/core/wire-number.ts).
  */
-const numberPattern = /^[+-]?\d{1,20}(\.\d{1,12})?$/;
+export function kisNumber(u: unknown): number | undefined {
+  return typeof u === 'string' ? readNumber(u, true) : undefined;
+}
 
 /** A number as KIS writes it; fails on empty or non-numeric text. */
 export const KisNumber = new t.Type<number, string, unknown>(
   'KisNumber',
   (u): u is number => typeof u === 'number',
-  (u, c) => (typeof u === 'string' && numberPattern.test(u.trim()) ? t.success(Number(u)) : t.failure(u, c, 'not a number')),
+  (u, c) => {
+    const n = kisNumber(u);
+    return n === undefined ? t.failure(u, c, 'not a number') : t.success(n);
+  },
   (n) => String(n),
 );
 
@@ -32,7 +40,7 @@ export const OptionalKisNumber = new t.Type<number | undefined, string, unknown>
 export const Hhmmss = new t.Type<string, string, unknown>(
   'HHMMSS',
   (u): u is string => typeof u === 'string',
-  (u, c) => (typeof u === 'string' && /^\d{6}$/.test(u) ? t.success(u) : t.failure(u, c, 'not an HHMMSS time')),
+  (u, c) => (typeof u === 'string' && isDigits(u, 6) ? t.success(u) : t.failure(u, c, 'not an HHMMSS time')),
   t.identity,
 );
 
@@ -44,13 +52,24 @@ export const Code = new t.Type<string, string, unknown>(
   t.identity,
 );
 
-const directions: Readonly<Record<string, Direction>> = { '1': 'up', '2': 'up', '3': 'flat', '4': 'down', '5': 'down' };
+const directions: ReadonlyMap<string, Direction> = new Map([
+  ['1', 'up'],
+  ['2', 'up'],
+  ['3', 'flat'],
+  ['4', 'down'],
+  ['5', 'down'],
+]);
+
+/** The direction of a 1–5 sign code; undefined for anything else (a Map: no `constructor`). */
+export function directionOfSign(code: string): Direction | undefined {
+  return directions.get(code);
+}
 
 /** The 1–5 sign code (upper limit, rise, unchanged, lower limit, fall) as a direction. */
 export const DirectionFromSign = new t.Type<Direction | undefined, string, unknown>(
   'DirectionFromSign',
   (u): u is Direction | undefined => u === undefined || u === 'up' || u === 'down' || u === 'flat',
-  (u, c) => (typeof u === 'string' ? t.success(directions[u]) : t.failure(u, c, 'not a sign code')),
+  (u, c) => (typeof u === 'string' ? t.success(directions.get(u)) : t.failure(u, c, 'not a sign code')),
   (d) => (d === 'up' ? '2' : d === 'down' ? '5' : d === 'flat' ? '3' : ''),
 );
 
@@ -62,9 +81,14 @@ export const DirectionFromSign = new t.Type<Direction | undefined, string, unkno
 export const SideFromTradeClass = new t.Type<Side | undefined, string, unknown>(
   'SideFromTradeClass',
   (u): u is Side | undefined => u === undefined || u === 'buy' || u === 'sell',
-  (u, c) => (typeof u === 'string' ? t.success(u === '1' ? 'buy' : u === '5' ? 'sell' : undefined) : t.failure(u, c, 'not a class')),
+  (u, c) => (typeof u === 'string' ? t.success(sideOfTradeClass(u)) : t.failure(u, c, 'not a class')),
   (s) => (s === 'buy' ? '1' : s === 'sell' ? '5' : '3'),
 );
+
+/** The aggressor side of a trade class: 1 buy, 5 sell, anything else none. */
+export function sideOfTradeClass(code: string): Side | undefined {
+  return code === '1' ? 'buy' : code === '5' ? 'sell' : undefined;
+}
 
 /** A KIS number with the sign of a separate sign code applied (prices are sent unsigned). */
 export function signed(value: number, direction: Direction | undefined): number {
@@ -76,7 +100,7 @@ export function signed(value: number, direction: Direction | undefined): number 
  * market-operation records carry none) the KST date of `now` is used.
  */
 export function kisTime(hhmmss: string, businessDate: string | undefined, now: number): { time: string; timestamp: number } | undefined {
-  const date = businessDate !== undefined && /^\d{8}$/.test(businessDate) ? businessDate : kstDate(now);
+  const date = businessDate !== undefined && isDigits(businessDate, 8) ? businessDate : kstDate(now);
   return kstTime(date, hhmmss);
 }
 

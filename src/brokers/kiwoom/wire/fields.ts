@@ -14,7 +14,7 @@
  *   in `extra`: an added FID is never an error and nothing the wire said is lost.
  */
 import * as t from 'io-ts';
-import { INVALID, Piece, PieceOf, aggressor, direction } from './values';
+import { DatedPiece, INVALID, Piece, PieceOf, aggressor, direction } from './values';
 
 /** The `values` object of a REAL entry. */
 export type Values = Readonly<Record<string, string>>;
@@ -63,8 +63,14 @@ export interface FieldTable<S extends Spec> extends t.Type<FieldsOf<S>, Values, 
   readonly spec: S;
   /** Every FID the table names. */
   readonly fids: ReadonlySet<string>;
-  /** Decodes a `values` object; a message naming the field on failure. */
+  /**
+   * Decodes a `values` object; a message naming the field on failure. Only the required fields
+   * are read at once (they decide acceptance); the others are read when first looked at, and
+   * `extra` when first asked for (see `lazyFields`). The result equals `readEager`'s.
+   */
   read(values: Values): Decoded<FieldsOf<S>> | { readonly error: string };
+  /** The same decoding, every field at once, into a plain object (what io-ts `decode` gives). */
+  readEager(values: Values): Decoded<FieldsOf<S>> | { readonly error: string };
   /** Encodes named fields to a `values` object (the inverse of `read`, for servers and tests). */
   write(fields: Partial<FieldsOf<S>>): Record<string, string>;
 }
@@ -84,49 +90,193 @@ function textOf(v: unknown): string {
   }
 }
 
+/** A field's wire text, or undefined when it is absent, empty or blank (numbers read as text). */
+function wireText(values: Values, fid: string): string | undefined {
+  const value0 = values[fid] as unknown;
+  const raw = typeof value0 === 'number' ? String(value0) : value0;
+  if (typeof raw !== 'string' || raw === '' || (raw.charCodeAt(0) === 32 && raw.trim() === '')) return undefined;
+  return raw;
+}
+
+/** A field looked at and found absent or saying nothing (a hole in the cache: not looked at yet). */
+const ABSENT = Symbol('absent');
+
+/** How one table reads: shared by every record of the table. */
+interface Reader {
+  readonly specs: readonly (readonly [string, FieldSpec<unknown, boolean>])[];
+  /** Spec index by field name. */
+  readonly index: ReadonlyMap<string, number>;
+  /** The distinct dated pieces (HHMMSS times) of the table, and which one each spec uses (-1: none). */
+  readonly dated: readonly DatedPiece<unknown>[];
+  readonly datedOf: readonly number[];
+  extraOf(values: Values, unread: ReadonlySet<string> | undefined): Values;
+}
+
+/** Reads spec `i` of a record: its value, ABSENT, or INVALID. */
+function readOne(reader: Reader, values: Values, days: readonly string[], i: number): unknown {
+  const s = reader.specs[i][1];
+  const raw = wireText(values, s.fid);
+  if (raw === undefined) return ABSENT;
+  const k = reader.datedOf[i];
+  const value = k < 0 ? s.piece.parse(raw) : reader.dated[k].parseOn(raw, days[k]);
+  return value === undefined ? ABSENT : value;
+}
+
+/**
+ * The named fields of one record, read when looked at: a Proxy whose target fills in (in the
+ * table's order, so JSON and key order are those of an eager decode) the first time anything
+ * but a field read asks (keys, `in`, spread, JSON.stringify, a write). A field read alone costs
+ * one parse, then one array read. The cache holds ABSENT, INVALID or the value per spec.
+ */
+class LazyFields implements ProxyHandler<Record<string, unknown>> {
+  private full = false;
+  private unread: Set<string> | undefined;
+
+  constructor(
+    private readonly reader: Reader,
+    private readonly values: Values,
+    private readonly days: readonly string[],
+    private readonly cache: unknown[],
+  ) {}
+
+  private at(i: number): unknown {
+    let v = this.cache[i];
+    if (v === undefined) this.cache[i] = v = readOne(this.reader, this.values, this.days, i);
+    return v;
+  }
+
+  /** Fills the target with every field, in the table's order. */
+  force(target: Record<string, unknown>): void {
+    if (this.full) return;
+    this.full = true;
+    const specs = this.reader.specs;
+    for (let i = 0; i < specs.length; i++) {
+      const v = this.at(i);
+      if (v === ABSENT) continue;
+      if (v === INVALID) (this.unread ??= new Set()).add(specs[i][1].fid);
+      else target[specs[i][0]] = v;
+    }
+  }
+
+  extra(target: Record<string, unknown>): Values {
+    this.force(target);
+    return this.reader.extraOf(this.values, this.unread);
+  }
+
+  get(target: Record<string, unknown>, key: string | symbol, receiver: unknown): unknown {
+    if (!this.full && typeof key === 'string') {
+      const i = this.reader.index.get(key);
+      if (i !== undefined) {
+        const v = this.at(i);
+        return v === ABSENT || v === INVALID ? undefined : v;
+      }
+    }
+    return Reflect.get(target, key, receiver);
+  }
+
+  has(target: Record<string, unknown>, key: string | symbol): boolean {
+    this.force(target);
+    return Reflect.has(target, key);
+  }
+
+  ownKeys(target: Record<string, unknown>): (string | symbol)[] {
+    this.force(target);
+    return Reflect.ownKeys(target);
+  }
+
+  getOwnPropertyDescriptor(target: Record<string, unknown>, key: string | symbol): PropertyDescriptor | undefined {
+    this.force(target);
+    return Reflect.getOwnPropertyDescriptor(target, key);
+  }
+
+  set(target: Record<string, unknown>, key: string | symbol, value: unknown): boolean {
+    this.force(target);
+    return Reflect.set(target, key, value);
+  }
+
+  defineProperty(target: Record<string, unknown>, key: string | symbol, descriptor: PropertyDescriptor): boolean {
+    this.force(target);
+    return Reflect.defineProperty(target, key, descriptor);
+  }
+
+  deleteProperty(target: Record<string, unknown>, key: string | symbol): boolean {
+    this.force(target);
+    return Reflect.deleteProperty(target, key);
+  }
+
+  preventExtensions(target: Record<string, unknown>): boolean {
+    this.force(target);
+    return Reflect.preventExtensions(target);
+  }
+}
+
 /** A field table for one real-time type. */
 export function table<S extends Spec>(code: string, spec: S): FieldTable<S> {
   const specs: readonly (readonly [string, FieldSpec<unknown, boolean>])[] = Object.entries(spec);
   const fids: ReadonlySet<string> = new Set(specs.map(([, s]) => s.fid));
-  // Whether a spec is the first to read its FID (a FID may feed several names).
-  const firstOfFid = specs.map(([, s], i) => specs.findIndex(([, o]) => o.fid === s.fid) === i);
+  const required = specs.flatMap(([, s], i) => (s.required ? [i] : []));
+  const dated = [...new Set(specs.map(([, s]) => s.piece).filter(isDated))];
+  const datedOf = specs.map(([, s]) => dated.indexOf(s.piece as DatedPiece<unknown>));
 
-  const extraOf = (values: Values, unread: Set<string> | undefined): Values => {
+  const extraOf = (values: Values, unread: ReadonlySet<string> | undefined): Values => {
     let extra: Record<string, string> | undefined;
     for (const fid in values) {
       if (!fids.has(fid) || unread?.has(fid)) (extra ??= {})[fid] = textOf(values[fid]);
     }
     return extra ?? EMPTY;
   };
+  const reader: Reader = { specs, index: new Map(specs.map(([name], i) => [name, i])), dated, datedOf, extraOf };
 
-  const read = (values: Values): Decoded<FieldsOf<S>> | { readonly error: string } => {
+  const failure = (i: number, value: unknown, values: Values): { readonly error: string } => {
+    const [name, s] = specs[i];
+    const raw = wireText(values, s.fid);
+    if (raw === undefined) return { error: `${code}: FID ${s.fid} (${name}) is missing` };
+    if (value === INVALID) return { error: `${code}: FID ${s.fid} (${name}) is not a ${s.piece.name}: ${JSON.stringify(raw)}` };
+    return { error: `${code}: FID ${s.fid} (${name}) is empty: ${JSON.stringify(raw)}` };
+  };
+
+  const readEager = (values: Values): Decoded<FieldsOf<S>> | { readonly error: string } => {
     const fields: Record<string, unknown> = {};
     let unread: Set<string> | undefined;
-    // FIDs of the table present in `values`: when they are all there is, nothing is extra.
-    let known = 0;
     for (let i = 0; i < specs.length; i++) {
       const [name, s] = specs[i];
-      const value0 = values[s.fid];
-      if (value0 !== undefined && firstOfFid[i]) known += 1;
-      const raw = typeof value0 === 'number' ? String(value0) : value0;
-      if (typeof raw !== 'string' || raw === '' || (raw.charCodeAt(0) === 32 && raw.trim() === '')) {
-        if (s.required) return { error: `${code}: FID ${s.fid} (${name}) is missing` };
+      const raw = wireText(values, s.fid);
+      if (raw === undefined) {
+        if (s.required) return failure(i, ABSENT, values);
         continue;
       }
       const value = s.piece.parse(raw);
       if (value === INVALID) {
-        if (s.required) return { error: `${code}: FID ${s.fid} (${name}) is not a ${s.piece.name}: ${JSON.stringify(raw)}` };
+        if (s.required) return failure(i, INVALID, values);
         (unread ??= new Set()).add(s.fid);
         continue;
       }
       if (value === undefined) {
-        if (s.required) return { error: `${code}: FID ${s.fid} (${name}) is empty: ${JSON.stringify(raw)}` };
+        if (s.required) return failure(i, ABSENT, values);
         continue;
       }
       fields[name] = value;
     }
-    const extra = unread === undefined && known === Object.keys(values).length ? EMPTY : extraOf(values, unread);
-    return { fields: fields as FieldsOf<S>, extra };
+    return { fields: fields as FieldsOf<S>, extra: extraOf(values, unread) };
+  };
+
+  const read = (values: Values): Decoded<FieldsOf<S>> | { readonly error: string } => {
+    const days = dated.length === 0 ? [] : dated.map((p) => p.today());
+    const cache: unknown[] = new Array(specs.length);
+    for (let r = 0; r < required.length; r++) {
+      const i = required[r];
+      const v = readOne(reader, values, days, i);
+      if (v === ABSENT || v === INVALID) return failure(i, v, values);
+      cache[i] = v;
+    }
+    const target: Record<string, unknown> = {};
+    const handler = new LazyFields(reader, values, days, cache);
+    return {
+      fields: new Proxy(target, handler) as FieldsOf<S>,
+      get extra(): Values {
+        return handler.extra(target);
+      },
+    };
   };
 
   const write = (fields: Partial<FieldsOf<S>>): Record<string, string> => {
@@ -151,12 +301,16 @@ export function table<S extends Spec>(code: string, spec: S): FieldTable<S> {
     `fields ${code}`,
     (u): u is FieldsOf<S> => typeof u === 'object' && u !== null,
     (values, c) => {
-      const out = read(values);
+      const out = readEager(values);
       return 'error' in out ? t.failure(values, c, out.error) : t.success(out.fields);
     },
     (fields) => write(fields),
   );
-  return Object.assign(codec, { code, spec, fids, read, write });
+  return Object.assign(codec, { code, spec, fids, read, readEager, write });
+}
+
+function isDated(p: Piece<unknown>): p is DatedPiece<unknown> {
+  return typeof (p as Partial<DatedPiece<unknown>>).parseOn === 'function';
 }
 
 /** Level numbers of a 10-level book and ranks of a top-5 list. */

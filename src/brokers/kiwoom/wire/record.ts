@@ -49,13 +49,27 @@ export function decodeRecord<C extends RealCode>(
   const { symbol, exchange } = splitItem(entry.item);
   // Account and VI records name their stock in FID 9001; the item may be '' or suffixed.
   const named = (fields as { readonly symbol?: string }).symbol;
-  return {
-    type,
-    item: entry.item,
-    symbol: named ?? symbol,
-    exchange,
-    ...(entry.name === undefined ? {} : { name: entry.name }),
-    fields,
-    extra: out.extra,
-  };
+  // `extra` stays as lazy as the table made it (an accessor, read on first use).
+  return entry.name === undefined
+    ? {
+        type,
+        item: entry.item,
+        symbol: named ?? symbol,
+        exchange,
+        fields,
+        get extra(): Values {
+          return out.extra;
+        },
+      }
+    : {
+        type,
+        item: entry.item,
+        symbol: named ?? symbol,
+        exchange,
+        name: entry.name,
+        fields,
+        get extra(): Values {
+          return out.extra;
+        },
+      };
 }

@@ -12,6 +12,7 @@
  */
 import * as t from 'io-ts';
 import { Direction, Side } from '../../../model';
+import { isDigits, readNumber as readWireNumber } from '../../../core/wire-number';
 
 /** Marks a value a piece cannot read. */
 export const INVALID = Symbol('invalid');
@@ -27,9 +28,11 @@ export interface Piece<A> extends t.Type<A | undefined, string, string> {
 /** The output type of a piece. */
 export type PieceOf<P> = P extends Piece<infer A> ? A : never;
 
-// Bounded (20 integer, 12 fraction digits): every value read is finite; a 400-digit one is unreadable.
-const numeric = /^\s*[+-]?\d{1,20}(\.\d{1,12})?\s*$/;
-const integral = /^\s*[+-]?\d{1,20}\s*$/;
+/** A bounded number (see src/core/wire-number.ts: no regular expressions on the hot path). */
+function readNumber(s: string, fraction: boolean): number | typeof INVALID {
+  const n = readWireNumber(s, fraction);
+  return n === undefined ? INVALID : n;
+}
 
 function piece<A>(name: string, parse: (s: string) => A | undefined | typeof INVALID, encode: (a: A) => string): Piece<A> {
   const type = new t.Type<A | undefined, string, string>(
@@ -44,22 +47,20 @@ function piece<A>(name: string, parse: (s: string) => A | undefined | typeof INV
   return Object.assign(type, { parse });
 }
 
-/** Number() skips surrounding whitespace; the pattern keeps out hex, exponents and the like. */
-function toNumber(s: string, pattern: RegExp): number | typeof INVALID {
-  return pattern.test(s) ? Number(s) : INVALID;
-}
-
-/** Where the leading sign points: '+' up, '-' down, anything else flat. */
+/**
+ * Where the leading sign points: '+' up, '-' down, anything else flat. Only a leading space is
+ * looked past (as before the scanner: a tab-led `\t-5` is flat).
+ */
 function signOf(s: string): Direction {
-  const c = s.charCodeAt(0) === 32 ? s.trimStart()[0] : s[0];
-  return c === '+' ? 'up' : c === '-' ? 'down' : 'flat';
+  const c = s.charCodeAt(0) === 32 ? s.trimStart().charCodeAt(0) : s.charCodeAt(0);
+  return c === 43 ? 'up' : c === 45 ? 'down' : 'flat';
 }
 
 /** A signed price read as its magnitude (the sign is its direction, see `direction`). */
 export const price: Piece<number> = piece(
   'price',
   (s) => {
-    const n = toNumber(s, numeric);
+    const n = readNumber(s, true);
     return n === INVALID ? n : Math.abs(n);
   },
   (n) => String(n),
@@ -68,38 +69,38 @@ export const price: Piece<number> = piece(
 /** The direction a signed price carries against the previous close. */
 export const direction: Piece<Direction> = piece(
   'direction',
-  (s) => (numeric.test(s) ? signOf(s) : INVALID),
+  (s) => (readNumber(s, true) === INVALID ? INVALID : signOf(s)),
   // Encoded as the sign prefix alone; the field table prefixes it to the magnitude.
   (d) => (d === 'up' ? '+' : d === 'down' ? '-' : ''),
 );
 
 /** A signed number kept signed: changes and deltas (`-50` is -50). */
-export const signedNumber: Piece<number> = piece('signed number', (s) => toNumber(s, numeric), (n) => (n > 0 ? `+${n}` : String(n)));
+export const signedNumber: Piece<number> = piece('signed number', (s) => readNumber(s, true), (n) => (n > 0 ? `+${n}` : String(n)));
 
 /** A plain number (ratios, greeks, NAV without direction). */
-export const decimal: Piece<number> = piece('number', (s) => toNumber(s, numeric), (n) => String(n));
+export const decimal: Piece<number> = piece('number', (s) => readNumber(s, true), (n) => String(n));
 
 /** A percentage, signed where the wire signs it (`-0.24`). */
-export const rate: Piece<number> = piece('rate', (s) => toNumber(s, numeric), (n) => (n > 0 ? `+${n.toFixed(2)}` : n.toFixed(2)));
+export const rate: Piece<number> = piece('rate', (s) => readNumber(s, true), (n) => (n > 0 ? `+${n.toFixed(2)}` : n.toFixed(2)));
 
 /** A quantity: a non-negative integer. */
 export const qty: Piece<number> = piece(
   'quantity',
   (s) => {
-    const n = toNumber(s, integral);
+    const n = readNumber(s, false);
     return n === INVALID || n < 0 ? INVALID : n;
   },
   (n) => String(n),
 );
 
 /** A signed integer quantity (volume changes, net quantities). */
-export const signedQty: Piece<number> = piece('signed quantity', (s) => toNumber(s, integral), (n) => (n > 0 ? `+${n}` : String(n)));
+export const signedQty: Piece<number> = piece('signed quantity', (s) => readNumber(s, false), (n) => (n > 0 ? `+${n}` : String(n)));
 
 /** The magnitude of a signed trade volume (FID 15): the trade's size. */
 export const size: Piece<number> = piece(
   'size',
   (s) => {
-    const n = toNumber(s, integral);
+    const n = readNumber(s, false);
     return n === INVALID ? n : Math.abs(n);
   },
   (n) => String(n),
@@ -109,7 +110,7 @@ export const size: Piece<number> = piece(
 export const aggressor: Piece<Side> = piece(
   'aggressor side',
   (s) => {
-    if (!integral.test(s)) return INVALID;
+    if (readNumber(s, false) === INVALID) return INVALID;
     const d = signOf(s);
     return d === 'up' ? 'buy' : d === 'down' ? 'sell' : undefined;
   },
@@ -144,7 +145,7 @@ export const date: Piece<string> = piece(
   'date',
   (s) => {
     const v = s.trim();
-    if (!/^\d{8}$/.test(v)) return INVALID;
+    if (!isDigits(v, 8)) return INVALID;
     if (v === '00000000') return undefined;
     return `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}`;
   },
@@ -156,7 +157,7 @@ export const duration: Piece<number> = piece(
   'duration',
   (s) => {
     const v = s.trim();
-    if (!/^\d{6}$/.test(v)) return INVALID;
+    if (!isDigits(v, 6)) return INVALID;
     return Number(v.slice(0, 2)) * 3600 + Number(v.slice(2, 4)) * 60 + Number(v.slice(4, 6));
   },
   (n) =>
@@ -168,38 +169,55 @@ export interface TradingDate {
   (): string;
 }
 
+/** A piece whose reading depends on the trading date: `parseOn` reads on a given date. */
+export interface DatedPiece<A> extends Piece<A> {
+  readonly today: TradingDate;
+  readonly parseOn: (s: string, day: string) => A | undefined | typeof INVALID;
+}
+
 /**
  * An HHMMSS wall-clock time in KST as ISO-8601 (+09:00) on the trading date; `000000` = none.
  * The trading date is today's KST date from the clock, so a frame stamped 23:59:59 and decoded
- * after midnight gets the new date: KRX has no session across midnight.
+ * after midnight gets the new date: KRX has no session across midnight. (A field table reads the
+ * date once per record, when the record is decoded, so fields read later get the same date.)
  */
-export function time(tradingDate: TradingDate): Piece<string> {
+export function time(tradingDate: TradingDate): DatedPiece<string> {
   let date = '';
   let prefix = '';
-  return piece(
-    'HHMMSS time',
-    (s) => {
-      const v = s.trim();
-      if (v === '000000') return undefined;
-      if (!hhmmss.test(v)) return INVALID;
-      const d = tradingDate();
-      if (d !== date) {
-        date = d;
-        prefix = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T`;
-      }
-      return `${prefix}${v.slice(0, 2)}:${v.slice(2, 4)}:${v.slice(4, 6)}+09:00`;
-    },
-    (iso) => iso.slice(11, 19).replace(/:/g, ''),
-  );
+  const parseOn = (s: string, day: string): string | undefined | typeof INVALID => {
+    const v = s.trim();
+    if (v === '000000') return undefined;
+    if (!isHhmmss(v)) return INVALID;
+    if (day !== date) {
+      date = day;
+      prefix = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T`;
+    }
+    return `${prefix}${v.slice(0, 2)}:${v.slice(2, 4)}:${v.slice(4, 6)}+09:00`;
+  };
+  const type = piece('HHMMSS time', (s) => parseOn(s, tradingDate()), (iso) => iso.slice(11, 19).replace(/:/g, ''));
+  return Object.assign(type, { today: tradingDate, parseOn });
 }
 
-/** 00:00:00 to 23:59:59. */
-const hhmmss = /^([01]\d|2[0-3])[0-5]\d[0-5]\d$/;
+/** 000000 to 235959 (`/^([01]\d|2[0-3])[0-5]\d[0-5]\d$/`). */
+function isHhmmss(v: string): boolean {
+  if (!isDigits(v, 6)) return false;
+  const h0 = v.charCodeAt(0);
+  return (h0 < 50 || (h0 === 50 && v.charCodeAt(1) < 52)) && v.charCodeAt(2) < 54 && v.charCodeAt(4) < 54;
+}
 
 /** A code decoded through a table, unknown codes passed through as they are (forward-compatible). */
 export function codeTable<A extends string>(name: string, table: Readonly<Record<string, A>>): Piece<A | (string & {})> {
   const reverse = new Map<string, string>(Object.entries(table).map(([k, v]) => [v, k]));
-  return piece<A | (string & {})>(name, (s) => table[s.trim()] ?? s.trim(), (a) => reverse.get(a) ?? a);
+  // Own keys only: a value such as `constructor` is a code nobody defined, passed through as text.
+  const known = new Map<string, A>(Object.entries(table));
+  return piece<A | (string & {})>(
+    name,
+    (s) => {
+      const v = s.trim();
+      return known.get(v) ?? v;
+    },
+    (a) => reverse.get(a) ?? a,
+  );
 }
 
 /** 전일대비기호 (FID 25 and alike): 1 limit-up, 2 up, 3 unchanged, 4 limit-down, 5 down. */

@@ -1,0 +1,167 @@
+/**
+ * The KIS fast path agrees with the eager io-ts one, on random valid and invalid records:
+ * - `kisNumber` (no regular expression) accepts what `/^[+-]?\d{1,20}(\.\d{1,12})?$/` accepted
+ *   after trim(), with the same value;
+ * - `readTradeValues` gives io-ts' `TradeValues` result when io-ts accepts, undefined when not;
+ * - records named lazily (a Proxy read by position) equal records named eagerly: values, key
+ *   order, JSON;
+ * - whole frames through the codec: the same events, the same error messages, as with eager names.
+ */
+import * as fc from 'fast-check';
+import { isRight } from 'fp-ts/Either';
+import { readFileSync } from 'fs';
+import path from 'path';
+import { kisNumber } from '../../src/brokers/kis/wire/values';
+import { TradeValues, readTradeValues } from '../../src/brokers/kis/wire/trade';
+import { decodeFields } from '../../src/brokers/kis/wire/values';
+import { Positional, chooseLayout, namedEagerly, positional } from '../../src/brokers/kis/wire/record';
+import { statusWithoutCode } from '../../src/brokers/kis/wire/fields';
+import { toMessage } from '../../src/brokers/kis/wire/message';
+import { trIdInfo } from '../../src/brokers/kis/wire/tr-ids';
+import { layouts } from '../../src/brokers/kis/wire/fields';
+import { KisTrId } from '../../src/brokers/kis/wire/tr-ids';
+import { NOW, makeCodec } from './codec-helpers';
+
+const SEED = 20261203;
+const pattern = /^[+-]?\d{1,20}(\.\d{1,12})?$/;
+const referenceNumber = (u: unknown): number | undefined => (typeof u === 'string' && pattern.test(u.trim()) ? Number(u) : undefined);
+
+const spaces = fc.constantFrom('', ' ', '\t', '\u00a0', '\ufeff', '\u3000', '\n');
+const digitRun = (n: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n }).map((d) => d.join(''));
+const digits = (min: number, max: number) => {
+  const bounds = [0, 1, 12, 13, 15, 16, 20, 21].filter((n) => n >= min && n <= max);
+  return (bounds.length > 0 ? fc.oneof(fc.integer({ min, max }), fc.constantFrom(...bounds)) : fc.integer({ min, max })).chain(digitRun);
+};
+const numberText = fc
+  .tuple(spaces, fc.constantFrom('', '+', '-', '+-'), digits(0, 22), fc.option(fc.tuple(fc.constantFrom('.', 'e', ','), digits(0, 14)), { nil: undefined }), spaces)
+  .map(([a, sign, int, frac, b]) => `${a}${sign}${int}${frac ? frac[0] + frac[1] : ''}${b}`);
+const wireString = fc.oneof(
+  { weight: 5, arbitrary: numberText },
+  { weight: 2, arbitrary: digits(5, 9) },
+  { weight: 2, arbitrary: fc.constantFrom('', ' ', '005930', ' 005930 ', '1', '2', '3', '4', '5', '9', 'constructor', '0x10', '1e5', 'Infinity', '20260305', '093015') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
+);
+
+const kisFrames = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'kis', 'samples.json'), 'utf8')).frames as Record<string, { frame: string }>;
+/** The values of the first record of a sample frame. */
+const sampleValues = (name: string): string[] => {
+  const { frame } = kisFrames[name];
+  const [, , count, payload] = frame.split('|');
+  const values = payload.split('^');
+  return values.slice(0, values.length / Number(count));
+};
+
+/** A record of `trId` from a sample: some values replaced by random ones, maybe a longer tail. */
+function recordOf(base: readonly string[]): fc.Arbitrary<string[]> {
+  return fc
+    .tuple(fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), wireString), { maxLength: 6 }), fc.array(fc.constantFrom('', 'x', '7'), { maxLength: 2 }))
+    .map(([changes, tail]) => {
+      const out = [...base];
+      for (const [i, v] of changes) out[i] = v.replace(/[\^|]/g, '');
+      return [...out, ...tail];
+    });
+}
+
+describe('kis fast path = eager path', () => {
+  it('kisNumber accepts exactly what the regular expression did, with the same value', () => {
+    fc.assert(
+      fc.property(wireString, (s) => {
+        expect([s, kisNumber(s)]).toEqual([s, referenceNumber(s)]);
+      }),
+      { seed: SEED, numRuns: 5000 },
+    );
+  });
+
+  it('trade values: the fast reader gives what io-ts gives, or nothing where io-ts refuses', () => {
+    const names = ['MKSC_SHRN_ISCD', 'STCK_CNTG_HOUR', 'STCK_PRPR', 'CNTG_VOL', 'PRDY_VRSS_SIGN', 'BSOP_DATE'];
+    let accepted = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...names), fc.option(wireString, { nil: undefined })), { maxLength: 3 }), (changes) => {
+        const fields: Record<string, string | undefined> = {
+          MKSC_SHRN_ISCD: '005930',
+          STCK_CNTG_HOUR: '093354',
+          STCK_PRPR: '71900',
+          CNTG_VOL: '1',
+          PRDY_VRSS_SIGN: '5',
+          BSOP_DATE: '20230612',
+        };
+        for (const [name, value] of changes) fields[name] = value;
+        const fast = readTradeValues(fields);
+        const slow = decodeFields(TradeValues, fields as Record<string, string>);
+        if (isRight(slow)) {
+          accepted++;
+          expect(fast).toEqual(slow.right);
+        } else {
+          refused++;
+          expect(fast).toBeUndefined();
+        }
+      }),
+      { seed: SEED, numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(50);
+  });
+
+  it('lazily named records equal eagerly named ones', () => {
+    const trIds = Object.keys(layouts) as KisTrId[];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...trIds).chain((trId) => fc.tuple(fc.constant(trId), fc.constantFrom(...layouts[trId]))),
+        fc.array(fc.string({ maxLength: 6 }), { minLength: 0, maxLength: 70 }),
+        fc.array(fc.string({ maxLength: 20 }), { maxLength: 5 }),
+        ([trId, names], values, peek) => {
+          const lazy = positional(trId, names).decode(values);
+          const eager = positional(trId, names, true).decode(values);
+          expect(lazy._tag).toBe(eager._tag);
+          if (!isRight(lazy) || !isRight(eager)) return;
+          const f = lazy.right.fields as Record<string, string>;
+          const e = eager.right.fields as Record<string, string>;
+          for (const name of [...peek, ...names.slice(0, 3)]) expect([name, f[name]]).toEqual([name, e[name]]);
+          expect(JSON.stringify(lazy.right)).toBe(JSON.stringify(eager.right));
+          expect(lazy.right).toEqual(eager.right);
+          expect(Object.keys(f)).toEqual(Object.keys(e));
+          expect(e).toEqual(namedEagerly(names, values));
+        },
+      ),
+      { seed: SEED, numRuns: 1000 },
+    );
+  });
+
+  for (const [trId, sample] of [
+    ['H0STCNT0', 'H0STCNT0'],
+    ['H0STASP0', 'H0STASP0'],
+    ['H0STANC0', 'H0STANC0_2024'],
+    ['H0STMKO0', 'H0STMKO0'],
+  ] as const) {
+    it(`${trId}: the mapping of a lazily named record equals that of an eagerly named one; frames decode to them`, () => {
+      const base = sampleValues(sample);
+      const info = trIdInfo(trId)!;
+      let mapped = 0;
+      let refused = 0;
+      fc.assert(
+        fc.property(recordOf(base), (values) => {
+          const choice = chooseLayout(trId, values.length, values[0]);
+          if (!choice.ok) return;
+          const names = layouts[trId].find((l) => l.length === choice.layout.length) ?? statusWithoutCode;
+          const lazy = { trId, ...(positional(trId, names).decode(values) as { right: Positional<string> }).right };
+          const eager = { trId, ...(positional(trId, names, true).decode(values) as { right: Positional<string> }).right };
+          const a = toMessage(info.kind, lazy, { now: NOW });
+          const b = toMessage(info.kind, eager, { now: NOW });
+          expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+          if (a.ok) mapped++;
+          else refused++;
+          // Through the codec: the same verdict, and the record as eager naming gives it.
+          const events = makeCodec().decode(`0|${trId}|001|${values.join('^')}`);
+          const data = events.filter((e) => e.type === 'data');
+          expect(data.length).toBe(a.ok ? 1 : 0);
+          if (a.ok && data[0]?.type === 'data') expect(JSON.stringify((data[0].message as { raw: unknown }).raw)).toBe(JSON.stringify(eager));
+          if (!a.ok) expect(events.map((e) => e.type === 'report' && e.error.message)).toContain(`${trId}: ${a.reason}`);
+        }),
+        { seed: SEED, numRuns: 600 },
+      );
+      expect(mapped).toBeGreaterThan(50);
+      if (trId !== 'H0STMKO0') expect(refused).toBeGreaterThan(20);
+    });
+  }
+});
