@@ -186,6 +186,24 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
     );
   };
 
+  /** An order event of a REST row (status and totals as given). */
+  const orderOf = (raw: object, orderId: string, code: string | undefined, side: Side, orderQty: number, orderPrice: number, filledQty: number, unfilledQty: number, tm: string | undefined, extra: Partial<OrderEvent> = {}): OrderEvent => ({
+    kind: 'order',
+    broker,
+    symbol: plainCode(code),
+    orderId,
+    side,
+    status: filledQty > 0 ? (unfilledQty > 0 ? 'partiallyFilled' : 'filled') : 'accepted',
+    orderQty,
+    orderPrice,
+    filledQty,
+    unfilledQty,
+    ...at(tm),
+    raw,
+    source: 'rest',
+    ...extra,
+  });
+
   /** kt00009 rows → orders and single fills; cumulative totals per order in fill-number order. */
   const snapshotOf = (rows: readonly OrderFillRow[], asOf: number): AccountSnapshot => {
     const sorted = [...rows].sort((a, b) => (a.cntr_tm ?? '').localeCompare(b.cntr_tm ?? '') || (a.cntr_no ?? '').localeCompare(b.cntr_no ?? ''));
@@ -197,22 +215,7 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
       const orderId = r.ord_no ?? '';
       if (side === undefined || orderId === '') continue;
       const orderQty = r.ord_qty ?? 0;
-      const base: OrderEvent = {
-        kind: 'order',
-        broker,
-        symbol: plainCode(r.stk_cd),
-        orderId,
-        ...(r.orig_ord_no && /[1-9]/.test(r.orig_ord_no) ? { originalOrderId: r.orig_ord_no } : {}),
-        side,
-        status: 'accepted',
-        orderQty,
-        orderPrice: r.ord_uv ?? 0,
-        filledQty: 0,
-        unfilledQty: orderQty,
-        ...at(r.cntr_tm),
-        raw: r,
-        source: 'rest',
-      };
+      const base = orderOf(r, orderId, r.stk_cd, side, orderQty, r.ord_uv ?? 0, 0, orderQty, r.cntr_tm, r.orig_ord_no && /[1-9]/.test(r.orig_ord_no) ? { originalOrderId: r.orig_ord_no } : {});
       if (!orders.has(orderId)) orders.set(orderId, base);
       const qty = r.cntr_qty ?? 0;
       if (r.cntr_no && qty > 0) {
@@ -240,26 +243,9 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
       map((rows) =>
         rows.flatMap((r): OrderEvent[] => {
           const side = sideOf(r.io_tp_nm);
-          if (side === undefined || !r.ord_no) return [];
-          const filledQty = r.cntr_qty ?? 0;
-          return [
-            {
-              kind: 'order',
-              broker,
-              symbol: plainCode(r.stk_cd),
-              orderId: r.ord_no,
-              side,
-              status: filledQty > 0 ? 'partiallyFilled' : 'accepted',
-              orderQty: r.ord_qty ?? 0,
-              orderPrice: r.ord_pric ?? 0,
-              filledQty,
-              unfilledQty: r.oso_qty ?? 0,
-              ...(r.acnt_no ? { account: r.acnt_no } : {}),
-              ...at(r.tm),
-              raw: r,
-              source: 'rest',
-            },
-          ];
+          return side === undefined || !r.ord_no
+            ? []
+            : [orderOf(r, r.ord_no, r.stk_cd, side, r.ord_qty ?? 0, r.ord_pric ?? 0, r.cntr_qty ?? 0, r.oso_qty ?? 0, r.tm, r.acnt_no ? { account: r.acnt_no } : {})];
         }),
       ),
     );
