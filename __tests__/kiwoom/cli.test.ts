@@ -203,7 +203,7 @@ describe('rx-market stream kiwoom', () => {
     for (const args of [['--help'], ['stream', '--help']]) {
       const { stdout } = await cli(args).done;
       const line = stdout.split('\n').find((l) => /^\s+kiwoom\s/.test(l)) ?? '';
-      expect(line.split(/[\s,]+/).filter(Boolean).slice(1)).toEqual(['trades', 'book', 'quotes', 'orders', 'positions', ...names.slice(0, 6), 'index', 'status', 'raw']);
+      expect(line.split(/[\s,*]+/).filter(Boolean).slice(1)).toEqual(['trades', 'book', 'quotes', 'orders', 'positions', ...names.slice(0, 6), 'index', 'status', 'raw']);
     }
   });
 });
