@@ -186,6 +186,13 @@ describe('Kiwoom simulator: every pushed type against the official field list', 
     ]);
   });
 
+  it('1h counts the VIs of each stock today (1490)', () => {
+    const tapes = new KrxTapes();
+    const vi = (symbol: string, halted: boolean): string =>
+      encodeEvents({ kind: 'status', broker: 'kiwoom', symbol, ...at(1), phase: halted ? 'halted' : 'open', code: halted ? 'VI' : 'VI_END', halted }, tapes)[0].entry.values['1490'];
+    expect([vi('005930', true), vi('005930', false), vi('005930', true), vi('000660', true)]).toEqual(['1', '1', '2', '1']);
+  });
+
   it('0m/0u: Black-Scholes values an ELW can trade at', () => {
     const g = of('0m')[0].entry.values;
     expect(Number(g['10'].trim().replace(/^[+-]/, ''))).toBeGreaterThanOrEqual(5);
