@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { defineConfig } from 'tsup';
 
 /**
@@ -20,6 +22,25 @@ const fpTsFiles = {
       path: args.path.replace(/^fp-ts\//, 'fp-ts/lib/') + '.js',
       external: true,
     }));
+  },
+};
+
+/**
+ * The browser build of the root entry (`exports` "browser" condition): the same code with the
+ * REST clients and `withRest` swapped for stand-ins (src/feed/rest-absent.ts), since broker REST
+ * belongs on a server (secrets, CORS). Where a broker folder has no `rest/browser.ts`, its real
+ * client stays.
+ */
+const browserStandIns = {
+  name: 'browser-stand-ins',
+  setup(build: { onResolve(o: { filter: RegExp }, cb: (a: { path: string; importer: string }) => { path: string } | undefined): void }) {
+    build.onResolve({ filter: /^(\.\/rest|\.\.\/\.\.\/feed\/with-rest)$/ }, (args) => {
+      if (!/[\\/]src[\\/]brokers[\\/][a-z]+[\\/]feed\.ts$/.test(args.importer)) return undefined;
+      const dir = path.dirname(args.importer);
+      const standIn =
+        args.path === './rest' ? path.join(dir, 'rest', 'browser.ts') : path.join(dir, '..', '..', 'feed', 'with-rest.browser.ts');
+      return fs.existsSync(standIn) ? { path: standIn } : undefined;
+    });
   },
 };
 
@@ -50,6 +71,18 @@ export default defineConfig([
     tsconfig: 'tsconfig.build.json',
     noExternal: [/^fp-ts\/[A-Za-z]+$/], // handed to fpTsFiles, which keeps them external
     esbuildPlugins: [fpTsFiles],
+  },
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    platform: 'browser',
+    dts: false,
+    sourcemap: true,
+    outDir: 'dist/browser',
+    tsconfig: 'tsconfig.build.json',
+    noExternal: [/^fp-ts\/[A-Za-z]+$/],
+    esbuildPlugins: [fpTsFiles, browserStandIns],
   },
   {
     entry: { cli: 'src/app/cli/main.ts' },

@@ -27,7 +27,7 @@ import { AskingPrice, DailyOrderRow, DailyOrders, OpenOrders, TimeTrades, Amount
 const broker = 'kis';
 
 /** Default budgets per app key: real 18 calls/s, paper 1/s (KIS notice of 2026-04-20). */
-export const kisRestLimits = { real: { limit: 18, windowMs: 1_000 }, paper: { limit: 1, windowMs: 1_000 } } as const;
+export { kisRestLimits } from './limits';
 
 export interface KisRestOptions {
   readonly restUrl: string;

@@ -26,7 +26,7 @@ import { BookAnswer, OpenOrdersAnswer, OrderFillAnswer, OrderFillRow, TickRow, T
 const broker = 'kiwoom';
 
 /** Default budget: 5 calls a second per app key (the terms' query limit); mock 1 a second. */
-export const kiwoomRestLimits = { production: { limit: 5, windowMs: 1_000 }, mock: { limit: 1, windowMs: 1_000 } } as const;
+export { kiwoomRestLimits } from './limits';
 
 export interface KiwoomTokens {
   get(): { readonly token: string } | PromiseLike<{ readonly token: string }>;
