@@ -21,7 +21,7 @@ import { BackoffOptions } from '../../../core/backoff';
 import { AccountSnapshot, MarketRest, TradeWindow } from '../../../feed/rest-source';
 import { OrderBook, OrderEvent, PriceLevel, Quote, Side, Trade, kstDate, kstTime } from '../../../model';
 import { Page, readKiwoom } from './dialect';
-import { BookAnswer, OpenOrdersAnswer, OrderFillAnswer, OrderFillRow, TickRow, TicksAnswer, WatchAnswer, Price, Qty, Direction, Aggressor } from './wire';
+import { BookAnswer, OpenOrdersAnswer, OrderFillAnswer, OrderFillRow, TickRow, TicksAnswer, WatchAnswer, Price, Qty } from './wire';
 
 const broker = 'kiwoom';
 
@@ -146,37 +146,41 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
       }),
     );
 
-  const toTrade = (symbol: string, r: TickRow & { readonly [k: string]: unknown }, raw: Record<string, unknown>): Trade => {
-    const d = Direction.decode(raw.cur_prc);
-    const s = Aggressor.decode(raw.cntr_trde_qty);
+  /** A tick; the signs of its price and quantity are the direction and the aggressor side (as on the socket). */
+  const toTrade = (symbol: string, r: TickRow): Trade => {
+    const side = r.cntr_trde_qty.sign;
+    const direction = r.cur_prc.sign;
     return {
       kind: 'trade',
       broker,
       symbol,
-      price: r.cur_prc ?? 0,
-      size: r.cntr_trde_qty ?? 0,
-      ...(s._tag === 'Right' && s.right ? { side: s.right } : {}),
-      ...(d._tag === 'Right' && d.right ? { direction: d.right } : {}),
+      price: r.cur_prc.value ?? 0,
+      size: r.cntr_trde_qty.value ?? 0,
+      ...(side ? { side } : {}),
+      ...(direction ? { direction } : {}),
       ...(r.stex_tp ? { exchange: r.stex_tp === '통합' ? 'SOR' : r.stex_tp } : {}),
       ...at(r.tm),
-      raw,
+      raw: r,
       source: 'rest',
     };
   };
 
   /** ka10084 ticks newest first, paged back until older than `since` (or the day's first). */
-  const trades = (symbol: string, since: number): Observable<TradeWindow> =>
+  const trades = (symbol: string, since: number, limit = Infinity): Observable<TradeWindow> => {
+    let got = 0;
+    return (
     paged('/api/dostk/stkinfo', 'ka10084', { stk_cd: symbol, tdy_pred: '1', tic_min: '0', tm: '' }, TicksAnswer).pipe(
-      map((page) => page.tdy_pred_cntr.map((r) => toTrade(symbol, r, r as unknown as Record<string, unknown>))),
-      // Stop paging once a page reaches back before `since`.
-      takeWhile((rows) => rows.length > 0 && rows[rows.length - 1].timestamp >= since, true),
+      map((page) => page.tdy_pred_cntr.map((r) => toTrade(symbol, r))),
+      // Stop paging once a page reaches back before `since`, or holds the `limit` asked for.
+      takeWhile((rows) => (got += rows.length) < limit && rows.length > 0 && rows[rows.length - 1].timestamp >= since, true),
       reduce((all, rows) => all.concat(rows), [] as Trade[]),
       map((all) => {
         // HHMMSS times: keep the whole second `since` falls in; the caller drops what it saw.
         const window = all.filter((tr) => tr.timestamp >= Math.floor(since / 1000) * 1000).reverse();
-        return { trades: window, complete: true };
+        return { trades: window.slice(-limit), complete: true };
       }),
-    );
+    ));
+  };
 
   const account = (): Observable<AccountSnapshot> => {
     const asOf = clock();
