@@ -17,10 +17,10 @@ import { CipherKey, encryptPayload } from '../../../brokers/kis/wire/cipher';
 import { Request, formatPing, keyOf } from '../../../brokers/kis/wire/control';
 import { bookRecord, expectedRecord, kisOperationCode, noticeRecord, statusRecord, tradeRecord } from './encode';
 import { formatEnvelope } from '../../../brokers/kis/wire/envelope';
-import { KisEnv, KisExchange, KisTrId, marketTrId, noticeTrId, trIdInfo } from '../../../brokers/kis/wire/tr-ids';
+import { KisEnv, KisTrId, marketTrId, noticeTrId, trIdInfo } from '../../../brokers/kis/wire/tr-ids';
 import { RestState, createRestState } from '../rest-state';
 import { KisRestServer, kisRest } from './rest';
-import { KrxTapes } from '../krx-tape';
+import { VenueTapes, feedsOf, integratedBook } from './venues';
 import { Loopback, LoopbackClient, LoopbackOptions, startLoopback } from '../loopback';
 
 export interface KisServerOptions extends LoopbackOptions {
@@ -124,7 +124,8 @@ export class KisServer implements BrokerServer {
   /** Approval key → app key it was issued for. */
   private readonly approvals = new Map<string, string>();
   private readonly waiters = new Set<() => void>();
-  private readonly tapes = new KrxTapes();
+  /** One tape per feed (KRX, NXT, integrated) and symbol: each venue's figures are its own. */
+  private readonly tapes = new VenueTapes();
   private loopback!: Loopback<ConnectionState>;
 
   readonly appKey: string;
@@ -214,19 +215,28 @@ export class KisServer implements BrokerServer {
   }
 
   publish(event: MarketEvent): void {
-    this.rest.record(event);
+    // REST quotations and trades answer for KRX (the REST client asks KRX's market code).
+    if ((event as { exchange?: string }).exchange !== 'NXT') this.rest.record(event);
     switch (event.kind) {
       case 'trade': {
-        const tape = this.tapes.of(event.symbol);
-        this.venueTrIds('trade', event.exchange).forEach((trId, i) => this.sendRecords(trId, [tradeRecord(trId, event, tape, i === 0)]));
+        // Each feed's tape takes the print: its own venue's and the integrated one.
+        for (const feed of feedsOf(event.exchange)) {
+          const trId = marketTrId('trade', feed);
+          this.sendRecords(trId, [tradeRecord(trId, event, this.tapes.of(feed, event.symbol))]);
+        }
         return;
       }
       case 'book': {
-        const tape = this.tapes.of(event.symbol);
-        this.venueTrIds('book', event.exchange).forEach((trId, i) => this.sendRecords(trId, [bookRecord(trId, event, tape, i === 0)]));
-        for (const trId of this.venueTrIds('expected', event.exchange)) {
-          const record = expectedRecord(trId, event, tape);
-          if (record) this.sendRecords(trId, [record]);
+        for (const feed of feedsOf(event.exchange)) {
+          const tape = this.tapes.of(feed, event.symbol);
+          // The integrated book combines the venues' latest books when the event names its venue.
+          const venue = event.exchange === 'KRX' ? 'NXT' : event.exchange === 'NXT' ? 'KRX' : undefined;
+          const book = feed === 'UN' && venue !== undefined ? integratedBook(event, this.tapes.of(venue, event.symbol).book) : event;
+          const trId = marketTrId('book', feed);
+          this.sendRecords(trId, [bookRecord(trId, book, tape)]);
+          const expected = marketTrId('expected', feed);
+          const record = expectedRecord(expected, book, tape);
+          if (record) this.sendRecords(expected, [record]);
         }
         return;
       }
@@ -538,10 +548,9 @@ export class KisServer implements BrokerServer {
     this.loopback.send(c, frame);
   }
 
-  private venueTrIds(kind: 'trade' | 'book' | 'status' | 'expected', exchange: string | undefined): KisTrId[] {
+  private venueTrIds(kind: 'status', exchange: string | undefined): KisTrId[] {
     // The integrated feed carries both venues' events.
-    const venues: KisExchange[] = exchange === 'KRX' ? ['KRX', 'UN'] : exchange === 'NXT' ? ['NXT', 'UN'] : ['KRX', 'NXT', 'UN'];
-    return venues.map((v) => marketTrId(kind, v));
+    return feedsOf(exchange).map((v) => marketTrId(kind, v));
   }
 
   private changed(): void {
