@@ -10,7 +10,9 @@
  *   subscriber, p50/p99/p99.9, at a fixed 20k frames/s;
  * - start time, spawn → first event on stdout.
  *
- * BENCH_COUNT (frames per throughput run), BENCH_ROUNDS (median of), BENCH_LATENCY_SECONDS.
+ * BENCH_REAL_COUNT (frames per throughput run), BENCH_REAL_ROUNDS (median of),
+ * BENCH_LATENCY_SECONDS, BENCH_SPAWNS. The defaults keep `npm run bench` under 5 minutes on 2 cores.
+ * A run that has not finished within BENCH_RUN_TIMEOUT_MS (default 60 s) is stopped and shows n/a.
  */
 import { ChildProcess, spawn } from 'child_process';
 import { readFileSync } from 'fs';
@@ -27,8 +29,9 @@ const { connectBare } = require('./bare.js') as {
   connectBare(broker: string, kind: string, env: Record<string, string>, symbols: readonly string[], onEvent: (e: unknown) => void): Promise<WebSocket>;
 };
 
-const COUNT = Number(process.env.BENCH_COUNT ?? 60_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const COUNT = Number(process.env.BENCH_REAL_COUNT ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_REAL_ROUNDS ?? 3);
+const RUN_TIMEOUT_MS = Number(process.env.BENCH_RUN_TIMEOUT_MS ?? 60_000);
 const LATENCY_RATE = 20_000;
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 3);
 const SPAWNS = Number(process.env.BENCH_SPAWNS ?? 5);
@@ -160,8 +163,7 @@ async function inProcess(server: FeedServer, c: Case, consumer: Consumer, count:
   });
   server.command({ cmd: 'blast', kind: c.kind, symbols: c.symbols, count: count + 50, rate, wait: c.keys });
   const sent = server.reply();
-  await Promise.race([finished, sent.then(() => delay(5_000))]);
-  await sent;
+  await settle(server, finished, sent);
   stop();
   await delay(100);
   if (n < count) return { rate: NaN };
@@ -193,12 +195,26 @@ async function throughCli(server: FeedServer, c: Case, args: readonly string[], 
   });
   server.command({ cmd: 'blast', kind: c.kind, symbols: c.symbols, count: count + 50, rate: 0, wait: c.keys });
   const sent = server.reply();
-  await Promise.race([finished, sent.then(() => delay(5_000))]);
-  await sent;
+  await settle(server, finished, sent);
   child.kill();
   await new Promise((r) => child.once('close', r));
   if (lines < count) return { rate: NaN };
   return { rate: (count - 1) / ((last - first) / 1000), rss };
+}
+
+/**
+ * Waits until the consumer has its events (or the server has sent everything and 5 s passed), and
+ * for the server's answer; past RUN_TIMEOUT_MS the server is told to stop (a stalled run shows n/a
+ * instead of hanging the benchmark).
+ */
+async function settle(server: FeedServer, finished: Promise<void>, sent: Promise<unknown>): Promise<void> {
+  const timeout = delay(RUN_TIMEOUT_MS).then(() => 'timeout' as const);
+  const first = await Promise.race([finished, sent.then(() => delay(5_000)), timeout]);
+  if (first === 'timeout' || (await Promise.race([sent, timeout])) === 'timeout') {
+    console.error(`  a run did not finish within ${RUN_TIMEOUT_MS} ms; stopped`);
+    server.command({ cmd: 'stop' });
+    await Promise.race([sent, delay(5_000)]);
+  }
 }
 
 function peakRss(pid: number): number {
