@@ -1,4 +1,5 @@
-import path from 'path';
+import * as fs from 'fs';
+import * as path from 'path';
 import { defineConfig } from 'tsup';
 
 /**
@@ -6,9 +7,11 @@ import { defineConfig } from 'tsup';
  * - the library: every public entry as ES modules (.mjs + .d.mts) and CommonJS (.js + .d.ts), code
  *   split so the entries share one copy of each module (one FeedError class across subpaths);
  *   dependencies and peers stay external.
- * - the CLI (dist/cli.js, loaded by bin/rx-market.js): CommonJS, with commander and cli-progress
- *   bundled in, so a library user's install never contains them; terminal-kit is an optional peer
- *   loaded only by the full-screen dashboard.
+ * - the CLI (dist/cli.js, loaded by bin/rx-market.js): one CommonJS file with commander and
+ *   cli-progress bundled in (a library user's install never contains them) and, for start time,
+ *   rxjs, rxjs-websockets, io-ts, fp-ts, ws and @noble/ciphers too (the CLI is an application: its
+ *   copy of rxjs never meets a user's); terminal-kit, better-sqlite3 and the NATS client stay
+ *   optional peers, loaded only by the commands that use them.
  */
 /**
  * fp-ts has no `exports` map: `fp-ts/Either` is a directory, which Node's ES module loader refuses.
@@ -31,6 +34,25 @@ const rxEsm = {
     // tsup runs from the package root (npm scripts), where rxjs is installed.
     const dist = path.resolve('node_modules', 'rxjs', 'dist', 'esm');
     build.onResolve({ filter: /^rxjs(\/[a-z]+)?$/ }, (args) => ({ path: path.join(dist, args.path.slice('rxjs'.length), 'index.js') }));
+  },
+};
+
+/**
+ * The browser build of the root entry (`exports` "browser" condition): the same code with the
+ * REST clients and `withRest` swapped for stand-ins (src/feed/rest-absent.ts), since broker REST
+ * belongs on a server (secrets, CORS). Where a broker folder has no `rest/browser.ts`, its real
+ * client stays.
+ */
+const browserStandIns = {
+  name: 'browser-stand-ins',
+  setup(build: { onResolve(o: { filter: RegExp }, cb: (a: { path: string; importer: string }) => { path: string } | undefined): void }) {
+    build.onResolve({ filter: /^(\.\/rest|\.\.\/\.\.\/feed\/with-rest)$/ }, (args) => {
+      if (!/[\\/]src[\\/]brokers[\\/][a-z]+[\\/]feed\.ts$/.test(args.importer)) return undefined;
+      const dir = path.dirname(args.importer);
+      const standIn =
+        args.path === './rest' ? path.join(dir, 'rest', 'browser.ts') : path.join(dir, '..', '..', 'feed', 'with-rest.browser.ts');
+      return fs.existsSync(standIn) ? { path: standIn } : undefined;
+    });
   },
 };
 
@@ -61,6 +83,18 @@ export default defineConfig([
     tsconfig: 'tsconfig.build.json',
     noExternal: [/^fp-ts\/[A-Za-z]+$/], // handed to fpTsFiles, which keeps them external
     esbuildPlugins: [fpTsFiles],
+  },
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    platform: 'browser',
+    dts: false,
+    sourcemap: true,
+    outDir: 'dist/browser',
+    tsconfig: 'tsconfig.build.json',
+    noExternal: [/^fp-ts\/[A-Za-z]+$/],
+    esbuildPlugins: [fpTsFiles, browserStandIns],
   },
   {
     entry: { cli: 'src/app/cli/main.ts' },

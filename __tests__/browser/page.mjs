@@ -19,7 +19,14 @@ function openFeed() {
 
 /** What a browser app that forgot its provider sees: each attempt's error, as `name kind`. */
 globalThis.badInput = () =>
-  [() => kiwoom(), () => kiwoom({}), () => kiwoom({ token: 'not a function' }), () => kis({})].map((attempt) => {
+  [
+    () => kiwoom(),
+    () => kiwoom({}),
+    () => kiwoom({ token: 'not a function' }),
+    () => kis({}),
+    // REST is not in the browser build: asking for what needs it is a config error at once.
+    () => kiwoom({ token: async () => 't', rest: { backfill: true } }),
+  ].map((attempt) => {
     try {
       attempt();
       return 'no error';

@@ -8,22 +8,26 @@ const root = path.join(__dirname, '..', '..');
 
 /**
  * Bundles `entry` for browsers as an app would: `rx-market` resolved to the built package (its
- * `exports`, `browser` conditions) through a node_modules link, no Node shims, nothing external.
+ * `exports`, `browser` condition) through a node_modules link, no Node shims, nothing external.
+ * The entry is copied out of the repository first: inside it, esbuild would follow tsconfig.json's
+ * `paths` to src/ and measure the sources instead of the package.
  */
 export async function bundleForBrowser(entry: string, options: { external?: string[]; minify?: boolean } = {}): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rx-market-browser-'));
   try {
     fs.mkdirSync(path.join(dir, 'node_modules'));
     fs.symlinkSync(root, path.join(dir, 'node_modules', 'rx-market'), 'dir');
+    const copy = path.join(dir, path.basename(entry));
+    fs.copyFileSync(entry, copy);
     const result = await build({
-      entryPoints: [entry],
+      entryPoints: [copy],
       bundle: true,
       platform: 'browser',
       format: 'esm',
       target: 'es2022',
       minify: options.minify ?? false,
       external: options.external ?? [],
-      nodePaths: [path.join(dir, 'node_modules')],
+      nodePaths: [path.join(root, 'node_modules')],
       write: false,
       logLevel: 'silent',
     });

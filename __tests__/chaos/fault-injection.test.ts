@@ -41,14 +41,8 @@ describe.each<[string, BrokerModule<any>]>([
     expect(result.rows.map((r) => r.detector)).toEqual(['socket', 'socket', 'pong']);
     expect(result.published).toBeGreaterThan(100);
     expect(result.lostOutside).toBe(0);
-    if (broker.name === 'weex') {
-      // WEEX sends the last 20 trades of a symbol to every new subscription; until the feed
-      // de-duplicates them by trade id (issue 12 item 5, in progress elsewhere) a reconnect can
-      // repeat at most those: 3 symbols × 20 × 3 reconnects. Tighten to 0 when that lands.
-      expect(result.repeats).toBeLessThanOrEqual(3 * 20 * 3);
-    } else {
-      expect(result.repeats).toBe(0);
-    }
+    // WEEX sends the last 20 trades of a symbol to every new subscription: de-duplicated by trade id.
+    expect(result.repeats).toBe(0);
     // Data flowed between the faults: far more was received than lost in the windows.
     expect(result.received).toBeGreaterThan(result.lostInside);
   }, 60_000);

@@ -203,7 +203,40 @@ describe('rx-market stream kiwoom', () => {
     for (const args of [['--help'], ['stream', '--help']]) {
       const { stdout } = await cli(args).done;
       const line = stdout.split('\n').find((l) => /^\s+kiwoom\s/.test(l)) ?? '';
-      expect(line.split(/[\s,]+/).filter(Boolean).slice(1)).toEqual(['trades', 'book', 'quotes', 'orders', 'positions', ...names.slice(0, 6), 'index', 'status', 'raw']);
+      expect(line.split(/[\s,*]+/).filter(Boolean).slice(1)).toEqual(['trades', 'book', 'quotes', 'orders', 'positions', ...names.slice(0, 6), 'index', 'status', 'raw']);
+    }
+  });
+  it('etf-nav 069500 prints NAVs from `rx-market sim` (the simulated market, not raw frames)', async () => {
+    const sim = spawnCli(['sim', '--broker', 'kiwoom', '--duration', '30'], {});
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const end = Date.now() + 20_000;
+        const check = (): void => {
+          if (/KIWOOM_WS_URL=/.test(sim.stdout())) resolve();
+          else if (Date.now() > end) reject(new Error(`sim printed no environment: ${sim.stderr()}`));
+          else setTimeout(check, 50);
+        };
+        check();
+      });
+      const env = Object.fromEntries(
+        sim
+          .stdout()
+          .split('\n')
+          .map((l) => /^export (\w+)=(.*)$/.exec(l))
+          .filter((m): m is RegExpExecArray => m !== null)
+          .map((m) => [m[1], m[2].replace(/^'(.*)'$/, '$1')]),
+      );
+      const run = await cli(['stream', 'kiwoom', 'etf-nav', '069500', '--count', '2', '--timeout', '20'], env).done;
+      expect(run.code).toBe(0);
+      const navs = lines(run.stdout);
+      expect(navs).toHaveLength(2);
+      for (const n of navs) {
+        expect(n).toMatchObject({ kind: 'etfNav', broker: 'kiwoom', symbol: '069500' });
+        expect(Math.abs((n.lastPrice as number) / (n.nav as number) - 1)).toBeLessThan(0.005);
+      }
+    } finally {
+      sim.child.kill('SIGINT');
+      await sim.code;
     }
   });
 });

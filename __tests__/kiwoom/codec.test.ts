@@ -180,9 +180,11 @@ describe('kiwoom codec: acks by trnm, first in first out', () => {
     const codec = makeCodec();
     codec.subscribe(['0B|005930', '0B|999999', '0D|005930']);
     const retry = codec.decode(sessionFrame('regRefused'));
-    expect(retry.map((e) => e.type)).toEqual(['report', 'reply', 'reply', 'reply']);
-    const frames = retry.flatMap((e) => (e.type === 'reply' ? [JSON.parse(e.frame)] : []));
-    expect(frames.map((f) => f.data)).toEqual([
+    // The codec sends nothing itself: it asks the key table, which asks again (paced).
+    expect(retry.map((e) => e.type)).toEqual(['report', 'resubscribe']);
+    expect(retry[1]).toEqual({ type: 'resubscribe', keys: ['0B|005930', '0B|999999', '0D|005930'] });
+    const frames = parse(codec.subscribe(['0B|005930', '0B|999999', '0D|005930']));
+    expect(frames.map((f) => (f as { data: unknown }).data)).toEqual([
       [{ item: ['005930'], type: ['0B'] }],
       [{ item: ['999999'], type: ['0B'] }],
       [{ item: ['005930'], type: ['0D'] }],
@@ -237,7 +239,9 @@ describe('kiwoom codec: condition search', () => {
     const codec = makeCodec();
     expect(parse(codec.subscribe(['02|4']))).toEqual([{ trnm: 'CNSRLST' }]);
     const afterList = codec.decode(sessionFrame('conditionListOk'));
-    expect(afterList).toEqual([{ type: 'reply', frame: JSON.stringify({ trnm: 'CNSRREQ', seq: '4', search_type: '1', stex_tp: 'K' }) }]);
+    // The key table asks for the waiting search again, now that the list is here.
+    expect(afterList).toEqual([{ type: 'resubscribe', keys: ['02|4'] }]);
+    expect(parse(codec.subscribe(['02|4']))).toEqual([{ trnm: 'CNSRREQ', seq: '4', search_type: '1', stex_tp: 'K' }]);
     const ack = codec.decode(sessionFrame('conditionLiveOk'));
     expect(ack).toEqual([
       { type: 'subscribed', keys: ['02|4'] },
@@ -271,7 +275,8 @@ describe('kiwoom codec: condition search', () => {
   it('a null match list is an empty snapshot; a refused seq rejects only its key', () => {
     const codec = makeCodec();
     codec.subscribe(['02|1', '02|9']);
-    codec.decode(sessionFrame('conditionListOk'));
+    expect(codec.decode(sessionFrame('conditionListOk'))).toEqual([{ type: 'resubscribe', keys: ['02|1', '02|9'] }]);
+    codec.subscribe(['02|1', '02|9']); // as the key table does on that event
     expect(dataOf(codec.decode('{"trnm":"CNSRREQ","seq":"1","return_code":0,"data":null}'))[0].message).toMatchObject({ symbols: [] });
     const [r] = codec.decode('{"trnm":"CNSRREQ","seq":"9 ","return_code":900004,"return_msg":"존재하지 않는 일련번호입니다.(seq=9)"}');
     expect(r).toMatchObject({ type: 'rejected', keys: ['02|9'], error: { code: '900004' } });

@@ -40,7 +40,8 @@ describe('WEEX V3 codec', () => {
     const rejected = events[0] as Extract<FrameEvent<unknown>, { type: 'rejected' }>;
     expect(rejected.error.kind).toBe('rejected');
     expect(rejected.error.message).toContain('invalid symbol : XYZ');
-    expect(events.slice(1)).toEqual([{ type: 'reply', frame: JSON.stringify({ id: '3', method: 'SUBSCRIBE', params: ['ETHUSDT@trade'] }) }]);
+    // The codec sends nothing itself: the key table asks for the others again (paced).
+    expect(events.slice(1)).toEqual([{ type: 'resubscribe', keys: ['ETHUSDT@trade'] }]);
     // BTCUSDT's request is still pending and still acknowledged.
     expect(codec.decode(frames.ack)).toEqual([{ type: 'subscribed', keys: ['BTCUSDT@trade'] }]);
   });

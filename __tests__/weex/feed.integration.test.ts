@@ -6,7 +6,8 @@ import { FeedError } from '../../src/core/errors';
 import { webSocketFactory } from '../../src/core/socket';
 import { SocketFactory } from '../../src/core/protocol';
 import { FeedStatus } from '../../src/core/status';
-import { OrderEvent, Trade } from '../../src/model/market';
+import { OrderBook, OrderEvent, Position, Trade } from '../../src/model/market';
+import { BookRaw } from '../../src/book/book-state';
 import { allClosed, fast, sleep, waitFor } from './support';
 
 let server: WeexServer;
@@ -96,8 +97,10 @@ describe('public streams', () => {
     feed = weex({ publicUrl: server.publicUrl }, fast);
     const bad = await firstValueFrom(feed.trades$('BTC/USDT')).catch((e: FeedError) => e);
     expect(bad).toMatchObject({ kind: 'config', fatal: true });
-    const depth = await firstValueFrom(feed.orderBook$('BTCUSDT', { depth: 50 as 15 })).catch((e: FeedError) => e);
-    expect((depth as FeedError).message).toContain('15 or 200');
+    for (const bad of [0, 201, 2.5]) {
+      const depth = await firstValueFrom(feed.orderBook$('BTCUSDT', { depth: bad })).catch((e: FeedError) => e);
+      expect((depth as FeedError).message).toContain('from 1 to 200');
+    }
     const candles = await firstValueFrom(feed.candles$('BTCUSDT', '7 minutes')).catch((e: FeedError) => e);
     expect((candles as FeedError).message).toContain('invalid candle interval');
     expect(server.upgrades).toHaveLength(0);
@@ -129,7 +132,18 @@ describe('subscriptions', () => {
       s: 'BTCUSDT',
       d: [{ p: '-93.2', P: '-0.0436', c: '65000.3', o: '65093.5', h: '66000.0', l: '64000.0', v: '150000.1', q: '9800000000.0', n: 7 }],
     });
-    expect(await ticker).toMatchObject({ kind: 'ticker', symbol: 'BTCUSDT', last: 65000.3, change: -93.2, changeRatio: -0.0436, trades: 7 });
+    expect(await ticker).toMatchObject({
+      kind: 'ticker',
+      symbol: 'BTCUSDT',
+      last: 65000.3,
+      trades: 7,
+      // The change in price, in percent (P × 100, exact) and as WEEX's fraction; the 24 h volume and turnover.
+      change: -93.2,
+      changePercent: -4.36,
+      changeRatio: -0.0436,
+      cumulativeVolume: 150000.1,
+      cumulativeTurnover: 9800000000,
+    });
   });
 });
 
@@ -254,7 +268,8 @@ describe('private streams', () => {
   it('positions, balances and fills reach their streams', async () => {
     server = await startWeexServer();
     feed = weexFromEnv(server.env, fast);
-    const positions = firstValueFrom(feed.positions$().pipe(take(2), toArray(), timeout(3_000)));
+    // The private pushes only: valuation (its public tickers) has its own test below.
+    const positions = firstValueFrom(feed.positions$({ valuation: 'none' }).pipe(take(2), toArray(), timeout(3_000)));
     const balances = firstValueFrom(feed.balances$().pipe(take(1), timeout(3_000)));
     const fills = firstValueFrom(feed.fills$().pipe(take(1), timeout(3_000)));
     await waitFor('private subscriptions', () => server.subscribedStreams('private').length === 3);
@@ -288,5 +303,78 @@ describe('private streams', () => {
     expect(() => weex({ apiKey: 'k', secretKey: 's' })).toThrow(/all three/);
     expect(() => weexFromEnv({ WEEX_MARKET: 'margin' })).toThrow(/WEEX_MARKET/);
     expect(() => weex({ publicUrl: 'http://example' })).toThrow(/ws:\/\//);
+  });
+});
+
+describe('the guide extras: level-5 books and valued positions', () => {
+  it('depth 5 is the 15-level stream trimmed locally: one wire subscription, the server top 5 exactly', async () => {
+    server = await startWeexServer();
+    server.setBook('BTCUSDT', {
+      bids: Array.from({ length: 20 }, (_, i) => ({ price: 990 - i * 0.5, size: 1 + i })),
+      asks: Array.from({ length: 20 }, (_, i) => ({ price: 1001 + i * 0.5, size: 1 + i })),
+    });
+    feed = weex({ publicUrl: server.publicUrl }, fast);
+    const five: OrderBook<BookRaw>[] = [];
+    const fifteen: OrderBook<BookRaw>[] = [];
+    subs.add(feed.orderBook$('BTCUSDT', { depth: 5 }).subscribe((b) => five.push(b)));
+    subs.add(feed.orderBook$('BTCUSDT', { depth: 15 }).subscribe((b) => fifteen.push(b)));
+    await waitFor('both books', () => five.length > 0 && fifteen.length > 0);
+    server.changeBook('BTCUSDT', { bids: [{ price: 990, size: 7.5 }], asks: [{ price: 1000.5, size: 2 }] });
+    await waitFor('the change', () => five.some((b) => b.asks[0].price === 1000.5));
+    const last = five[five.length - 1];
+    const top = server.book('BTCUSDT', 5);
+    expect(last.bids.map((l) => [l.price, l.size])).toEqual(top.bids.map((l) => [l.price, l.size]));
+    expect(last.asks.map((l) => [l.price, l.size])).toEqual(top.asks.map((l) => [l.price, l.size]));
+    expect([last.bids.length, last.asks.length, last.raw.bids.length, last.raw.asks.length]).toEqual([5, 5, 5, 5]);
+    expect(fifteen[fifteen.length - 1].bids).toHaveLength(15);
+    expect(server.subscribedStreams('public')).toEqual(['BTCUSDT@depth15']);
+  });
+
+  it('positions carry unrealizedPnl at the ticker mark price, long and short, revalued when the mark moves', async () => {
+    server = await startWeexServer();
+    feed = weexFromEnv(server.env, fast);
+    const got: Position[] = [];
+    subs.add(feed.positions$().subscribe((p) => got.push(p)));
+    await waitFor('private subscription', () => server.subscribedStreams('private').includes('positions'));
+    const base = { kind: 'position' as const, broker: 'weex', time: '', timestamp: 1_776_192_398_399, raw: undefined };
+    server.publish({ ...base, symbol: 'BTCUSDT', qty: 0.5, avgPrice: 64000 });
+    server.publish({ ...base, symbol: 'ETHUSDT', qty: -2, avgPrice: 3000 });
+    // Before any price: the positions as pushed, PnL absent (not zero); then their tickers are watched.
+    await waitFor('two positions', () => got.length === 2);
+    expect(got.map((p) => 'unrealizedPnl' in p)).toEqual([false, false]);
+    await waitFor('ticker subscriptions', () => ['BTCUSDT@ticker', 'ETHUSDT@ticker'].every((s) => server.subscribedStreams('public').includes(s)));
+    const ticker = (s: string, last: string, mark: string) =>
+      server.pushPublic(`${s}@ticker`, { e: 'ticker', E: 1_776_192_400_000, s, d: [{ p: '0', P: '0', c: last, o: last, h: last, l: last, v: '1', q: last, m: mark }] });
+    ticker('BTCUSDT', '65000.5', '65000.3');
+    ticker('ETHUSDT', '2990.1', '2989.9');
+    await waitFor('valued positions', () => got.length === 4);
+    // Long 0.5 @ 64000 at mark 65000.3: +500.15; short 2 @ 3000 at mark 2989.9: +20.2 (a short gains as the price falls).
+    expect(got.slice(2).map((p) => [p.symbol, p.qty, p.lastPrice, p.unrealizedPnl])).toEqual([
+      ['BTCUSDT', 0.5, 65000.3, 500.15],
+      ['ETHUSDT', -2, 2989.9, 20.2],
+    ]);
+    ticker('ETHUSDT', '3010.1', '3010'); // the mark moves against the short
+    await waitFor('revalued', () => got.length === 5);
+    expect([got[4].symbol, got[4].unrealizedPnl]).toEqual(['ETHUSDT', -20]);
+    ticker('ETHUSDT', '3010.2', '3010'); // same mark: nothing new
+    // The short is closed: PnL 0, and its ticker is released.
+    server.publish({ ...base, symbol: 'ETHUSDT', qty: 0, avgPrice: 0 });
+    await waitFor('closed', () => got.length === 6);
+    expect([got[5].symbol, got[5].qty, got[5].unrealizedPnl]).toEqual(['ETHUSDT', 0, 0]);
+    await waitFor('ticker released', () => !server.subscribedStreams('public').includes('ETHUSDT@ticker'));
+    expect(server.subscribedStreams('public')).toContain('BTCUSDT@ticker');
+  });
+
+  it("valuation 'none' opens no public connection", async () => {
+    server = await startWeexServer();
+    feed = weexFromEnv(server.env, fast);
+    const got: Position[] = [];
+    subs.add(feed.positions$({ valuation: 'none' }).subscribe((p) => got.push(p)));
+    await waitFor('private subscription', () => server.subscribedStreams('private').includes('positions'));
+    server.publish({ kind: 'position', broker: 'weex', time: '', timestamp: 1, raw: undefined, symbol: 'BTCUSDT', qty: 1, avgPrice: 1 });
+    await waitFor('the position', () => got.length === 1);
+    await sleep(50);
+    expect(publicUpgrades()).toHaveLength(0);
+    expect('unrealizedPnl' in got[0]).toBe(false);
   });
 });

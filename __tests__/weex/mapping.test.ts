@@ -1,6 +1,7 @@
 import { createV3Codec, WeexPush } from '../../src/brokers/weex/codec';
 import {
   orderStatus,
+  percentOfFraction,
   toBalances,
   toBookMessage,
   toCandles,
@@ -50,7 +51,10 @@ describe('V3 → model', () => {
       high: 66000,
       low: 64000,
       change: -93.2,
+      changePercent: -4.36,
       changeRatio: -0.0436,
+      cumulativeVolume: 150000.1,
+      cumulativeTurnover: 9800000000,
       volume: 150000.1,
       turnover: 9800000000,
       trades: 535239,
@@ -58,6 +62,14 @@ describe('V3 → model', () => {
       indexPrice: 65001,
     });
     expect(t.raw.c).toBe('65000.3');
+  });
+
+  it('ticker change in percent: the fraction with the decimal point moved, exactly', () => {
+    expect(['-0.0436', '0.5', '0', '-0.0018', '1.23456', '12', '-0.000001', '0.1', '0.07', '1e-3'].map(percentOfFraction)).toEqual([
+      -4.36, 50, 0, -0.18, 123.456, 1200, -0.0001, 10, 7, 0.1,
+    ]);
+    // What arithmetic would give instead: 0.07 * 100 = 7.000000000000001.
+    expect(0.07 * 100).not.toBe(7);
   });
 
   it('kline and bookTicker', () => {

@@ -1,4 +1,5 @@
-import { book, strategyTest, trade } from '../../src/testing';
+import { book, marketFeedOf, strategyTest, trade } from '../../src/testing';
+import { imbalanceVwapOn } from '../../examples/imbalance-vwap/on-feed';
 import { imbalanceVwap, Signal } from '../../examples/imbalance-vwap/strategy';
 
 const px = (price: number) => trade({ symbol: '005930', price, size: 1 });
@@ -26,6 +27,20 @@ const up = { a: px(100), b: px(100), c: px(98), d: px(104) };
 const down = { a: px(100), b: px(102), c: px(96) };
 
 describe('example: imbalance + VWAP crossover', () => {
+  it('runs as it is on a MarketFeed (the form that runs on every broker), only its symbol', () =>
+    strategyTest(({ feed, expectSignals }) => {
+      const other = trade({ symbol: '000660', price: 50, size: 1000 }); // would drag the VWAP down if it were read
+      const f = marketFeedOf(feed({ trades: '-a-b-o-c-d-|', books: 'p----------|' }, { ...up, o: other, p: bidsHeavy }));
+      expectSignals(imbalanceVwapOn(f, '005930')).toBe('---------x-|', { x: signal('buy', 104, 100.5, 0.6) });
+    }));
+
+  it('a MarketFeed closed mid-run completes the strategy', () =>
+    strategyTest(({ feed, expectSignals, cold }) => {
+      const f = marketFeedOf(feed({ trades: '-a-b-c-d-', books: 'p--------' }, { ...up, p: bidsHeavy }));
+      cold('-----x').subscribe(() => f.close());
+      expectSignals(imbalanceVwapOn(f, '005930')).toBe('-----|');
+    }));
+
   it('buys when the price crosses above VWAP on a bid-heavy book', () =>
     strategyTest(({ feed, expectSignals }) => {
       const f = feed({ trades: '-a-b-c-d-|', books: 'p--------|' }, { ...up, p: bidsHeavy });

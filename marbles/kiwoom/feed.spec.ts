@@ -180,8 +180,9 @@ describe('kiwoom feed (marbles)', () => {
       const { feed, socket } = setup(() => ({ inbound, respond: responder({ refuse: '999999' }) }));
       expectObservable(feed.trades$('005930').pipe(map((t) => t.price)), until(10)).toBe('-----a', { a: 7 });
       const bad = feed.trades$('999999').pipe(map((t) => t.price));
-      expectObservable(bad, until(10)).toBe(
-        '#',
+      // Asked for again through the key table, so paced as any request: one REG per key, 500 ms apart.
+      expectObservable(bad, '^ 1500ms !').toBe(
+        '1000ms #',
         undefined,
         expect.objectContaining({ kind: 'rejected', key: '0B|999999' }) as unknown as FeedError,
       );

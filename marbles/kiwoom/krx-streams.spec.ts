@@ -141,6 +141,22 @@ describe('kiwoom KRX event streams (marbles)', () => {
     });
   });
 
+  it("trades$: the day's figures where the frame has them; no FID 20 → the receive time, timeSource 'receive'", () => {
+    ts.run(({ cold, expectObservable }) => {
+      const bare = JSON.stringify({ trnm: 'REAL', data: [{ type: '0B', name: '주식체결', item: '005930', values: { '10': '60700', '15': '+500', '13': '1.25' } }] });
+      const inbound = cold('--a---b', { a: real('0B', '005930'), b: bare });
+      const { feed } = setup(() => ({ inbound, respond: responder() }));
+      const line = map((t: { price: number; change?: number; changePercent?: number; cumulativeVolume?: number; cumulativeTurnover?: number; time: string; timeSource?: string }) =>
+        [t.price, t.change, t.changePercent, t.cumulativeVolume, t.cumulativeTurnover, t.time, t.timeSource ?? 'exchange'].join(' '),
+      );
+      expectObservable(feed.trades$('005930').pipe(line), until(10)).toBe('--a---b', {
+        a: '20800 -50 -0.24 30379732 632640000000 2026-11-20T16:52:08+09:00 exchange',
+        // The receive time is the feed's clock: 6 virtual ms after 09:00:00, to the second.
+        b: '60700     2026-11-20T09:00:00+09:00 receive',
+      });
+    });
+  });
+
   it('a malformed symbol in a list errors its own entry only: reported on errors$, the others stream', () => {
     ts.run(({ cold, expectObservable, flush }) => {
       const inbound = cold('---a-b', { a: real('0w', '005930'), b: real('0w', '000660') });
@@ -159,7 +175,8 @@ describe('kiwoom KRX event streams (marbles)', () => {
     ts.run(({ cold, expectObservable, flush }) => {
       const inbound = cold('-----a-b', { a: real('0B', '005930'), b: real('0B', '000660', { '20': '165209' }) });
       const { feed, errors } = setup(() => ({ inbound, respond: responder('999999') }));
-      expectObservable(feed.trades$(['005930', '999999', '000660']).pipe(map((t) => t.symbol)), until(20)).toBe('-----a-b', { a: '005930', b: '000660' });
+      // (the refused batch is asked for again one key per REG, paced 500 ms apart: the refusal is known at 1 500 ms)
+      expectObservable(feed.trades$(['005930', '999999', '000660']).pipe(map((t) => t.symbol)), '^ 2000ms !').toBe('-----a-b', { a: '005930', b: '000660' });
       flush();
       // Once, by the session (a refusal is on errors$ whether or not the stream is a list).
       expect(errors.filter((e) => e.kind === 'rejected').map((e) => /0B\|999999/.test(e.message))).toEqual([true]);

@@ -10,7 +10,7 @@ export interface BackoffOptions {
   readonly maxMs: number;
   /** Growth per attempt. Default 2. */
   readonly multiplier: number;
-  /** A connection open this long counts as healthy: the attempt count starts again. Default 10 000 ms. */
+  /** A connection open this long counts as healthy: the attempt count starts again. Default 5 000 ms. */
   readonly healthyAfterMs: number;
   /** Source of jitter in [0, 1); inject a constant for deterministic tests. */
   readonly random: () => number;
@@ -22,7 +22,7 @@ export const defaultBackoff: BackoffOptions = {
   initialMs: 500,
   maxMs: 30_000,
   multiplier: 2,
-  healthyAfterMs: 10_000,
+  healthyAfterMs: 5_000,
   random: Math.random,
   maxAttempts: Infinity,
 };

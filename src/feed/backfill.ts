@@ -93,9 +93,10 @@ export function backfillTrades<T extends Trade>(options: BackfillOptions): MonoT
       const fill = (symbol: string, gap: Gap, window: TradeWindow): void => {
         const start = Math.floor(gap.from / 1000) * 1000;
         const s = of(seen, symbol);
+        const trades = gap.limit !== undefined ? window.trades.slice(-gap.limit) : window.trades;
         // Prints of the window already emitted: matched once each, oldest window first.
         const already = new Map<string, number>();
-        for (const t of window.trades) {
+        for (const t of trades) {
           if (t.timestamp < start) continue;
           const id = tradeIdentity(t);
           const used = already.get(id) ?? 0;
@@ -121,7 +122,7 @@ export function backfillTrades<T extends Trade>(options: BackfillOptions): MonoT
           from(symbols)
             .pipe(
               concatMap((symbol) =>
-                options.rest.trades(symbol, gap.from).pipe(
+                options.rest.trades(symbol, gap.from, gap.limit).pipe(
                   toArray(),
                   concatMap((w) => w.map((window) => ({ symbol, window }))),
                 ),

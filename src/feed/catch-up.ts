@@ -66,9 +66,8 @@ interface OrderState {
   readonly ranges: Ranges;
   /** Cumulative filled value as emitted. */
   value: number;
+  /** Statuses emitted; `~status`: seen by the baseline only (catch-ups do not emit it, live notices pass). */
   readonly statuses: Set<string>;
-  /** Statuses the baseline saw (not emitted): catch-ups do not emit them again; live notices pass. */
-  readonly known: Set<string>;
   /** KIS: quantity REST emitted that live notices may still bring (dropped against it). */
   credit: number;
   creditAsOf: number;
@@ -94,8 +93,7 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
       /** Live fills emitted while the baseline was in flight (KIS: the snapshot may count them). */
       let early: OrderEvent[] = [];
       let querying = false;
-      /** Whether live events wait (a catch-up query in flight, for at most holdMs). */
-      let holding = false;
+      /** Set while live events wait (a catch-up query in flight, for at most holdMs). */
       let hold: Subscription | undefined;
       let again = false;
       let baselinePending = options.baseline ?? true;
@@ -108,7 +106,7 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         if (s) {
           orders.delete(key);
         } else {
-          s = { qty: 0, floor: 0, ranges: [], value: 0, statuses: new Set(), known: new Set(), credit: 0, creditAsOf: -Infinity };
+          s = { qty: 0, floor: 0, ranges: [], value: 0, statuses: new Set(), credit: 0, creditAsOf: -Infinity };
         }
         orders.set(key, s);
         if (orders.size > memory) orders.delete(orders.keys().next().value as string);
@@ -173,14 +171,6 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
 
       /** The baseline: the day before the stream, not emitted; it holds back no live notice. */
       const applyBaseline = (snap: AccountSnapshot): void => {
-        // Live fills emitted while the baseline was in flight: the snapshot may count them already.
-        const sums = new Map<string, number>();
-        for (const e of early) {
-          if (e.timestamp > snap.asOf) continue;
-          const key = canonicalOrderId(e.orderId);
-          sums.set(key, (sums.get(key) ?? 0) + (e.fillQty as number));
-        }
-        early = [];
         for (const o of snap.orders) {
           const s = stateOf(o.orderId);
           const total = o.filledQty;
@@ -188,12 +178,15 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
             // Live notices carry the broker's total: they are compared with what was emitted, never with the floor.
             s.floor = Math.max(s.floor, total);
           } else {
-            const before = Math.max(0, total - (sums.get(canonicalOrderId(o.orderId)) ?? 0));
-            s.value += before * valueOf(snap, o.orderId);
+            // Live fills emitted while the baseline was in flight, up to the snapshot: it counts them already.
+            const key = canonicalOrderId(o.orderId);
+            const sum = early.reduce((n, e) => n + (e.timestamp <= snap.asOf && canonicalOrderId(e.orderId) === key ? (e.fillQty as number) : 0), 0);
+            const before = Math.max(0, total - sum);
+            // Per-order totals (KIS): the fill's price is the order's average.
+            s.value += before * (snap.fills.find((f) => canonicalOrderId(f.orderId) === key)?.fillPrice ?? 0);
             s.qty += before;
           }
-          s.known.add('accepted');
-          s.known.add(o.status);
+          s.statuses.add('~accepted').add(`~${o.status}`);
         }
       };
 
@@ -207,36 +200,25 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         const known = new Set(orders.keys());
         for (const o of snap.orders) {
           const key = canonicalOrderId(o.orderId);
-          if (known.has(key) && (stateOf(o.orderId).statuses.size > 0 || stateOf(o.orderId).known.has('accepted'))) continue;
+          if (known.has(key) && stateOf(o.orderId).statuses.size > 0) continue;
           const s = stateOf(o.orderId);
           s.statuses.add('accepted');
           push({ ...o, status: 'accepted', filledQty: 0, unfilledQty: o.orderQty, ...noFill });
         }
         for (const f of snap.fills) {
           const s = stateOf(f.orderId);
-          let q: number;
-          let price: number | undefined;
-          if (options.liveTotals === 'broker') {
-            // A fill covers (total − fill, total]; a per-order total covers (0, total]. The baseline's floor and every range emitted are not news.
-            const b = f.filledQty;
-            const a = Math.max(snap.perFill ? b - (f.fillQty ?? 0) : 0, s.floor);
-            q = b > a ? b - a - overlap(s.ranges, a, b) : 0;
-            if (!(q > EPSILON)) continue;
-            addRange(s.ranges, a, b);
-            price = snap.perFill ? f.fillPrice : grownPrice(s, f, q);
-          } else {
-            const uncovered = f.filledQty - s.qty;
-            if (!(uncovered > 0)) continue;
-            if (snap.perFill) {
-              q = Math.min(f.fillQty ?? uncovered, uncovered);
-              price = f.fillPrice;
-            } else {
-              // A per-order total: the growth, priced from the growth of the filled value.
-              q = uncovered;
-              price = grownPrice(s, f, q);
-              s.credit += q;
-              s.creditAsOf = snap.asOf;
-            }
+          // A fill covers (total − fill, total]; a per-order total covers (0, total]. The baseline's
+          // floor and what was emitted are not news: the ranges emitted ('broker'), or (0, running sum] ('stream').
+          const b = f.filledQty;
+          const a = Math.max(snap.perFill ? b - (f.fillQty ?? 0) : 0, s.floor);
+          const q = b > a ? b - a - overlap(options.liveTotals === 'broker' ? s.ranges : [[0, s.qty]], a, b) : 0;
+          if (!(q > EPSILON)) continue;
+          addRange(s.ranges, a, b);
+          const price = snap.perFill ? f.fillPrice : grownPrice(s, f, q);
+          if (options.liveTotals === 'stream') {
+            // Live notices of what REST just counted are dropped against this credit.
+            s.credit += q;
+            s.creditAsOf = snap.asOf;
           }
           s.qty = Math.max(s.qty, f.filledQty);
           s.value += q * (price ?? 0);
@@ -246,7 +228,7 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         for (const o of snap.orders) {
           if (o.status !== 'cancelled' && o.status !== 'rejected') continue;
           const s = stateOf(o.orderId);
-          if (s.statuses.has(o.status) || s.known.has(o.status)) continue;
+          if (s.statuses.has(o.status) || s.statuses.has(`~${o.status}`)) continue;
           s.statuses.add(o.status);
           push({ ...o, filledQty: Math.max(s.qty, s.floor), unfilledQty: 0, ...noFill });
         }
@@ -257,7 +239,6 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
       const release = (): void => {
         hold?.unsubscribe();
         hold = undefined;
-        holding = false;
         const waiting = buffer;
         buffer = [];
         for (const e of waiting) onLive(e);
@@ -265,13 +246,7 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
 
       const query = (baseline: boolean): void => {
         querying = true;
-        if (!baseline) {
-          holding = true;
-          hold = scheduler.schedule(() => {
-            hold = undefined;
-            release();
-          }, holdMs);
-        }
+        if (!baseline) hold = scheduler.schedule(release, holdMs);
         // Fills since the last event seen (or the gap's start), with a margin for notices lost in flight.
         const from = gapFrom === undefined ? undefined : Math.min(gapFrom, lastAt ?? gapFrom) - SINCE_MARGIN_MS;
         gapFrom = undefined;
@@ -279,11 +254,8 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
           options.rest.account(baseline ? undefined : from).subscribe({
             next: (snap) => (baseline ? applyBaseline(snap) : applyCatchUp(snap)),
             error: (err: unknown) => {
-              options.report(
-                toFeedError(err, { kind: 'connection', broker }).with({
-                  message: `${broker}: account ${baseline ? 'baseline' : 'catch-up'} query failed; fills missed in the gap may be absent (${err instanceof Error ? err.message : String(err)})`,
-                }),
-              );
+              const e = toFeedError(err, { kind: 'connection', broker });
+              options.report(e.with({ message: `${broker}: account query failed; fills of the gap may be missing (${e.message})` }));
               done();
             },
             complete: () => done(),
@@ -311,10 +283,7 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
       subscriptions.add(
         source.subscribe({
           next: (e) => {
-            if (holding) {
-              buffer.push(e);
-              return;
-            }
+            if (hold) return void buffer.push(e);
             if (querying && isFill(e)) early.push(e);
             onLive(e);
           },
@@ -366,16 +335,3 @@ function grownPrice(s: { value: number }, f: OrderEvent, q: number): number | un
   return Number.isFinite(grown) && grown > 0 ? grown : f.fillPrice;
 }
 
-/** Average price of an order's fills in a snapshot (0 when none). */
-function valueOf(snap: AccountSnapshot, orderId: string): number {
-  const key = canonicalOrderId(orderId);
-  let qty = 0;
-  let value = 0;
-  for (const f of snap.fills) {
-    if (canonicalOrderId(f.orderId) !== key) continue;
-    const q = snap.perFill ? (f.fillQty ?? 0) : f.filledQty;
-    qty = snap.perFill ? qty + q : q;
-    value = snap.perFill ? value + q * (f.fillPrice ?? 0) : q * (f.fillPrice ?? 0);
-  }
-  return qty > 0 ? value / qty : 0;
-}

@@ -150,11 +150,8 @@ export function createFallback(deps: FallbackDeps): Fallback {
         let since = 0;
         let was = false;
         // The status shown, the status watched (the market connection), and whether polling is on.
-        const pair$: Observable<readonly [FeedStatus, FeedStatus]> = deps.watch$
-          ? combineLatest([deps.status$, deps.watch$])
-          : deps.status$.pipe(map((s) => [s, s] as const));
-        return combineLatest([pair$, degraded$]).pipe(
-          map(([[s, w], degraded]): FeedStatus => {
+        return combineLatest([deps.status$, deps.watch$ ?? deps.status$, degraded$]).pipe(
+          map(([s, w, degraded]): FeedStatus => {
             const now = degraded && w.state !== 'open';
             if (now && !was) since = scheduler.now();
             was = now;

@@ -21,6 +21,8 @@ export interface Gap {
   /** The subscription key concerned, when the notice is about one key. */
   readonly key?: string;
   readonly symbol?: string;
+  /** A backfill asked for by count (the CLI's `--backfill 100`): at most this many of the latest trades. */
+  readonly limit?: number;
 }
 
 /** Connection-level gaps from a feed's status. `now` is the feed's clock. */

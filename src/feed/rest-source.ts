@@ -51,8 +51,11 @@ export interface MarketRest {
   quotes(symbols: readonly string[]): Observable<readonly Quote[]>;
   /** A book snapshot of one symbol. */
   orderBook(symbol: string): Observable<OrderBook>;
-  /** Trades of one symbol since `since` (epoch ms), as far back as the broker serves them. */
-  trades(symbol: string, since: number): Observable<TradeWindow>;
+  /**
+   * Trades of one symbol since `since` (epoch ms), as far back as the broker serves them; with
+   * `limit`, at most the latest `limit` of them (paging stops once it has them).
+   */
+  trades(symbol: string, since: number, limit?: number): Observable<TradeWindow>;
   /**
    * Today's orders and fills. `since` (epoch ms) is the earliest fill the caller needs; brokers
    * that answer by trading day (Kiwoom, KIS) ignore it, WEEX (24/7) asks for fills since then.

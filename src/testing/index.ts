@@ -4,6 +4,7 @@ export type { ScriptedConnection, SentFrame } from './fake-socket';
 export { toyProtocol, toyCodec, toy } from './toy-protocol';
 export { during } from './during';
 export * from './strategy-kit';
+export { marketFeedOf } from './market-feed-of';
 export { KisServer, startKisServer } from '../app/servers/kis/server';
 export type { KisServerOptions, KisServerCounters } from '../app/servers/kis/server';
 export { startWeexServer } from '../app/servers/weex/server';

@@ -1,10 +1,10 @@
 import { isPushFrame } from '../../brokers/weex/codec';
-/** WEEX in the app: the contract streams (book with --depth 15|200) and its extras `tickers`, `candles`, `fills`. */
+/** WEEX in the app: the contract streams (book with --depth 1-200, trimmed locally below the wire's 15/200) and its extras `tickers`, `candles`, `fills`. */
 import { FeedError } from '../../core/errors';
 import { BrokerModule } from '../broker-module';
 import { WeexFeed, weexFromEnv } from '../../brokers/weex/feed';
 import { weexEnvVars } from '../../brokers/weex/options';
-import { checkDepth } from '../../brokers/weex/keys';
+import { checkBookLevels } from '../../brokers/weex/keys';
 
 /** WEEX for the CLI, the simulator and the dashboard. */
 export const weexModule: BrokerModule<WeexFeed> = {
@@ -14,19 +14,23 @@ export const weexModule: BrokerModule<WeexFeed> = {
   feedFromEnv: (env, session) => weexFromEnv(env, session),
   contract: {
     trades: 'trades (side from the buyer-is-maker flag)',
-    book: 'order book, synced books only (--depth 15|200, default 15)',
+    book: 'order book, synced books only (--depth 1-200, default 15; WEEX streams 15 or 200, others trimmed locally)',
     quotes: 'best bid and ask (bookTicker; spot market)',
     orders: 'order updates on the account (needs WEEX_API_KEY, WEEX_SECRET_KEY, WEEX_PASSPHRASE)',
-    positions: 'position updates on the account (contract market; needs credentials)',
+    positions: 'positions on the account with unrealizedPnl at the ticker mark price (contract market; needs credentials)',
     balances: 'balances per coin after each change (needs credentials)',
   },
   withFlags: (feed, flags) => {
     if (flags.exchange !== undefined) throw new FeedError({ kind: 'config', broker: 'weex', message: 'weex takes no --exchange flag' });
-    const depth = checkDepth(flags.depth ?? 15);
+    const { levels: depth } = checkBookLevels(flags.depth ?? 15);
     return { ...feed, orderBook$: (s) => feed.orderBook$(s, { depth }) };
   },
   extras: {
-    tickers: { description: '24h tickers', takesSymbols: true, open: (feed, symbols) => feed.tickers$(symbols) },
+    tickers: {
+      description: '24h tickers: change (price), changePercent (%), changeRatio (fraction), cumulative volume and turnover',
+      takesSymbols: true,
+      open: (feed, symbols) => feed.tickers$(symbols),
+    },
     fills: { description: "executions of the user's orders (needs credentials)", takesSymbols: false, open: (feed) => feed.fills$() },
   },
   isDataFrame: isPushFrame,

@@ -18,10 +18,9 @@ export function packageVersion(): string {
 export function streamsHelp(): string {
   const lines = ['Streams (rx-market stream <broker> <stream> [symbols...]):'];
   for (const broker of brokers) {
-    const names = Object.entries(cliStreams(broker)).map(([name, s]) => (s.takesSymbols ? name : `${name}*`));
-    lines.push(`  ${broker.name.padEnd(8)} ${names.join(', ')}`);
+    lines.push(`  ${broker.name.padEnd(8)} ${Object.keys(cliStreams(broker)).join(', ')}`);
   }
-  lines.push('  (* takes no symbols)');
+  lines.push('  Account streams (orders, positions, balances, fills) take no symbols.');
   return lines.join('\n');
 }
 

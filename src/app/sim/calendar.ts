@@ -5,7 +5,7 @@
  *   08:00 NXT pre-market · 08:30 KRX pre-open call · 09:00 open (opening uncross) · 15:20 closing
  *   call · 15:30 close (closing uncross) · 15:40–16:00 closing-price session · 16:00–18:00
  *   single-price session (a match every 10 minutes) · 18:00 market closed · NXT main 09:00:30–15:20,
- *   after-market 15:30–20:00 (notices only: the simulated prints are KRX's).
+ *   after-market 15:30–20:00 (notices on Kiwoom; NXT prints of their own on KIS: sim/nxt.ts).
  */
 import { MarketPhase } from '../../model/market';
 

@@ -3,6 +3,7 @@ import { BrokerServer } from '../broker-module';
 import { MarketEvent } from '../../model/market';
 import { initialMarket, MarketOptions, marketConfig, stepMarket } from './market';
 import { createRng } from './rng';
+import { initialNxt, stepNxt } from './nxt';
 import { atKstTime, parseSessionTime } from './calendar';
 
 export interface SimulationOptions extends MarketOptions {
@@ -38,14 +39,26 @@ export function simulateMarket(options: SimulationOptions = {}): Observable<Mark
     if (!(speed > 0)) throw new RangeError(`speed must be positive, got ${speed}`);
     const start = config.calendar && options.sessionStart !== false ? atKstTime(t0, parseSessionTime(options.sessionStart ?? '09:00')) : t0;
     const clock = (): number => start + Math.round((scheduler.now() - t0) * speed);
+    // NXT beside KRX (KIS): its own generator, so the KRX events of a seed stay as they were.
+    const nxtRng = config.profile.nxt ? createRng(((options.seed ?? 1) * 7919 + 17) >>> 0) : undefined;
+    let nxt = initialNxt(config);
     return timer(0, config.stepMs, scheduler).pipe(
       concatMap(() => {
-        const next = stepMarket(config, state, rng, clock());
+        const now = clock();
+        const next = stepMarket(config, state, rng, now);
         state = next.state;
-        return next.events;
+        if (!nxtRng) return next.events;
+        const venue = stepNxt(config, nxt, state, nxtRng, now);
+        nxt = venue.state;
+        return [...next.events.map(onKrx), ...venue.events];
       }),
     );
   });
+}
+
+/** KRX's trades and books marked with their venue, where NXT trades beside it. */
+function onKrx(e: MarketEvent): MarketEvent {
+  return (e.kind === 'trade' || e.kind === 'book') && e.exchange === undefined ? { ...e, exchange: 'KRX' } : e;
 }
 
 /** Publishes every event of a market through a broker's loopback server, which encodes it for subscribed clients. */

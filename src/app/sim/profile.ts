@@ -17,6 +17,11 @@ export interface SimProfile {
   readonly sessionCodes?: { readonly preOpen: string; readonly open: string };
   /** Dynamic volatility interruption: halt a stock when it moves this fraction from its reference. */
   readonly viFraction?: number;
+  /**
+   * Simulate the NXT venue beside KRX (its own book and prints, sim/nxt.ts), with KRX's events
+   * marked `exchange: 'KRX'`: for brokers whose feeds separate the venues (KIS).
+   */
+  readonly nxt?: boolean;
   /** The paper trader's account number, where the broker reports one. */
   readonly account?: string;
   /** Order ids as the broker formats them. */
@@ -45,7 +50,7 @@ const krx = (broker: string, account: string): SimProfile => ({
 
 export const SIM_PROFILES: Readonly<Record<string, SimProfile>> = {
   kiwoom: krx('kiwoom', '8123456711'),
-  kis: krx('kis', '5012345601'),
+  kis: { ...krx('kis', '5012345601'), nxt: true },
   weex: {
     broker: 'weex',
     market: 'crypto',

@@ -6,7 +6,7 @@ import { HttpFetch, globalFetch } from '../../core/rest';
 import { withRest } from '../../feed/with-rest';
 import { KisRest, kisRest, kisRestLimits } from './rest';
 import { FetchLike } from './auth';
-import { createSession } from '../../core/session';
+import { createSessionPool } from '../../core/session-pool';
 import { SessionOptions } from '../../core/session-types';
 import { FeedError } from '../../core/errors';
 import { feedControls } from '../../feed/controls';
@@ -98,7 +98,17 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   const baseFetch = (options.fetch as HttpFetch | undefined) ?? globalFetch;
   // The approval key is issued through the app key's REST budget like every other call.
   const config = resolveConfig({ ...options, clock, fetch: budgeted(baseFetch, budget, 'Approval') as unknown as FetchLike });
-  const session = createSession(kisProtocol(config), sessionOptions);
+  // One session per credential set (KIS: one per app key, 41 registrations each); keys spread.
+  const more = (options.moreKeys ?? []).map((k) =>
+    resolveConfig({
+      ...options,
+      ...k,
+      approvalKey: k.approvalKey, // never the first set's
+      clock,
+      fetch: budgeted(baseFetch, budgetFor(`kis:${env}:${k.appKey}`, { ...kisRestLimits[env === 'paper' ? 'paper' : 'real'], scheduler }), 'Approval') as unknown as FetchLike,
+    } as KisOptions),
+  );
+  const session = createSessionPool([config, ...more].map(kisProtocol), sessionOptions);
   const localErrors = new Subject<FeedError>();
   const rest = kisRest({
     restUrl: config.restUrl,

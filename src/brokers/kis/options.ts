@@ -61,6 +61,12 @@ export interface KisSettings {
   readonly rest?: RestOptions;
   /** The app key's REST budget; default one per app key: real 18 calls/s, paper 1/s. */
   readonly restBudget?: RestBudget;
+  /**
+   * More app keys of the same user: KIS allows one session and 41 registrations per app key, so
+   * each set gets its own session and keys spread over them (see createSessionPool). REST uses
+   * the first set.
+   */
+  readonly moreKeys?: readonly KisKeys[];
 }
 
 const hosts: Readonly<Record<KisEnv, { readonly rest: string; readonly ws: string }>> = {

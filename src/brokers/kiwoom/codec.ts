@@ -86,6 +86,8 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
   private listWanted = false;
   /** Live conditions waiting for the CNSRLST ack. */
   private readonly waitingForList = new Set<string>();
+  /** Keys of a refused batch: registered one per request when the key table asks for them again. */
+  private readonly retryAlone = new Set<string>();
   /** CNSRREQ sent, ack pending (FIFO for acks without a seq). */
   private readonly pendingSearch: string[] = [];
   private readonly pendingClear: string[] = [];
@@ -115,7 +117,10 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
         if (this.listState === 'none') frames.push(this.sendList());
       }
     }
-    if (real.length > 0) frames.push(...this.register(real));
+    const alone = real.filter(([key]) => this.retryAlone.delete(key));
+    const together = alone.length === 0 ? real : real.filter((r) => !alone.includes(r));
+    if (together.length > 0) frames.push(...this.register(together));
+    for (const one of alone) frames.push(...this.register([one], true));
     return frames;
   }
 
@@ -266,11 +271,12 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
     if (code === 0) return [{ type: 'subscribed', keys: pending.keys }];
     for (const [type, item] of pending.pairs) this.forget(type, item);
     if (!pending.alone && pending.keys.length > 1) {
-      // The ack does not say which item it refused: ask for each key alone, once.
-      const frames = pending.pairs.flatMap(([type, item], i) => this.register([[pending.keys[i], type, item]], true));
+      // The ack does not say which item it refused: the key table asks again (paced, as any
+      // request) and this codec then registers each of these keys alone, once.
+      for (const key of pending.keys) this.retryAlone.add(key);
       return [
         report('notice', `kiwoom refused a batch of ${pending.keys.length} registrations (return_code ${code}${msg ? ` ${msg}` : ''}); asking for each alone`, String(code)),
-        ...frames.map((frame): FrameEvent<KiwoomMessage> => ({ type: 'reply', frame })),
+        { type: 'resubscribe', keys: pending.keys },
       ];
     }
     const error = new FeedError({
@@ -397,7 +403,8 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
       out.push({ type: 'subscribed', keys: [conditionListKey] });
       out.push({ type: 'data', key: conditionListKey, message: { kind: 'conditionList', conditions } });
     }
-    for (const seq of waiting) out.push({ type: 'reply', frame: this.search(seq) });
+    // Searches asked for before the list came: the key table asks for them again, now the list is here.
+    if (waiting.length > 0) out.push({ type: 'resubscribe', keys: waiting.map(conditionKey) });
     return out;
   }
 

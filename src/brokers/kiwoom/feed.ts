@@ -319,7 +319,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     quotes$: (symbols, o) => stock('0C', symbols, o).pipe(mapped.map((r) => toQuote(r, clock()))),
     orders$,
     positions$: () => stream$('04').pipe(mapped.map((r) => toPosition(r, clock()))),
-    index$: (sectors = '001') => perSymbol(sectors, 'kiwoom', (sector) => stream$('0J', sector)).pipe(mapped.map(toIndexTick)),
+    index$: (sectors = '001') => eachSymbol(sectors, mapped.report, (sector) => stream$('0J', sector)).pipe(mapped.map(toIndexTick)),
     marketStatus$: (symbols) => {
       const notices = stream$('0s').pipe(mapped.map(toMarketStatus));
       if (symbols === undefined) return notices;

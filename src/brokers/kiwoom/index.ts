@@ -13,3 +13,4 @@ export type { RealCode, RealFields, RealTables } from './wire/real-types';
 export type { RealRecord, AnyRealRecord, RealRecordMap, RealEntry } from './wire/record';
 export type { Condition, ConditionEvent, ConditionList, ConditionSnapshot } from './conditions';
 export { toTrade, toOrderBook, toQuote, toOrderEvent, toPosition, toIndexTick, toMarketStatus, marketPhaseOf } from './mapping';
+export { toEtfNav, toExpectedTrade, toElwGreeks, toElwIndicators, toProgramTrading, toVolatilityInterruption } from './mapping';

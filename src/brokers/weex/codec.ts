@@ -101,7 +101,8 @@ export function createV3Codec(broker = 'weex'): SessionCodec<WeexPush> {
     const others = sent.keys.filter((k) => !refused.includes(k));
     const error = new FeedError({ kind: 'rejected', broker, code, message: `${broker}: subscription to ${refused.join(', ')} refused: ${msg}` });
     const events: FrameEvent<WeexPush>[] = [{ type: 'rejected', keys: refused, error }];
-    for (const f of others.length > 0 ? request('SUBSCRIBE', others) : []) events.push({ type: 'reply', frame: f });
+    // The others were refused only by company: the key table asks for them again (paced).
+    if (others.length > 0) events.push({ type: 'resubscribe', keys: others });
     return events;
   };
 

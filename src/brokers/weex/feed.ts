@@ -5,6 +5,7 @@ import { gapsFromStatus } from '../../feed/gaps';
 import { withRest } from '../../feed/with-rest';
 import { WeexRest, weexRest, weexRestLimits } from './rest';
 import { Key } from '../../core/key';
+import { FeedError } from '../../core/errors';
 import { createSession } from '../../core/session';
 import { Session, SessionOptions } from '../../core/session-types';
 import { FeedStatus } from '../../core/status';
@@ -23,11 +24,11 @@ import { WeexMarket, WeexOptions, resolveWeexConfig, weexOptionsFromEnv } from '
 import { WeexPush } from './codec';
 import { orderFillFacts, toBalances, toBookMessage, toCandles, toFills, toOrders, toPositions, toQuote, toTickers, toTrades } from './mapping';
 import { missingCredentials, weexV3Protocol } from './protocol';
+import { PositionValuation, ValuationPrice, valuationPrice, withUnrealizedPnl } from './valuation';
 import {
-  BookDepth,
   PriceType,
   bookTickerStream,
-  checkDepth,
+  checkBookLevels,
   depthStream,
   klineStream,
   normalizeSymbol,
@@ -44,8 +45,21 @@ import {
 export const WEEX_LIVENESS_MS = 60_000;
 
 export interface OrderBookOptions {
-  /** Levels a side: 15 (default) or 200, the two depths WEEX serves. */
-  readonly depth?: BookDepth;
+  /**
+   * Levels a side, 1–200 (default 15). WEEX serves 15 and 200 levels: 15 and 200 are the wire's
+   * books as sent; any other depth (the guide's 5) is trimmed locally from the 15-level stream
+   * (16–199 from the 200-level one). Every depth of one symbol shares one wire subscription.
+   */
+  readonly depth?: number;
+}
+
+export interface PositionOptions {
+  /**
+   * What open positions are valued at for `lastPrice` and `unrealizedPnl`: the public ticker's
+   * mark price ('mark', the default; its last price where no mark is sent), its last price
+   * ('last'), or nothing ('none': the private pushes only, no public subscription).
+   */
+  readonly valuation?: PositionValuation;
 }
 
 /** WEEX streams: public market data on one connection, the user's account on a signed one. */
@@ -74,8 +88,13 @@ export interface WeexFeed extends MarketFeed {
   candles$(symbols: Symbols, interval: string, priceType?: PriceType): Observable<WeexCandle>;
   /** Balances after each change, one per coin (private). */
   balances$(): Observable<Balance>;
-  /** Position changes (private, contract market). */
-  positions$(): Observable<Position>;
+  /**
+   * Position changes (private, contract market), valued: each open position carries `lastPrice`
+   * and `unrealizedPnl` = (price − avgPrice) × qty (qty < 0 short) at its symbol's ticker mark
+   * price, and is emitted again when that price changes (see valuation.ts). The tickers of held
+   * symbols are subscribed on the public connection while positions are open.
+   */
+  positions$(options?: PositionOptions): Observable<Position>;
   /** Order changes, with the fill each one reports (private). */
   orders$(): Observable<OrderEvent>;
   /** Executions of the user's orders (private). */
@@ -128,7 +147,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
   const bookSync$ = (symbol: string, bookOptions: OrderBookOptions = {}): Observable<BookState> =>
     defer(() => {
       const s = normalizeSymbol(symbol);
-      const depth = checkDepth(bookOptions.depth ?? 15);
+      const { wire: depth, levels } = checkBookLevels(bookOptions.depth ?? 15);
       const key = depthStream(s, depth);
       let book = books.get(key);
       if (!book) {
@@ -150,8 +169,14 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
         ).pipe(share({ connector: () => new ReplaySubject<BookState>(1), resetOnRefCountZero: true }));
         books.set(key, book);
       }
-      return book;
+      return levels < depth ? book.pipe(map((state) => trimmedState(state, levels))) : book;
     });
+
+  /** A held symbol's valuation prices: its ticker's mark (or last) price. */
+  const valuationPrices =
+    (valuation: Exclude<PositionValuation, 'none'>) =>
+    (symbol: string): Observable<ValuationPrice> =>
+      publicStream(symbol, tickerStream, (p) => (p.e === 'ticker' ? toTickers(p).map((t) => valuationPrice(t, valuation)) : []));
 
   const scheduler = sessionOptions.scheduler;
   const clock = scheduler ? () => scheduler.now() : config.now;
@@ -196,7 +221,19 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
       ),
     bookSync$,
     balances$: () => privateStream(privateStreams.account, (p) => (p.e === 'account' ? toBalances(p) : [])),
-    positions$: () => privateStream(privateStreams.positions, (p) => (p.e === 'positions' ? toPositions(p) : [])),
+    positions$: (positionOptions = {}) => {
+      const positions = privateStream(privateStreams.positions, (p) => (p.e === 'positions' ? toPositions(p) : []));
+      const valuation = positionOptions.valuation ?? 'mark';
+      if (valuation === 'none') return positions;
+      // A ticker that cannot be had leaves its symbol unvalued; the positions go on.
+      const unvalued = (e: unknown, symbol: string): void =>
+        mapped.report(
+          e instanceof FeedError
+            ? e
+            : new FeedError({ kind: 'notice', broker: 'weex', message: `weex: positions of ${symbol} cannot be valued: ${(e as Error)?.message ?? String(e)}` }),
+        );
+      return positions.pipe(withUnrealizedPnl(valuationPrices(valuation), unvalued));
+    },
     orders$: () =>
       privateStream(privateStreams.orders, (p) => (p.e === 'orders' ? toOrders(p) : [])).pipe(
         tap((o) => accountSymbols.add(o.symbol)),
@@ -224,6 +261,21 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
 /** A feed configured from WEEX_* environment variables (see `weexEnvVars`). */
 export function weexFromEnv(env: Readonly<Record<string, string | undefined>> = processEnv('weex', 'the options in code (keys belong on a server)'), sessionOptions?: SessionOptions): WeexFeed {
   return weex(weexOptionsFromEnv(env), sessionOptions);
+}
+
+/** A synced book cut to its best `levels` a side (the exact strings in `raw` too); other states as they are. */
+export function trimmedState(state: BookState, levels: number): BookState {
+  if (state.status !== 'synced') return state;
+  const { book } = state;
+  return {
+    ...state,
+    book: {
+      ...book,
+      bids: book.bids.slice(0, levels),
+      asks: book.asks.slice(0, levels),
+      raw: { ...book.raw, bids: book.raw.bids.slice(0, levels), asks: book.raw.asks.slice(0, levels) },
+    },
+  };
 }
 
 /** Emits each time an open connection stops being open: every book on it is void. */

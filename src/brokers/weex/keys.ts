@@ -72,3 +72,17 @@ export function checkDepth(depth: number, broker = 'weex'): BookDepth {
   if (depth === 15 || depth === 200) return depth;
   throw new FeedError({ kind: 'config', broker, message: `${broker}: book depth must be 15 or 200, got ${depth}` });
 }
+
+/**
+ * Levels a side a user may ask for: any whole number from 1 to 200 (the weex_client guide's
+ * `level=5` among them). WEEX V3 serves only 15- and 200-level depth streams, so a smaller book
+ * is the 15-level stream trimmed locally, and 16–199 the 200-level one trimmed.
+ */
+export function checkBookLevels(levels: number, broker = 'weex'): { readonly wire: BookDepth; readonly levels: number } {
+  if (Number.isInteger(levels) && levels >= 1 && levels <= 200) return { wire: levels <= 15 ? 15 : 200, levels };
+  throw new FeedError({
+    kind: 'config',
+    broker,
+    message: `${broker}: book depth must be a whole number of levels from 1 to 200 (WEEX streams 15 or 200, fewer are trimmed locally), got ${levels}`,
+  });
+}

@@ -57,6 +57,19 @@ export function toTrades(push: TradePush): Trade<WireTrade>[] {
   }));
 }
 
+/**
+ * A fraction written as a decimal string, in percent: the decimal point moved two places on the
+ * string itself ("-0.0436" → -4.36 exactly); exponent notation falls back to arithmetic.
+ */
+export function percentOfFraction(fraction: string): number {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(fraction.trim());
+  if (!m) return Number((Number(fraction) * 100).toPrecision(15));
+  const [, sign, int, frac = ''] = m;
+  const padded = frac.padEnd(2, '0');
+  return Number(`${sign}${int}${padded.slice(0, 2)}.${padded.slice(2) || '0'}`);
+}
+
+/** 24 h tickers with the model's session figures: change (price), changePercent, cumulative volume and turnover. */
 export function toTickers(push: TickerPush): WeexTicker<WireTicker>[] {
   return push.d.map((d) => ({
     kind: 'ticker',
@@ -68,7 +81,10 @@ export function toTickers(push: TickerPush): WeexTicker<WireTicker>[] {
     high: num(d.h),
     low: num(d.l),
     change: num(d.p),
+    changePercent: percentOfFraction(d.P),
     changeRatio: num(d.P),
+    cumulativeVolume: num(d.v),
+    cumulativeTurnover: num(d.q),
     volume: num(d.v),
     turnover: num(d.q),
     trades: d.n,

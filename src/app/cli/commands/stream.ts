@@ -1,6 +1,11 @@
 import { Command } from 'commander';
-import { messageOf, oneLine, positiveInt, positiveNumber } from '../args';
-import { Subscription, skipWhile, take } from 'rxjs';
+import { BackfillSpec, backfillSpec, messageOf, oneLine, positiveInt, positiveNumber } from '../args';
+import { Observable, Subject, Subscription, merge, of, skipWhile, take } from 'rxjs';
+import { FeedError } from '../../../core/errors';
+import { backfillTrades } from '../../../feed/backfill';
+import { gapsFromStatus } from '../../../feed/gaps';
+import { MarketRest } from '../../../feed/rest-source';
+import { Trade } from '../../../model';
 import { brokers, cliStreams, findBroker, Feed, StreamFlags, StreamLine } from '../../brokers';
 import { FeedStatus } from '../../../core/status';
 import { CliContext, exitCodes } from '../context';
@@ -15,6 +20,7 @@ interface StreamOptions {
   readonly timeout?: number;
   readonly raw?: boolean;
   readonly maxBuffer?: number;
+  readonly backfill?: BackfillSpec;
 }
 
 /**
@@ -38,6 +44,7 @@ export function registerStream(program: Command, context: CliContext): void {
     .option('--count <n>', 'exit 0 after this many events', positiveInt)
     .option('--timeout <sec>', 'exit non-zero if this many seconds pass first', positiveNumber)
     .option('--raw', "include each event's raw broker record")
+    .option('--backfill <duration|count>', 'trades: first the REST trades of this long ago (90s, 5m) or this many (200), then live, de-duplicated; the same after every gap', backfillSpec)
     .option('--max-buffer <MiB>', 'output a slow reader may leave unread before the stream stops with exit 1', positiveNumber, 16)
     .addHelpText('after', `\n${streamsHelp()}`)
     .action((brokerName: string, streamName: string, symbols: string[], options: StreamOptions) =>
@@ -77,11 +84,15 @@ async function runStream(
   const problem = usageProblem(stream, symbols, flags);
   if (problem !== undefined) return fail(exitCodes.usage, problem);
 
+  if (options.backfill && streamName !== 'trades') return fail(exitCodes.usage, `--backfill applies to trades, not ${streamName}`);
+
   let feed: Feed;
-  let source;
+  let source: Observable<StreamLine>;
+  const backfillErrors = new Subject<FeedError>();
   try {
     feed = broker.feedFromEnv(io.env, { connectionLingerMs: 0, keyLingerMs: 0 });
     source = stream.open(feed, symbols, flags);
+    if (options.backfill) source = withBackfill(feed, source as Observable<Trade>, symbols, options.backfill, (e) => backfillErrors.next(e));
   } catch (err) {
     return fail(exitCodes.fatal, messageOf(err));
   }
@@ -121,7 +132,7 @@ async function runStream(
     subscriptions.add(
       feed.status$.pipe(skipWhile((s) => s.state === 'closed' && s.error === undefined)).subscribe((s) => io.stderr.write(`[status] ${describeStatus(s)}\n`)),
     );
-    subscriptions.add(feed.errors$.subscribe((e) => !e.fatal && io.stderr.write(`[error] ${e.kind}: ${oneLine(e.message)}\n`)));
+    subscriptions.add(merge(feed.errors$, backfillErrors).subscribe((e) => !e.fatal && io.stderr.write(`[error] ${e.kind}: ${oneLine(e.message)}\n`)));
     const limited = options.count ? source.pipe(take(options.count)) : source;
     subscriptions.add(
       limited.subscribe({
@@ -134,6 +145,18 @@ async function runStream(
       }),
     );
   });
+}
+
+/**
+ * `--backfill`: the REST trades of the last `ms` (or the latest `count`) before the live ones,
+ * then the gap's trades after every reconnect; marked `source: 'rest'`, de-duplicated, in order.
+ */
+function withBackfill(feed: Feed, live: Observable<Trade>, symbols: readonly string[], spec: BackfillSpec, report: (e: FeedError) => void): Observable<StreamLine> {
+  const rest = (feed as Feed & { rest?: MarketRest }).rest;
+  if (!rest) throw new FeedError({ kind: 'config', broker: feed.broker, fatal: true, message: `${feed.broker}: --backfill needs the broker's REST client, which this feed has not` });
+  const now = Date.now();
+  const first = 'ms' in spec ? { from: now - spec.ms, to: now, reason: 'backfill' } : { from: 0, to: now, reason: 'backfill', limit: spec.count };
+  return live.pipe(backfillTrades({ rest, gaps$: merge(of(first), gapsFromStatus(feed.status$, Date.now)), symbols, report }));
 }
 
 /** NDJSON line for an event; `raw` only on request (it can be large). */

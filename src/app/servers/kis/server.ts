@@ -17,16 +17,18 @@ import { CipherKey, encryptPayload } from '../../../brokers/kis/wire/cipher';
 import { Request, formatPing, keyOf } from '../../../brokers/kis/wire/control';
 import { bookRecord, expectedRecord, kisOperationCode, noticeRecord, statusRecord, tradeRecord } from './encode';
 import { formatEnvelope } from '../../../brokers/kis/wire/envelope';
-import { KisEnv, KisExchange, KisTrId, marketTrId, noticeTrId, trIdInfo } from '../../../brokers/kis/wire/tr-ids';
+import { KisEnv, KisTrId, marketTrId, noticeTrId, trIdInfo } from '../../../brokers/kis/wire/tr-ids';
 import { RestState, createRestState } from '../rest-state';
 import { KisRestServer, kisRest } from './rest';
-import { KrxTapes } from '../krx-tape';
+import { VenueTapes, feedsOf, integratedBook } from './venues';
 import { Loopback, LoopbackClient, LoopbackOptions, startLoopback } from '../loopback';
 
 export interface KisServerOptions extends LoopbackOptions {
   /** Credentials the approval endpoint accepts. Defaults are made-up test values. */
   readonly appKey?: string;
   readonly appSecret?: string;
+  /** Further app keys of the same user (several credential sets), each with its own session. */
+  readonly moreAppKeys?: readonly { readonly appKey: string; readonly appSecret: string }[];
   /** The HTS ID notices are registered with. */
   readonly htsId?: string;
   /** Which notice tr_id the server serves (H0STCNI0 real, H0STCNI9 paper). Default 'real'. */
@@ -122,7 +124,8 @@ export class KisServer implements BrokerServer {
   /** Approval key → app key it was issued for. */
   private readonly approvals = new Map<string, string>();
   private readonly waiters = new Set<() => void>();
-  private readonly tapes = new KrxTapes();
+  /** One tape per feed (KRX, NXT, integrated) and symbol: each venue's figures are its own. */
+  private readonly tapes = new VenueTapes();
   private loopback!: Loopback<ConnectionState>;
 
   readonly appKey: string;
@@ -139,11 +142,14 @@ export class KisServer implements BrokerServer {
   private readonly pingTimeoutMs: number;
   private readonly pingTimeoutEnd: 'terminate' | 'close';
   private readonly exclusiveAppKey: boolean;
+  /** Every app key the approval endpoint accepts, with its secret. */
+  private readonly appKeys: Map<string, string>;
 
   private constructor(options: KisServerOptions) {
     this.appKey = options.appKey ?? 'PStestAppKey0000000000000000000000001';
     this.appSecret = options.appSecret ?? `test-secret-${'x'.repeat(168)}`;
     this.htsId = options.htsId ?? 'testhts';
+    this.appKeys = new Map([[this.appKey, this.appSecret], ...(options.moreAppKeys ?? []).map((k): [string, string] => [k.appKey, k.appSecret])]);
     this.kisEnv = options.env ?? 'real';
     this.restEndpoints = kisRest({ state: this.rest, appKey: this.appKey, appSecret: this.appSecret, env: this.kisEnv });
     this.maxSubscriptions = options.maxSubscriptions ?? 41;
@@ -209,19 +215,28 @@ export class KisServer implements BrokerServer {
   }
 
   publish(event: MarketEvent): void {
-    this.rest.record(event);
+    // REST quotations and trades answer for KRX (the REST client asks KRX's market code).
+    if ((event as { exchange?: string }).exchange !== 'NXT') this.rest.record(event);
     switch (event.kind) {
       case 'trade': {
-        const tape = this.tapes.of(event.symbol);
-        this.venueTrIds('trade', event.exchange).forEach((trId, i) => this.sendRecords(trId, [tradeRecord(trId, event, tape, i === 0)]));
+        // Each feed's tape takes the print: its own venue's and the integrated one.
+        for (const feed of feedsOf(event.exchange)) {
+          const trId = marketTrId('trade', feed);
+          this.sendRecords(trId, [tradeRecord(trId, event, this.tapes.of(feed, event.symbol))]);
+        }
         return;
       }
       case 'book': {
-        const tape = this.tapes.of(event.symbol);
-        this.venueTrIds('book', event.exchange).forEach((trId, i) => this.sendRecords(trId, [bookRecord(trId, event, tape, i === 0)]));
-        for (const trId of this.venueTrIds('expected', event.exchange)) {
-          const record = expectedRecord(trId, event, tape);
-          if (record) this.sendRecords(trId, [record]);
+        for (const feed of feedsOf(event.exchange)) {
+          const tape = this.tapes.of(feed, event.symbol);
+          // The integrated book combines the venues' latest books when the event names its venue.
+          const venue = event.exchange === 'KRX' ? 'NXT' : event.exchange === 'NXT' ? 'KRX' : undefined;
+          const book = feed === 'UN' && venue !== undefined ? integratedBook(event, this.tapes.of(venue, event.symbol).book) : event;
+          const trId = marketTrId('book', feed);
+          this.sendRecords(trId, [bookRecord(trId, book, tape)]);
+          const expected = marketTrId('expected', feed);
+          const record = expectedRecord(expected, book, tape);
+          if (record) this.sendRecords(expected, [record]);
         }
         return;
       }
@@ -329,6 +344,16 @@ export class KisServer implements BrokerServer {
     return this.connections.map((c) => [...c.state.keys].sort());
   }
 
+  /** Registrations of the open connections, by the app key each logged in with. */
+  registrationsByAppKey(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const c of this.connections) {
+      if (c.state.appKey === undefined) continue;
+      out[c.state.appKey] = [...(out[c.state.appKey] ?? []), ...c.state.keys].sort();
+    }
+    return out;
+  }
+
   /**
    * Resolves when `predicate` holds, checked after every change the server sees and every 10 ms
    * (for conditions on the client's side); rejects after `timeoutMs`.
@@ -374,12 +399,12 @@ export class KisServer implements BrokerServer {
       } catch {
         // answered below as a bad request
       }
-      if (body.grant_type !== 'client_credentials' || body.appkey !== this.appKey || body.secretkey !== this.appSecret) {
+      if (body.grant_type !== 'client_credentials' || typeof body.appkey !== 'string' || this.appKeys.get(body.appkey) !== body.secretkey) {
         this.counters.approvalsRefused += 1;
         reply(403, { error_code: 'EGW00103', error_description: '유효하지 않은 AppKey입니다.' });
       } else {
         const key = randomUUID();
-        this.approvals.set(key, this.appKey);
+        this.approvals.set(key, body.appkey);
         this.counters.approvals += 1;
         reply(200, { approval_key: key });
       }
@@ -523,10 +548,9 @@ export class KisServer implements BrokerServer {
     this.loopback.send(c, frame);
   }
 
-  private venueTrIds(kind: 'trade' | 'book' | 'status' | 'expected', exchange: string | undefined): KisTrId[] {
+  private venueTrIds(kind: 'status', exchange: string | undefined): KisTrId[] {
     // The integrated feed carries both venues' events.
-    const venues: KisExchange[] = exchange === 'KRX' ? ['KRX', 'UN'] : exchange === 'NXT' ? ['NXT', 'UN'] : ['KRX', 'NXT', 'UN'];
-    return venues.map((v) => marketTrId(kind, v));
+    return feedsOf(exchange).map((v) => marketTrId(kind, v));
   }
 
   private changed(): void {

@@ -348,9 +348,14 @@ function remainingUntil(from: string, to: string): string {
   return [Math.floor(left / 3600), Math.floor((left % 3600) / 60), left % 60].map((n) => String(n).padStart(2, '0')).join('');
 }
 
+/** VIs triggered today, per stock tape (1h FID 1490). */
+const viCounts = new WeakMap<KrxTape, number>();
+
 /** 1h: a volatility interruption of one stock triggered (halted) or released. */
 export function encodeVolatilityInterruption(s: MarketStatus, tape: KrxTape): EncodedEntry {
   const time = hhmmss(s);
+  if (s.halted) viCounts.set(tape, (viCounts.get(tape) ?? 0) + 1);
+  const count = Math.max(1, viCounts.get(tape) ?? 0);
   const price = tape.current();
   const reference = tape.previousClose ?? price;
   const values: Record<string, string> = {
@@ -370,7 +375,7 @@ export function encodeVolatilityInterruption(s: MarketStatus, tape: KrxTape): En
     '1238': '0.00',
     '1239': percent(reference === 0 ? 0 : ((price - reference) / reference) * 100, true),
     '1489': percent(reference === 0 ? 0 : ((price - reference) / reference) * 100, true),
-    '1490': '1',
+    '1490': String(count),
     '9069': price >= reference ? '1' : '2',
     '1279': '+동적',
   };

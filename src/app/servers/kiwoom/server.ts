@@ -19,6 +19,8 @@
  *   entries of one item published in one turn of the event loop (a step's trades, then its book
  *   and best quotes) go to a client as one frame of several entries, mixed types; raw frames to
  *   everyone (`broadcastRaw`); condition search (CNSRLST first).
+ * - Every type a client may register is pushed: what the published events map to (encode.ts), and
+ *   0A, 0E, 0F, 0G, 0I, 0U, 0g, 0m, 0u, 0w derived from them by the venue model (venue.ts).
  *
  * ```ts
  * const server = await startKiwoomServer();
@@ -41,6 +43,7 @@ import { sampleFrame } from './samples';
 import { RestState, createRestState } from '../rest-state';
 import { handleKiwoomRest } from './rest';
 import { KrxTapes } from '../krx-tape';
+import { KiwoomVenue, Registrations } from './venue';
 import { LoopbackClient, LoopbackOptions, startLoopback, waitUntil } from '../loopback';
 
 export interface KiwoomServerOptions extends LoopbackOptions {
@@ -199,6 +202,19 @@ const keysOf = (c: Client): Set<string> => {
   return all;
 };
 
+/** What a set of clients has registered, as the venue model asks it. */
+function registrationsOf(clients: readonly Client[]): Registrations {
+  return {
+    has: (key) => clients.some((c) => hasKey(c, key)),
+    items: (type) => {
+      const items = new Set<string>();
+      const prefix = `${type}|`;
+      for (const c of clients) for (const keys of c.state.groups.values()) for (const k of keys) if (k.startsWith(prefix)) items.add(k.slice(prefix.length));
+      return [...items];
+    },
+  };
+}
+
 /** Starts a loopback Kiwoom server on 127.0.0.1 (port 0 by default: a free one). */
 export async function startKiwoomServer(options: KiwoomServerOptions = {}): Promise<KiwoomServer> {
   const appKey = options.appKey ?? 'loopback-appkey-0001';
@@ -234,6 +250,7 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
   const rejections = new Map<string, { code: number; message: string }>();
   const matches = new Map<string, readonly string[]>();
   const tapes = new KrxTapes();
+  const venue = new KiwoomVenue(tapes);
   let tokenMode: TokenMode = 'valid';
 
   // --- REST ---------------------------------------------------------------------------------
@@ -539,8 +556,11 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
     loggedIn: () => loggedInClients().length,
     publish(event: MarketEvent) {
       restState.record(event);
-      for (const encoded of encodeEvents(event, tapes)) {
-        for (const c of loggedInClients()) if (hasKey(c, encoded.key)) enqueue(c, encoded.entry);
+      const clients = loggedInClients();
+      // The event's own types first (they update the tapes), then what the venue derives from it.
+      const entries = [...encodeEvents(event, tapes), ...venue.after(event, registrationsOf(clients))];
+      for (const encoded of entries) {
+        for (const c of clients) if (hasKey(c, encoded.key)) enqueue(c, encoded.entry);
       }
     },
     broadcastRaw(frame: string) {

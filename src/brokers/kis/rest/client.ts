@@ -27,7 +27,7 @@ import { AskingPrice, DailyOrderRow, DailyOrders, OpenOrders, TimeTrades, Amount
 const broker = 'kis';
 
 /** Default budgets per app key: real 18 calls/s, paper 1/s (KIS notice of 2026-04-20). */
-export const kisRestLimits = { real: { limit: 18, windowMs: 1_000 }, paper: { limit: 1, windowMs: 1_000 } } as const;
+export { kisRestLimits } from './limits';
 
 export interface KisRestOptions {
   readonly restUrl: string;
@@ -195,7 +195,8 @@ export function kisRest(options: KisRestOptions): KisRest {
   const orderBook = (symbol: string): Observable<OrderBook> => book(symbol).pipe(map((x) => x.book));
 
   /** Walks back by time from now, 30 rows a call, until older than `since`. */
-  const trades = (symbol: string, since: number): Observable<TradeWindow> => {
+  const trades = (symbol: string, since: number, limit = Infinity): Observable<TradeWindow> => {
+    let got = 0;
     const hhmmss = (ms: number): string => new Date(ms + 9 * 3600_000).toISOString().slice(11, 19).replace(/:/g, '');
     return pages<readonly Trade[], string>(
       broker,
@@ -223,9 +224,9 @@ export function kisRest(options: KisRestOptions): KisRest {
         ),
       options.maxPages ?? 20,
     ).pipe(
-      takeWhile((rows) => rows.length > 0, true),
+      takeWhile((rows) => (got += rows.length) < limit && rows.length > 0, true),
       reduce((all, rows) => all.concat(rows), [] as Trade[]),
-      map((all) => ({ trades: all.filter((tr) => tr.timestamp >= Math.floor(since / 1000) * 1000).reverse(), complete: true })),
+      map((all) => ({ trades: all.filter((tr) => tr.timestamp >= Math.floor(since / 1000) * 1000).reverse().slice(-limit), complete: true })),
     );
   };
 

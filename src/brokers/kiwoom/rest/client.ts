@@ -21,12 +21,12 @@ import { BackoffOptions } from '../../../core/backoff';
 import { AccountSnapshot, MarketRest, TradeWindow } from '../../../feed/rest-source';
 import { OrderBook, OrderEvent, PriceLevel, Quote, Side, Trade, kstDate, kstTime } from '../../../model';
 import { Page, readKiwoom } from './dialect';
-import { BookAnswer, OpenOrdersAnswer, OrderFillAnswer, OrderFillRow, TickRow, TicksAnswer, WatchAnswer, Price, Qty, Direction, Aggressor } from './wire';
+import { BookAnswer, OpenOrdersAnswer, OrderFillAnswer, OrderFillRow, TickRow, TicksAnswer, WatchAnswer, Price, Qty } from './wire';
 
 const broker = 'kiwoom';
 
 /** Default budget: 5 calls a second per app key (the terms' query limit); mock 1 a second. */
-export const kiwoomRestLimits = { production: { limit: 5, windowMs: 1_000 }, mock: { limit: 1, windowMs: 1_000 } } as const;
+export { kiwoomRestLimits } from './limits';
 
 export interface KiwoomTokens {
   get(): { readonly token: string } | PromiseLike<{ readonly token: string }>;
@@ -146,37 +146,41 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
       }),
     );
 
-  const toTrade = (symbol: string, r: TickRow & { readonly [k: string]: unknown }, raw: Record<string, unknown>): Trade => {
-    const d = Direction.decode(raw.cur_prc);
-    const s = Aggressor.decode(raw.cntr_trde_qty);
+  /** A tick; the signs of its price and quantity are the direction and the aggressor side (as on the socket). */
+  const toTrade = (symbol: string, r: TickRow): Trade => {
+    const side = r.cntr_trde_qty.sign;
+    const direction = r.cur_prc.sign;
     return {
       kind: 'trade',
       broker,
       symbol,
-      price: r.cur_prc ?? 0,
-      size: r.cntr_trde_qty ?? 0,
-      ...(s._tag === 'Right' && s.right ? { side: s.right } : {}),
-      ...(d._tag === 'Right' && d.right ? { direction: d.right } : {}),
+      price: r.cur_prc.value ?? 0,
+      size: r.cntr_trde_qty.value ?? 0,
+      ...(side ? { side } : {}),
+      ...(direction ? { direction } : {}),
       ...(r.stex_tp ? { exchange: r.stex_tp === '통합' ? 'SOR' : r.stex_tp } : {}),
       ...at(r.tm),
-      raw,
+      raw: r,
       source: 'rest',
     };
   };
 
   /** ka10084 ticks newest first, paged back until older than `since` (or the day's first). */
-  const trades = (symbol: string, since: number): Observable<TradeWindow> =>
+  const trades = (symbol: string, since: number, limit = Infinity): Observable<TradeWindow> => {
+    let got = 0;
+    return (
     paged('/api/dostk/stkinfo', 'ka10084', { stk_cd: symbol, tdy_pred: '1', tic_min: '0', tm: '' }, TicksAnswer).pipe(
-      map((page) => page.tdy_pred_cntr.map((r) => toTrade(symbol, r, r as unknown as Record<string, unknown>))),
-      // Stop paging once a page reaches back before `since`.
-      takeWhile((rows) => rows.length > 0 && rows[rows.length - 1].timestamp >= since, true),
+      map((page) => page.tdy_pred_cntr.map((r) => toTrade(symbol, r))),
+      // Stop paging once a page reaches back before `since`, or holds the `limit` asked for.
+      takeWhile((rows) => (got += rows.length) < limit && rows.length > 0 && rows[rows.length - 1].timestamp >= since, true),
       reduce((all, rows) => all.concat(rows), [] as Trade[]),
       map((all) => {
         // HHMMSS times: keep the whole second `since` falls in; the caller drops what it saw.
         const window = all.filter((tr) => tr.timestamp >= Math.floor(since / 1000) * 1000).reverse();
-        return { trades: window, complete: true };
+        return { trades: window.slice(-limit), complete: true };
       }),
-    );
+    ));
+  };
 
   const account = (): Observable<AccountSnapshot> => {
     const asOf = clock();
@@ -185,6 +189,24 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
       map((rows) => snapshotOf(rows, asOf)),
     );
   };
+
+  /** An order event of a REST row (status and totals as given). */
+  const orderOf = (raw: object, orderId: string, code: string | undefined, side: Side, orderQty: number, orderPrice: number, filledQty: number, unfilledQty: number, tm: string | undefined, extra: Partial<OrderEvent> = {}): OrderEvent => ({
+    kind: 'order',
+    broker,
+    symbol: plainCode(code),
+    orderId,
+    side,
+    status: filledQty > 0 ? (unfilledQty > 0 ? 'partiallyFilled' : 'filled') : 'accepted',
+    orderQty,
+    orderPrice,
+    filledQty,
+    unfilledQty,
+    ...at(tm),
+    raw,
+    source: 'rest',
+    ...extra,
+  });
 
   /** kt00009 rows → orders and single fills; cumulative totals per order in fill-number order. */
   const snapshotOf = (rows: readonly OrderFillRow[], asOf: number): AccountSnapshot => {
@@ -197,22 +219,7 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
       const orderId = r.ord_no ?? '';
       if (side === undefined || orderId === '') continue;
       const orderQty = r.ord_qty ?? 0;
-      const base: OrderEvent = {
-        kind: 'order',
-        broker,
-        symbol: plainCode(r.stk_cd),
-        orderId,
-        ...(r.orig_ord_no && /[1-9]/.test(r.orig_ord_no) ? { originalOrderId: r.orig_ord_no } : {}),
-        side,
-        status: 'accepted',
-        orderQty,
-        orderPrice: r.ord_uv ?? 0,
-        filledQty: 0,
-        unfilledQty: orderQty,
-        ...at(r.cntr_tm),
-        raw: r,
-        source: 'rest',
-      };
+      const base = orderOf(r, orderId, r.stk_cd, side, orderQty, r.ord_uv ?? 0, 0, orderQty, r.cntr_tm, r.orig_ord_no && /[1-9]/.test(r.orig_ord_no) ? { originalOrderId: r.orig_ord_no } : {});
       if (!orders.has(orderId)) orders.set(orderId, base);
       const qty = r.cntr_qty ?? 0;
       if (r.cntr_no && qty > 0) {
@@ -240,26 +247,9 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
       map((rows) =>
         rows.flatMap((r): OrderEvent[] => {
           const side = sideOf(r.io_tp_nm);
-          if (side === undefined || !r.ord_no) return [];
-          const filledQty = r.cntr_qty ?? 0;
-          return [
-            {
-              kind: 'order',
-              broker,
-              symbol: plainCode(r.stk_cd),
-              orderId: r.ord_no,
-              side,
-              status: filledQty > 0 ? 'partiallyFilled' : 'accepted',
-              orderQty: r.ord_qty ?? 0,
-              orderPrice: r.ord_pric ?? 0,
-              filledQty,
-              unfilledQty: r.oso_qty ?? 0,
-              ...(r.acnt_no ? { account: r.acnt_no } : {}),
-              ...at(r.tm),
-              raw: r,
-              source: 'rest',
-            },
-          ];
+          return side === undefined || !r.ord_no
+            ? []
+            : [orderOf(r, r.ord_no, r.stk_cd, side, r.ord_qty ?? 0, r.ord_pric ?? 0, r.cntr_qty ?? 0, r.oso_qty ?? 0, r.tm, r.acnt_no ? { account: r.acnt_no } : {})];
         }),
       ),
     );

@@ -68,9 +68,26 @@ export const WatchRow = t.type({
 export type WatchRow = t.TypeOf<typeof WatchRow>;
 export const WatchAnswer = t.type({ atn_stk_infr: t.array(WatchRow) });
 
+/**
+ * A signed wire value read twice: its magnitude and what its sign says (`"+74100"` → 74100 and
+ * 'up'; `"-5"` → 5 and 'sell'), since decoding keeps only the magnitude otherwise.
+ */
+function signed<A, S>(value: t.Type<A | undefined, string, unknown>, sign: t.Type<S | undefined, string, unknown>) {
+  return new t.Type<{ readonly value?: A; readonly sign?: S }, string, unknown>(
+    value.name,
+    (_u): _u is { value?: A; sign?: S } => true,
+    (u, c) => {
+      const v = value.validate(u, c);
+      const s = sign.validate(u, c);
+      return v._tag === 'Left' ? v : s._tag === 'Left' ? s : t.success({ value: v.right, sign: s.right });
+    },
+    () => '',
+  );
+}
+
 /** ka10003 / ka10084 tick row; `acc_trde_qty` (the day's volume after it) identifies it within the day. */
 export const TickRow = t.intersection([
-  t.type({ tm: Hhmmss, cur_prc: Price, cntr_trde_qty: Size }),
+  t.type({ tm: Hhmmss, cur_prc: signed(Price, Direction), cntr_trde_qty: signed(Size, Aggressor) }),
   t.partial({ acc_trde_qty: Qty, stex_tp: Text, sim_trade_id: Text }),
 ]);
 export type TickRow = t.TypeOf<typeof TickRow>;

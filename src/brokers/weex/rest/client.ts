@@ -180,8 +180,8 @@ export function weexRest(options: WeexRestOptions): WeexRest {
     );
 
   /** The latest ≤ 1 000 prints (WEEX serves no older ones): complete when they reach `since`. */
-  const trades = (symbol: string, since: number): Observable<TradeWindow> =>
-    get('/market/trades', { symbol, limit: TRADES_LIMIT }, TradesAnswer, { weight: weights.trades }).pipe(
+  const trades = (symbol: string, since: number, limit = TRADES_LIMIT): Observable<TradeWindow> =>
+    get('/market/trades', { symbol, limit: Math.min(limit, TRADES_LIMIT) }, TradesAnswer, { weight: weights.trades }).pipe(
       map((rows) => {
         const list: Trade[] = rows
           .map(
@@ -199,8 +199,8 @@ export function weexRest(options: WeexRestOptions): WeexRest {
             }),
           )
           .sort((a, b) => a.timestamp - b.timestamp);
-        const complete = rows.length < TRADES_LIMIT || (list.length > 0 && list[0].timestamp <= since);
-        return { trades: list.filter((x) => x.timestamp >= since), complete };
+        const complete = rows.length < TRADES_LIMIT || rows.length >= limit || (list.length > 0 && list[0].timestamp <= since);
+        return { trades: list.filter((x) => x.timestamp >= since).slice(-limit), complete };
       }),
     );
 
