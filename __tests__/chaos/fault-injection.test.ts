@@ -45,5 +45,8 @@ describe.each<[string, BrokerModule<any>]>([
     expect(result.repeats).toBe(0);
     // Data flowed between the faults: far more was received than lost in the windows.
     expect(result.received).toBeGreaterThan(result.lostInside);
+    // The account stream through the same faults, with the REST catch-up: every fill exactly once.
+    expect(result.account).toMatchObject({ lost: 0, repeated: 0 });
+    expect(result.account?.published).toBeGreaterThan(20);
   }, 60_000);
 });

@@ -61,6 +61,20 @@ describe('rx-market stream weex (CLI)', () => {
     ]);
   }, 20_000);
 
+  it('book --depth 5: the 15-level stream, trimmed to 5 levels a side', async () => {
+    server = await startWeexServer();
+    server.setBook('BTCUSDT', {
+      bids: Array.from({ length: 8 }, (_, i) => ({ price: 990 - i, size: 1 + i })),
+      asks: Array.from({ length: 8 }, (_, i) => ({ price: 1001 + i, size: 1 + i })),
+    });
+    const r = spawnCli(['stream', 'weex', 'book', 'BTCUSDT', '--depth', '5', '--count', '1', '--timeout', '15'], server.env);
+    const { code, stdout } = await r.done;
+    expect(code).toBe(0);
+    const [line] = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect([line.bids.length, line.asks.length, line.bids[4].price, line.asks[4].price]).toEqual([5, 5, 986, 1005]);
+    expect(server.received.some((f) => f.frame.includes('BTCUSDT@depth15'))).toBe(true);
+  }, 20_000);
+
   it('orders with a wrong secret: exits non-zero at once with a one-line auth error', async () => {
     server = await startWeexServer();
     const r = spawnCli(['stream', 'weex', 'orders', '--count', '1', '--timeout', '15'], { ...server.env, WEEX_SECRET_KEY: 'not-the-secret' });

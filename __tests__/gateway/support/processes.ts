@@ -39,6 +39,8 @@ function start(args: readonly string[], env: Record<string, string>): Proc {
 }
 
 export interface ConsumerSpec {
+  /** Default 'kiwoom'. */
+  readonly broker?: string;
   readonly trades?: readonly string[];
   readonly books?: readonly string[];
   readonly orders?: boolean;
@@ -51,6 +53,7 @@ export function startConsumer(nats: NatsServer, spec: ConsumerSpec): Proc {
     NATS_URL: nats.url,
     NATS_USER: nats.consumer.user,
     NATS_PASS: nats.consumer.pass,
+    BROKER: spec.broker ?? 'kiwoom',
     TRADES: (spec.trades ?? []).join(','),
     BOOKS: (spec.books ?? []).join(','),
     ORDERS: spec.orders ? '1' : '',
@@ -61,8 +64,8 @@ export function startConsumer(nats: NatsServer, spec: ConsumerSpec): Proc {
 }
 
 /** `rx-market gateway` as users run it, with the broker's env and the gateway's NATS user. */
-export function startGatewayCli(nats: NatsServer, brokerEnv: Readonly<Record<string, string>>, args: readonly string[] = []): Proc {
-  return start([path.join(root, 'bin', 'rx-market.js'), 'gateway', '--broker', 'kiwoom', '--linger-ms', '300', '--lock-ms', '1500', ...args], {
+export function startGatewayCli(nats: NatsServer, brokerEnv: Readonly<Record<string, string>>, args: readonly string[] = [], broker = 'kiwoom'): Proc {
+  return start([path.join(root, 'bin', 'rx-market.js'), 'gateway', '--broker', broker, '--linger-ms', '300', '--lock-ms', '1500', ...args], {
     ...brokerEnv,
     ...nats.gatewayEnv,
   });

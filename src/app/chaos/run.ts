@@ -14,7 +14,7 @@ import { BrokerModule } from '../broker-module';
 import { SessionOptions } from '../../core/session-types';
 import { FeedStatus } from '../../core/status';
 import { GapNotice } from '../../core/notices';
-import { Trade } from '../../model/market';
+import { OrderEvent, Trade } from '../../model/market';
 import { FaultProxy, ScheduledFault } from '../../testing/fault-proxy';
 
 export interface ChaosOptions {
@@ -28,6 +28,22 @@ export interface ChaosOptions {
   readonly session?: SessionOptions;
   /** Progress lines. */
   readonly log?: (line: string) => void;
+  /**
+   * Account streams too: an order every this many ms, filled 1 + 1 (quantity 1 a fill, so units
+   * are fills), counted on `orders$` with the REST catch-up on. 0: none. Default 400.
+   */
+  readonly orderEveryMs?: number;
+}
+
+/** The account stream's count: fills of quantity 1, so quantities are fills. */
+export interface AccountTally {
+  readonly orders: number;
+  readonly published: number;
+  readonly received: number;
+  /** Of `received`, those the REST catch-up brought. */
+  readonly byRest: number;
+  readonly lost: number;
+  readonly repeated: number;
 }
 
 export interface FaultRow {
@@ -57,6 +73,7 @@ export interface ChaosResult {
   readonly lostInside: number;
   readonly lostOutside: number;
   readonly repeats: number;
+  readonly account?: AccountTally;
 }
 
 const defaultSymbols: Readonly<Record<string, readonly string[]>> = {
@@ -78,13 +95,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const proxy = await FaultProxy.start({ targetPort: Number(new URL(wsEntry[1]).port) });
   const env: Record<string, string> = { ...server.env };
   for (const [k, v] of Object.entries(env)) if (/WS(_PUBLIC|_PRIVATE)?_URL$/.test(k)) env[k] = proxy.via(v);
+  const orderEveryMs = options.orderEveryMs ?? 400;
+  // KIS asks REST about an account only when it has one.
+  if (orderEveryMs > 0 && broker.name === 'kis') env.KIS_ACCOUNT ??= '12345678-01';
   const feed = broker.feedFromEnv(env, options.session);
+  const subs = new Subscription();
+  const account = orderEveryMs > 0 ? accountTally(broker.name, feed as unknown as { orders$(): import('rxjs').Observable<OrderEvent> }, subs) : undefined;
 
   const published = new Map<number, number>(); // seq → publish time
   const seen = new Map<number, number>(); // seq → times received
   const statuses: { at: number; status: FeedStatus }[] = [];
   const gaps: GapNotice[] = [];
-  const subs = new Subscription();
   subs.add(feed.status$.subscribe((status: FeedStatus) => statuses.push({ at: Date.now(), status })));
   subs.add(feed.gaps$.subscribe((g: GapNotice) => gaps.push(g)));
   const trades$ = merge(...symbols.map((s) => (feed as unknown as { trades$(s: string): import('rxjs').Observable<Trade> }).trades$(s)));
@@ -108,6 +129,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       server.publish(tradeOf(broker.name, symbol, n, now));
     }
   }, everyMs);
+  const orders = account ? setInterval(() => account.place((e) => server.publish(e), symbols[0] as string), orderEveryMs) : undefined;
   const timers = options.schedule.map((f) =>
     setTimeout(() => {
       log(`${((Date.now() - t0) / 1000).toFixed(1)} s  ${broker.name}: ${f.kind}${f.forMs ? ` for ${f.forMs} ms` : ''}`);
@@ -117,8 +139,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   );
   await sleep(options.seconds * 1_000);
   clearInterval(publisher);
+  if (orders) clearInterval(orders);
   timers.forEach(clearTimeout);
   await sleep(2_000); // let the last frames arrive
+  // A catch-up after the last fault may still be asking REST (it holds live notices up to 3 s).
+  for (let waited = 0; account && !account.complete() && waited < 8_000; waited += 100) await sleep(100);
   subs.unsubscribe();
   (feed as unknown as { close?: () => void }).close?.();
   await proxy.close();
@@ -140,7 +165,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     windows.push([at - 250, end]);
     // Subscribe frames on connections opened after the fault.
     // The connection that recovered: the last one opened before every key was back.
-    const during = proxy.clientFrames.filter((c) => c.at >= at && c.at <= (recoveredAt ?? -Infinity));
+    // (Market connections only: WEEX's private one, for the account stream, names no symbol.)
+    const during = proxy.clientFrames.filter((c) => c.at >= at && c.at <= (recoveredAt ?? -Infinity) && symbols.some((sym) => c.text.includes(sym)));
     const recovering = during.length > 0 ? Math.max(...during.map((c) => c.connection)) : undefined;
     const onNew = recovering === undefined ? [] : proxy.clientFrames.filter((c) => c.connection === recovering);
     const subFrames = onNew.filter((c) => symbols.some((s) => c.text.includes(s)) && !/REMOVE|UNSUBSCRIBE|"tr_type":"2"/.test(c.text));
@@ -180,7 +206,77 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const finalRows = rows.map((r, i) => ({ ...r, lostInside: perRow[i]?.inside ?? 0, repeats: perRow[i]?.repeats ?? 0 }));
   // Losses outside every window are the run's, not a fault's: shown on a row of their own.
   const received = [...seen.values()].reduce((a, b) => a + b, 0);
-  return { broker: broker.name, rows: finalRows, published: published.size, received, lostInside, lostOutside, repeats };
+  return { broker: broker.name, rows: finalRows, published: published.size, received, lostInside, lostOutside, repeats, ...(account ? { account: account.result() } : {}) };
+}
+
+/**
+ * Orders placed on the simulator and the fills `orders$` shows: each order is accepted, then
+ * filled 1 and 1 some 60 ms apart; received quantities are summed per order (KIS's REST gives one
+ * total per order, so fills are counted by quantity, not by event).
+ */
+function accountTally(brokerName: string, feed: { orders$(): import('rxjs').Observable<OrderEvent> }, subs: Subscription) {
+  const BASE = 737185556881998100n;
+  const publishedQty = new Map<string, number>();
+  const receivedQty = new Map<string, number>();
+  let byRest = 0;
+  let n = 0;
+  const key = (id: string): string => id.replace(/^0+(?=.)/, '');
+  subs.add(
+    feed.orders$().subscribe({
+      next: (e) => {
+        if (e.fillQty === undefined || !(e.fillQty > 0)) return;
+        receivedQty.set(key(e.orderId), (receivedQty.get(key(e.orderId)) ?? 0) + e.fillQty);
+        if (e.source === 'rest') byRest += e.fillQty;
+      },
+      error: () => undefined,
+    }),
+  );
+  const orderOf = (id: string, symbol: string, status: OrderEvent['status'], filled: number, fill?: number): OrderEvent => {
+    const now = Date.now();
+    const kst = new Date(now + 9 * 3_600_000).toISOString().slice(0, 19);
+    return {
+      kind: 'order',
+      broker: brokerName,
+      symbol,
+      orderId: id,
+      side: n % 2 === 0 ? 'buy' : 'sell',
+      status,
+      orderQty: 2,
+      orderPrice: 1_000,
+      filledQty: filled,
+      unfilledQty: 2 - filled,
+      ...(fill !== undefined ? { fillQty: fill, fillPrice: 1_000 } : {}),
+      time: `${kst}+09:00`,
+      timestamp: now,
+      raw: {},
+    };
+  };
+  const total = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+  return {
+    place(publish: (e: OrderEvent) => void, symbol: string): void {
+      n += 1;
+      const id = brokerName === 'weex' ? String(BASE + BigInt(n)) : String(n).padStart(7, '0');
+      publish(orderOf(id, symbol, 'accepted', 0));
+      publish(orderOf(id, symbol, 'partiallyFilled', 1, 1));
+      publishedQty.set(key(id), 1);
+      setTimeout(() => {
+        publish(orderOf(id, symbol, 'filled', 2, 1));
+        publishedQty.set(key(id), 2);
+      }, 60);
+    },
+    complete: (): boolean => total(receivedQty) >= total(publishedQty),
+    result(): AccountTally {
+      let lost = 0;
+      let repeated = 0;
+      for (const [id, qty] of publishedQty) {
+        const got = receivedQty.get(id) ?? 0;
+        lost += Math.max(0, qty - got);
+        repeated += Math.max(0, got - qty);
+      }
+      for (const [id, got] of receivedQty) if (!publishedQty.has(id)) repeated += got;
+      return { orders: publishedQty.size, published: total(publishedQty), received: total(receivedQty), byRest, lost, repeated };
+    },
+  };
 }
 
 function tradeOf(broker: string, symbol: string, seq: number, now: number): Trade {
@@ -213,6 +309,8 @@ export function chaosTable(results: readonly ChaosResult[]): string {
       );
     }
     lines.push(`| ${r.broker} | **run** | | | | ${r.lostInside} | ${r.lostOutside} | ${r.repeats} | published ${r.published} | received ${r.received} |`);
+    const a = r.account;
+    if (a) lines.push(`| ${r.broker} | **account fills** | | | | ${a.lost} | | ${a.repeated} | published ${a.published} (${a.orders} orders) | received ${a.received} (${a.byRest} by REST) |`);
   }
   return lines.join('\n');
 }
