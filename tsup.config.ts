@@ -7,9 +7,11 @@ import { defineConfig } from 'tsup';
  * - the library: every public entry as ES modules (.mjs + .d.mts) and CommonJS (.js + .d.ts), code
  *   split so the entries share one copy of each module (one FeedError class across subpaths);
  *   dependencies and peers stay external.
- * - the CLI (dist/cli.js, loaded by bin/rx-market.js): CommonJS, with commander and cli-progress
- *   bundled in, so a library user's install never contains them; terminal-kit is an optional peer
- *   loaded only by the full-screen dashboard.
+ * - the CLI (dist/cli.js, loaded by bin/rx-market.js): one CommonJS file with commander and
+ *   cli-progress bundled in (a library user's install never contains them) and, for start time,
+ *   rxjs, rxjs-websockets, io-ts, fp-ts, ws and @noble/ciphers too (the CLI is an application: its
+ *   copy of rxjs never meets a user's); terminal-kit, better-sqlite3 and the NATS client stay
+ *   optional peers, loaded only by the commands that use them.
  */
 /**
  * fp-ts has no `exports` map: `fp-ts/Either` is a directory, which Node's ES module loader refuses.
@@ -22,6 +24,16 @@ const fpTsFiles = {
       path: args.path.replace(/^fp-ts\//, 'fp-ts/lib/') + '.js',
       external: true,
     }));
+  },
+};
+
+/** rxjs and its subpaths (`rxjs/operators`, ...) from its ES2015 module build, for the CLI bundle. */
+const rxEsm = {
+  name: 'rxjs-esm',
+  setup(build: { onResolve(o: { filter: RegExp }, cb: (a: { path: string }) => { path: string }): void }) {
+    // tsup runs from the package root (npm scripts), where rxjs is installed.
+    const dist = path.resolve('node_modules', 'rxjs', 'dist', 'esm');
+    build.onResolve({ filter: /^rxjs(\/[a-z]+)?$/ }, (args) => ({ path: path.join(dist, args.path.slice('rxjs'.length), 'index.js') }));
   },
 };
 
@@ -92,7 +104,16 @@ export default defineConfig([
     sourcemap: true,
     outDir: 'dist',
     tsconfig: 'tsconfig.build.json',
-    noExternal: ['commander', 'cli-progress'],
-    external: ['terminal-kit', 'better-sqlite3'],
+    // Start time: `rx-market stream` should load one file, not rxjs' ~220 (they were most of the
+    // 1 s from spawn to the first event). The library entries above keep every dependency external.
+    noExternal: ['commander', 'cli-progress', 'rxjs', 'rxjs-websockets', 'io-ts', 'fp-ts', 'ws', '@noble/ciphers'],
+    external: ['terminal-kit', 'better-sqlite3', 'bufferutil', 'utf-8-validate'],
+    // ES module builds of the dependencies (rxjs' `es2015`, packages' `module`): esbuild drops what
+    // the CLI never calls, where the CommonJS builds would be taken whole.
+    // (rxjs' exports map puts `node` first, which esbuild always matches on Node: rxEsm redirects.)
+    esbuildOptions(options) {
+      options.mainFields = ['module', 'main'];
+    },
+    esbuildPlugins: [rxEsm],
   },
 ]);

@@ -13,8 +13,8 @@ import { asyncScheduler, NEVER } from 'rxjs';
  * by key) against a plain `ws` + JSON.parse client, on the same loopback feed served by another
  * process; and the cost of routing with 1, 100 and 1000 live keys.
  */
-const COUNT = Number(process.env.BENCH_COUNT ?? 300_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KEY_COUNTS = [1, 100, 1000];
 
 export async function run(): Promise<void> {

@@ -6,6 +6,11 @@
 import { KiwoomCodec } from '../src/brokers/kiwoom/codec';
 import { realTables } from '../src/brokers/kiwoom/wire/real-types';
 import { toTrade, toOrderBook } from '../src/brokers/kiwoom/mapping';
+import { KisCodec } from '../src/brokers/kis/codec';
+import { FillBook } from '../src/brokers/kis/fills';
+import { createV3Codec } from '../src/brokers/weex/codec';
+import { toTrades } from '../src/brokers/weex/mapping';
+import { TradePush } from '../src/brokers/weex/wire/public-pushes';
 import { framesOf, FrameKind } from './real/frames';
 
 const N = Number(process.env.BENCH_DECODE_FRAMES ?? 200_000);
@@ -49,8 +54,25 @@ export async function run(): Promise<void> {
       return e.message && toOrderBook(e.message as never);
     }),
   ]);
-  console.log(`\n# decode: ns per frame, ${N} frames, in process\n`);
-  console.log('| frame | JSON.parse only | rx-market decode + mapping | ratio |');
+  const kis = new KisCodec({ approvalKey: 'a', custType: 'P', now: () => Date.now(), fills: new FillBook(), reportedLayouts: new Set() });
+  const kCnt = frames('kis-H0STCNT0', ['005930', '000660', '035720']);
+  rows.push([
+    'KIS H0STCNT0 → Trade',
+    time('split', kCnt, (s) => s.split('|')[3].split('^')),
+    time('codec', kCnt, (s) => kis.decode(s)[0]),
+  ]);
+  const weex = createV3Codec();
+  const wTrade = frames('weex-trade', ['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
+  rows.push([
+    'WEEX trade → Trade',
+    time('json', wTrade, (s) => JSON.parse(s)),
+    time('codec', wTrade, (s) => {
+      const e = weex.decode(s)[0] as { message?: unknown };
+      return e.message && toTrades(e.message as TradePush);
+    }),
+  ]);
+  console.log(`\n# decode: ns per frame, ${N} frames, in process (KIS: beside splitting the frame)\n`);
+  console.log('| frame | JSON.parse / split only | rx-market decode + mapping | ratio |');
   console.log('|---|---:|---:|---:|');
   for (const [l, j, c] of rows) console.log(`| ${l} | ${j.toFixed(0)} | ${c.toFixed(0)} | ${(c / j).toFixed(2)}× |`);
 }

@@ -10,7 +10,9 @@
  *   subscriber, p50/p99/p99.9, at a fixed 20k frames/s;
  * - start time, spawn → first event on stdout.
  *
- * BENCH_COUNT (frames per throughput run), BENCH_ROUNDS (median of), BENCH_LATENCY_SECONDS.
+ * BENCH_REAL_COUNT (frames per throughput run), BENCH_REAL_ROUNDS (median of),
+ * BENCH_LATENCY_SECONDS, BENCH_SPAWNS, BENCH_REAL_CASES (label words, comma-separated). The defaults keep `npm run bench` under 5 minutes on 2 cores.
+ * A run that has not finished within BENCH_RUN_TIMEOUT_MS (default 60 s) is stopped and shows n/a.
  */
 import { ChildProcess, spawn } from 'child_process';
 import { readFileSync } from 'fs';
@@ -27,8 +29,9 @@ const { connectBare } = require('./bare.js') as {
   connectBare(broker: string, kind: string, env: Record<string, string>, symbols: readonly string[], onEvent: (e: unknown) => void): Promise<WebSocket>;
 };
 
-const COUNT = Number(process.env.BENCH_COUNT ?? 60_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const COUNT = Number(process.env.BENCH_REAL_COUNT ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_REAL_ROUNDS ?? 3);
+const RUN_TIMEOUT_MS = Number(process.env.BENCH_RUN_TIMEOUT_MS ?? 60_000);
 const LATENCY_RATE = 20_000;
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 3);
 const SPAWNS = Number(process.env.BENCH_SPAWNS ?? 5);
@@ -57,7 +60,7 @@ interface Case {
 
 const stocks = ['005930', '000660', '035720'];
 const coins = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
-const cases: readonly Case[] = [
+const allCases: readonly Case[] = [
   { label: 'Kiwoom 0B trades', broker: 'kiwoom', stream: 'trades', kind: 'kiwoom-0B', symbols: stocks, flags: {}, cliFlags: [], keys: stocks.map((s) => `0B|${s}`) },
   { label: 'Kiwoom 0D book', broker: 'kiwoom', stream: 'book', kind: 'kiwoom-0D', symbols: ['005930'], flags: {}, cliFlags: [], keys: ['0D|005930'] },
   { label: 'KIS H0STCNT0 trades', broker: 'kis', stream: 'trades', kind: 'kis-H0STCNT0', symbols: stocks, flags: { exchange: 'KRX' }, cliFlags: ['--exchange', 'KRX'], keys: stocks.map((s) => `H0STCNT0|${s}`) },
@@ -65,6 +68,10 @@ const cases: readonly Case[] = [
   { label: 'WEEX trade', broker: 'weex', stream: 'trades', kind: 'weex-trade', symbols: coins, flags: {}, cliFlags: [], keys: coins.map((s) => `${s}@trade`) },
   { label: 'WEEX depth15 book', broker: 'weex', stream: 'book', kind: 'weex-depth', symbols: ['BTCUSDT'], flags: { depth: 15 }, cliFlags: ['--depth', '15'], keys: ['BTCUSDT@depth15'] },
 ];
+
+/** BENCH_REAL_CASES=kis,weex runs only the cases whose label contains one of the words. */
+const only = (process.env.BENCH_REAL_CASES ?? '').split(',').filter(Boolean);
+const cases = only.length === 0 ? allCases : allCases.filter((c) => only.some((w) => c.label.toLowerCase().includes(w.toLowerCase())));
 
 /** A broker's server process and its command channel. */
 class FeedServer {
@@ -116,6 +123,8 @@ interface Run {
   readonly rss?: number;
   /** Arrival → subscriber, µs (latency runs). */
   readonly latency?: Float64Array;
+  /** Fewer events than frames (a book conflated): the rate counts frames. */
+  readonly conflated?: boolean;
 }
 
 type Consumer = (onEvent: () => void) => Promise<() => void>;
@@ -148,10 +157,12 @@ async function inProcess(server: FeedServer, c: Case, consumer: Consumer, count:
   const latency = rate > 0 ? new Float64Array(count) : undefined;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
+  let seen = 0;
   const stop = await consumer(() => {
     const now = performance.now();
     if (latency && n < count) latency[n] = (now - arrival) * 1000;
     if (n === 0) first = now;
+    seen = now;
     n++;
     if (n === count) {
       last = now;
@@ -160,25 +171,29 @@ async function inProcess(server: FeedServer, c: Case, consumer: Consumer, count:
   });
   server.command({ cmd: 'blast', kind: c.kind, symbols: c.symbols, count: count + 50, rate, wait: c.keys });
   const sent = server.reply();
-  await Promise.race([finished, sent.then(() => delay(5_000))]);
-  await sent;
+  await settle(server, finished, sent, () => seen);
   stop();
   await delay(100);
-  if (n < count) return { rate: NaN };
+  if (n < count) return conflated(c, n, first, seen, await sent);
   return { rate: (count - 1) / ((last - first) / 1000), latency };
 }
 
 /** The same through a CLI process whose stdout is a pipe. */
 async function throughCli(server: FeedServer, c: Case, args: readonly string[], count: number): Promise<Run> {
   const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...server.env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const closed = new Promise((r) => child.once('close', r));
   let lines = 0;
   let first = 0;
   let last = 0;
+  let seen = 0;
   let rss = 0;
   const finished = new Promise<void>((resolve) => {
+    // A CLI that exits early (an error) ends the wait: its count is short, the run shows n/a.
+    void closed.then(() => resolve());
     child.stdout!.on('data', (chunk: Buffer) => {
       const now = performance.now();
       let k = chunk.indexOf(10);
+      seen = now;
       while (k !== -1) {
         if (lines === 0) first = now;
         lines++;
@@ -193,12 +208,44 @@ async function throughCli(server: FeedServer, c: Case, args: readonly string[], 
   });
   server.command({ cmd: 'blast', kind: c.kind, symbols: c.symbols, count: count + 50, rate: 0, wait: c.keys });
   const sent = server.reply();
-  await Promise.race([finished, sent.then(() => delay(5_000))]);
-  await sent;
+  await settle(server, finished, sent, () => seen);
+  if (lines < count) rss = peakRss(child.pid!);
   child.kill();
-  await new Promise((r) => child.once('close', r));
-  if (lines < count) return { rate: NaN };
+  await Promise.race([closed, delay(5_000)]);
+  if (lines < count) return { ...conflated(c, lines, first, seen, await sent), rss };
   return { rate: (count - 1) / ((last - first) / 1000), rss };
+}
+
+/**
+ * Waits until the consumer has its events (or the server has sent everything and 5 s passed), and
+ * for the server's answer; past RUN_TIMEOUT_MS the server is told to stop (a stalled run shows n/a
+ * instead of hanging the benchmark).
+ */
+async function settle(server: FeedServer, finished: Promise<void>, sent: Promise<unknown>, lastEvent: () => number): Promise<void> {
+  const timeout = delay(RUN_TIMEOUT_MS).then(() => 'timeout' as const);
+  const first = await Promise.race([finished, sent.then(() => quiet(lastEvent)), timeout]);
+  if (first === 'timeout' || (await Promise.race([sent, timeout])) === 'timeout') {
+    console.error(`  a run did not finish within ${RUN_TIMEOUT_MS} ms; stopped`);
+    server.command({ cmd: 'stop' });
+    await Promise.race([sent, delay(5_000)]);
+  }
+}
+
+/** Resolves once no event came for 500 ms (at most 5 s): the consumer has drained. */
+async function quiet(lastEvent: () => number): Promise<void> {
+  const until = performance.now() + 5_000;
+  while (performance.now() < until && performance.now() - Math.max(lastEvent(), 0) < 500) await delay(100);
+}
+
+/**
+ * A run with fewer events than frames. Books conflate to the latest per symbol when the consumer
+ * lags (the feed's slow-consumer guard): their rate is frames sent per second from the first to
+ * the last event. Anything else short is a failed run (n/a).
+ */
+function conflated(c: Case, events: number, first: number, last: number, reply: unknown): Run {
+  const sent = (reply as { sent?: number }).sent ?? 0;
+  if (c.stream !== 'book' || events < 2 || sent < 2) return { rate: NaN };
+  return { rate: (sent - 1) / ((last - first) / 1000), conflated: true };
 }
 
 function peakRss(pid: number): number {
@@ -214,9 +261,14 @@ function peakRss(pid: number): number {
 async function startTime(server: FeedServer, args: readonly string[]): Promise<number> {
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...server.env }, stdio: ['ignore', 'pipe', 'ignore'] });
-  const t1 = await new Promise<number>((resolve) => child.stdout!.once('data', () => resolve(performance.now())));
+  const closed = new Promise((r) => child.once('close', r));
+  const t1 = await Promise.race([
+    new Promise<number>((resolve) => child.stdout!.once('data', () => resolve(performance.now()))),
+    closed.then(() => NaN),
+    delay(RUN_TIMEOUT_MS).then(() => NaN),
+  ]);
   child.kill();
-  await new Promise((r) => child.once('close', r));
+  await Promise.race([closed, delay(5_000)]);
   return (t1 - t0) / 1000;
 }
 
@@ -240,17 +292,20 @@ export async function run(): Promise<void> {
   const rss: string[] = [];
   const servers = new Map<string, FeedServer>();
   try {
-    for (const broker of ['kiwoom', 'kis', 'weex']) servers.set(broker, await FeedServer.start(broker));
+    for (const broker of new Set(cases.map((c) => c.broker))) servers.set(broker, await FeedServer.start(broker));
     for (const c of cases) {
       const server = servers.get(c.broker)!;
       const rxArgs = [bin, 'stream', c.broker, c.stream, ...c.symbols, ...c.cliFlags];
       const bareArgs = [bareJs, c.broker, c.stream, ...c.symbols];
       const runs = { bareIn: [] as number[], rxIn: [] as number[], bareCli: [] as number[], rxCli: [] as number[], bareRss: [] as number[], rxRss: [] as number[] };
+      let conflatedRuns = 0;
       for (let r = 0; r < ROUNDS; r++) {
         runs.bareIn.push((await inProcess(server, c, bareConsumer(server, c), COUNT)).rate);
-        runs.rxIn.push((await inProcess(server, c, rxConsumer(server, c), COUNT)).rate);
+        const xIn = await inProcess(server, c, rxConsumer(server, c), COUNT);
+        runs.rxIn.push(xIn.rate);
         const b = await throughCli(server, c, bareArgs, COUNT);
         const x = await throughCli(server, c, rxArgs, COUNT);
+        conflatedRuns += (xIn.conflated ? 1 : 0) + (x.conflated ? 1 : 0);
         runs.bareCli.push(b.rate);
         runs.rxCli.push(x.rate);
         runs.bareRss.push(b.rss ?? NaN);
@@ -259,7 +314,8 @@ export async function run(): Promise<void> {
       const [bi, xi, bc, xc] = [median(runs.bareIn), median(runs.rxIn), median(runs.bareCli), median(runs.rxCli)];
       const trade = c.stream === 'trades';
       const goal = (a: number, b: number): string => (trade ? ` ${mark(a / b >= targets.throughput)}` : '');
-      rows.push(`| ${c.label} | ${fmt(bi)} | ${fmt(xi)} | ${ratio(xi, bi)}${goal(xi, bi)} | ${fmt(bc)} | ${fmt(xc)} | ${ratio(xc, bc)}${goal(xc, bc)} |`);
+      const label = conflatedRuns > 0 ? `${c.label} (conflated in ${conflatedRuns} of ${2 * ROUNDS} runs)` : c.label;
+      rows.push(`| ${label} | ${fmt(bi)} | ${fmt(xi)} | ${ratio(xi, bi)}${goal(xi, bi)} | ${fmt(bc)} | ${fmt(xc)} | ${ratio(xc, bc)}${goal(xc, bc)} |`);
       const [br, xr] = [median(runs.bareRss), median(runs.rxRss)];
       rss.push(`| ${c.label} | ${mib(br)} | ${mib(xr)} | ${ratio(xr, br)} ${mark(xr / br <= targets.rss)} |`);
       console.error(`  ${c.label}: done`);
@@ -269,6 +325,7 @@ export async function run(): Promise<void> {
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) console.log(r);
 
+    console.log('\nConflated: the book stream delivered the latest book per symbol while the consumer lagged (the feed\'s slow-consumer guard); its rate is frames sent per second.');
     console.log(`\n## peak RSS of the CLI process during the runs above (target: ≤ ${targets.rss}× bare)\n`);
     console.log('| stream | bare CLI | rx-market CLI | ratio |');
     console.log('|---|---:|---:|---:|');

@@ -1,6 +1,7 @@
 import { Injectable, InjectionToken, OnDestroy, Provider, inject } from '@angular/core';
-import { Observable, map, scan, shareReplay } from 'rxjs';
+import { Observable, map, scan, share, shareReplay } from 'rxjs';
 import type { FeedStatus, MarketFeed, OrderBook, Trade } from 'rx-market';
+import { natsFeed, type NatsFeedOptions } from 'rx-market/nats';
 
 /** The feed the app uses: any broker, since every feed implements `MarketFeed`. */
 export const MARKET_FEED = new InjectionToken<MarketFeed>('rx-market feed');
@@ -13,6 +14,28 @@ export const MARKET_FEED = new InjectionToken<MarketFeed>('rx-market feed');
  */
 export function provideMarketFeed(factory: () => MarketFeed): Provider {
   return { provide: MARKET_FEED, useFactory: factory };
+}
+
+/**
+ * Gateway mode: the feed comes from an `rx-market gateway` through nats-server's WebSocket
+ * listener (`rx-market/nats`, whose `browser` build uses the WebSocket transport), not from a
+ * broker session of the page's own. The page holds a NATS consumer login only (it may read market
+ * subjects and publish its interest, nothing else) and no broker secret at all; every tab shares
+ * the gateway's one broker session. Same `MarketFeed`, so `MarketService` does not change:
+ *
+ *   provideGatewayFeed({ servers: 'wss://md.example.com:8080', broker: 'kiwoom', user: 'consumer', pass })
+ */
+export function provideGatewayFeed(options: NatsFeedOptions): Provider {
+  return provideMarketFeed(() => natsFeed(options));
+}
+
+/** Where the feed comes from: a broker directly, or a gateway over NATS (e.g. from the app's environment). */
+export type MarketSource =
+  { readonly mode: 'broker'; readonly feed: () => MarketFeed } | { readonly mode: 'gateway'; readonly gateway: NatsFeedOptions };
+
+/** One provider for either mode: `provideMarket(environment.market)`. */
+export function provideMarket(source: MarketSource): Provider {
+  return source.mode === 'gateway' ? provideGatewayFeed(source.gateway) : provideMarketFeed(source.feed);
 }
 
 /**
@@ -33,7 +56,15 @@ export class MarketService implements OnDestroy {
     shareReplay({ bufferSize: 1, refCount: true }),
   );
 
-  /** The synced order book of `symbol`. */
+  /**
+   * Where data may be missing: the broker session reconnected or resynced, and in gateway mode also
+   * a standby gateway taking over (`reason: 'failover'`) or this page's NATS connection coming back
+   * (`reason: 'reconnect'`). Streams go on after a gap; show it, or refetch what matters. Shared
+   * without replay: a component shown later must not take an old gap for a new one.
+   */
+  readonly gaps$ = this.feed.gaps$.pipe(share());
+
+  /** The synced order book of `symbol` (in gateway mode, the gateway's kept book first, then updates). */
   book$(symbol: string): Observable<OrderBook> {
     return cached(this.books, symbol, () => this.feed.orderBook$(symbol).pipe(shareReplay({ bufferSize: 1, refCount: true })));
   }

@@ -5,6 +5,7 @@ import { FrameEvent, SessionCodec } from '../../core/protocol';
 import { Ack, Connected, ErrorNotice, Ping, Pong, Refusal, RequestMethod, pongFrame, requestFrame } from './wire/control';
 import { BookTickerPush, DepthPush, KlinePush, PublicPush, TickerPush, TradePush } from './wire/public-pushes';
 import { AccountPush, FillPush, OrdersPush, PositionsPush, PrivatePush } from './wire/private-pushes';
+import { readDepthPush, readTradePush } from './wire/fast';
 import { bookTickerStream, depthStream, klineKey, streamDepth, streamSymbol, tickerStream, tradeStream } from './keys';
 
 /** Any data push of the V3 protocol, as the session routes it. */
@@ -32,6 +33,14 @@ const pushCodecs: Readonly<Record<string, t.Decoder<unknown, WeexPush>>> = {
   positions: PositionsPush,
   orders: OrdersPush,
   fill: FillPush,
+};
+
+/** One-pass readers of the busiest pushes; they defer to the codecs on anything unusual. */
+const fastReaders: Readonly<Record<string, (u: unknown) => WeexPush | undefined>> = {
+  trade: readTradePush,
+  tradeSnapshot: readTradePush,
+  depth: readDepthPush,
+  depthSnapshot: readDepthPush,
 };
 
 interface Pending {
@@ -107,11 +116,15 @@ export function createV3Codec(broker = 'weex'): SessionCodec<WeexPush> {
   };
 
   const onPush = (e: string, value: unknown, frame: string): FrameEvent<WeexPush>[] => {
-    const codec = pushCodecs[e];
+    // Own keys only: `{"e":"constructor"}` is an unknown push, not Object's constructor.
+    const codec = Object.hasOwn(pushCodecs, e) ? pushCodecs[e] : undefined;
     if (!codec) return [decodeError(frame, `unknown push "${e}"`)];
-    const decoded = codec.decode(value);
-    if (isLeft(decoded)) return [decodeError(frame, `malformed ${e} push: ${describeErrors(decoded.left)}`)];
-    const push = decoded.right;
+    let push = Object.hasOwn(fastReaders, e) ? fastReaders[e](value) : undefined;
+    if (push === undefined) {
+      const decoded = codec.decode(value);
+      if (isLeft(decoded)) return [decodeError(frame, `malformed ${e} push: ${describeErrors(decoded.left)}`)];
+      push = decoded.right;
+    }
     const key = pushKey(push, depthKeys);
     if (key === undefined) return [decodeError(frame, `cannot tell which stream this ${e} push belongs to`)];
     return [{ type: 'data', key, message: push }];
