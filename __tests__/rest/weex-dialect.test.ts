@@ -23,7 +23,7 @@ describe('WEEX REST dialect', () => {
     const v = parseLossless(`[${fill}, {"p":0.12345678901234567,"s":"a 7371918559674371601234","t":1775760234825}]`) as Record<string, unknown>[];
     expect(v[0].id).toBe('737191855967437160');
     expect(v[0].orderId).toBe('737191855946465640');
-    expect(v[1]).toEqual({ p: 0.12345678901234567, s: 'a 7371918559674371601234', t: 1775760234825 });
+    expect(v[1]).toEqual({ p: Number('0.12345678901234567'), s: 'a 7371918559674371601234', t: 1775760234825 });
   });
 
   it('reads a fill list with number ids into string ids', () => {
