@@ -38,6 +38,8 @@ export interface BrokerCase {
   /** A complete fill of order `orderId(n)`. */
   fill(n: number): MarketEvent;
   orderId(n: number): string;
+  /** A symbol the loopback server refuses as unknown, where it knows its symbols. */
+  readonly unknownSymbol?: { readonly symbol: string; readonly message: RegExp };
 }
 
 const lines = (p: Proc, type: string): Record<string, unknown>[] => p.lines().filter((l) => l.type === type);
@@ -118,4 +120,24 @@ export function gatewayCases(c: BrokerCase): void {
     expect(rig.sessions()).toBe(1);
     expect([...endings(early), ...endings(late)]).toEqual([]);
   });
+
+  const unknown = c.unknownSymbol;
+  if (unknown) {
+    it('an unknown symbol errors that stream only, in every consumer that asked, with the broker\'s reason', async () => {
+      const a = consumer({ trades: [unknown.symbol, c.symbol] });
+      const b = consumer({ trades: [unknown.symbol] });
+      const refusal = (p: Proc): Record<string, unknown>[] => lines(p, 'error').filter((l) => l.what === `trades ${unknown.symbol}`);
+      await until(() => refusal(a).length === 1 && refusal(b).length === 1, 'the refusal in both consumers', 30_000);
+      for (const p of [a, b]) {
+        expect(refusal(p)[0]).toMatchObject({ kind: 'rejected' });
+        expect(String(refusal(p)[0].message)).toMatch(unknown.message);
+      }
+      await until(() => rig.registered('trade', c.symbol), 'the good key', 30_000);
+      await new Promise((r) => setTimeout(r, 500));
+      rig.publish(c.trade(c.symbol, 101, 1, 0));
+      await until(() => lines(a, 'trade').length === 1, 'a trade on the good key', 30_000);
+      expect(lines(a, 'error')).toHaveLength(1);
+      expect(rig.sessions()).toBe(1);
+    });
+  }
 }
