@@ -98,32 +98,43 @@ const CONSUMER = `
 const { natsFeed } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'nats.js'))});
 const feed = natsFeed({ servers: process.env.NATS_URL, broker: 'bench', user: 'consumer', pass: process.env.NATS_PASS, leaseMs: 5000 });
 const symbols = process.env.SYMBOLS.split(',');
-// Counts the events stamped inside the window [from, to), whenever they arrive.
-let from = Infinity, to = Infinity, received = 0, lastInWindow = 0;
-const latencies = [];
+// Every event's stamp and hop, whenever it arrives: the window [from, to) is applied at the end, so
+// an event that arrives before the 'start' line is read still counts.
+let stamps = new Float64Array(1 << 16), hops = new Float64Array(1 << 16), n = 0, to = Infinity, lastInWindow = 0;
 feed.trades$(symbols).subscribe((t) => {
   const sentAt = t.raw.sentAt;
-  if (sentAt < from || sentAt >= to) return;
   const now = performance.timeOrigin + performance.now();
-  received += 1;
-  lastInWindow = now;
-  if (received % 7 === 0) latencies.push(now - sentAt);
+  if (n === stamps.length) {
+    const grow = (a) => { const b = new Float64Array(a.length * 2); b.set(a); return b; };
+    stamps = grow(stamps);
+    hops = grow(hops);
+  }
+  stamps[n] = sentAt;
+  hops[n] = now - sentAt;
+  n += 1;
+  if (sentAt < to) lastInWindow = now;
 });
 process.stdout.write('ready\\n');
 process.stdin.on('data', (d) => {
-  const [cmd, at] = d.toString().trim().split(' ');
-  if (cmd === 'start') from = Number(at);
-  if (cmd === 'stop') {
-    to = Number(at);
-    // Done once nothing from the window arrived for 500 ms (late events still count).
-    const check = setInterval(() => {
-      if (performance.timeOrigin + performance.now() - Math.max(lastInWindow, to) < 500) return;
-      clearInterval(check);
-      process.stdout.write(JSON.stringify({ received, latencies }) + '\\n');
-      feed.close();
-      setTimeout(() => process.exit(0), 100);
-    }, 100);
-  }
+  const [cmd, a, b] = d.toString().trim().split(' ');
+  if (cmd !== 'stop') return;
+  const from = Number(a);
+  to = Number(b);
+  // Done once nothing from the window arrived for 500 ms (late events still count).
+  const check = setInterval(() => {
+    if (performance.timeOrigin + performance.now() - Math.max(lastInWindow, to) < 500) return;
+    clearInterval(check);
+    let received = 0;
+    const latencies = [];
+    for (let i = 0; i < n; i++) {
+      if (stamps[i] < from || stamps[i] >= to) continue;
+      received += 1;
+      if (received % 7 === 0) latencies.push(hops[i]);
+    }
+    process.stdout.write(JSON.stringify({ received, latencies }) + '\\n');
+    feed.close();
+    setTimeout(() => process.exit(0), 100);
+  }, 100);
 });
 `;
 
@@ -178,11 +189,10 @@ async function fanout(n: number): Promise<FanoutResult> {
     await new Promise((r) => setTimeout(r, 500)); // warm-up
     const t0 = hrNow();
     const from = synthetic.sent();
-    for (const c of consumers) c.child.stdin!.write(`start ${t0}\n`);
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     const t1 = hrNow();
     const inWindow = synthetic.sent() - from;
-    for (const c of consumers) c.child.stdin!.write(`stop ${t1}\n`);
+    for (const c of consumers) c.child.stdin!.write(`stop ${t0} ${t1}\n`);
     const inputRate = (inWindow / (t1 - t0)) * 1000;
     // Keep the input going while the consumers drain, as a live feed would.
     await new Promise((r) => setTimeout(r, 300));
