@@ -138,7 +138,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
 
   /** Typed messages of public streams; bad symbols fail the subscription with a config error. */
   const publicStream = <T>(symbols: Symbols, key: (s: string) => Key<WeexPush>, read: (p: WeexPush) => readonly T[]): Observable<T> =>
-    perSymbol(symbols, 'weex', (symbol) => defer(() => pub.stream(key(normalizeSymbol(symbol))))).pipe(mapped.map(read));
+    perSymbol(symbols, 'weex', (symbol) => defer(() => pub.stream(key(normalizeSymbol(symbol)))), mapped.report).pipe(mapped.map(read));
 
   const privateStream = <T>(key: Key<WeexPush>, read: (p: WeexPush) => readonly T[]): Observable<T> =>
     defer(() => (config.credentials ? priv.stream(key) : throwError(() => missingCredentials()))).pipe(mapped.map(read));
@@ -216,7 +216,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
         (p) => (p.e === 'kline' || p.e === 'klineSnapshot' ? toCandles(p) : []),
       ),
     orderBook$: (symbols, bookOptions) =>
-      perSymbol(symbols, 'weex', (symbol) => bookSync$(symbol, bookOptions)).pipe(
+      perSymbol(symbols, 'weex', (symbol) => bookSync$(symbol, bookOptions), mapped.report).pipe(
         mergeMap((state) => (state.status === 'synced' ? [state.book] : [])),
       ),
     bookSync$,
