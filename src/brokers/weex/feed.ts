@@ -246,7 +246,8 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
   // Each side's gaps from its own connection: a private drop catches the account up, a public one backfills trades.
   const withBeside = withRest(feed, {
     rest,
-    options: { catchUp: config.credentials !== undefined, ...options.rest },
+    // Catch-up is the default with credentials (left unsaid, so the browser build, which has no REST, does not refuse it); without, there is no account to ask.
+    options: config.credentials ? options.rest : { catchUp: false, ...options.rest },
     liveTotals: 'broker',
     report: (e) => mapped.report(e),
     clock,
