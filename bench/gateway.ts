@@ -142,6 +142,13 @@ function spawnConsumer(url: string, pass: string): { child: ChildProcess; ready:
   return { child, ready, result };
 }
 
+const TIMED_OUT = Symbol('timed out');
+const within = <T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> => {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<typeof TIMED_OUT>((r) => (timer = setTimeout(() => r(TIMED_OUT), ms)));
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+};
+
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 
 async function fanout(n: number): Promise<string> {
@@ -151,7 +158,9 @@ async function fanout(n: number): Promise<string> {
   const gateway = await startGateway({ nc, broker: 'bench', openFeed: () => synthetic.feed, account: false, lockMs: 1_000, maxKeys: 1_000 });
   const consumers = Array.from({ length: n }, () => spawnConsumer(nats.url, nats.consumer.pass));
   try {
-    await Promise.all(consumers.map((c) => c.ready));
+    // Bounded waits: on a loaded machine a consumer process may never report; the row says so
+    // rather than hanging `npm run bench`.
+    if ((await within(Promise.all(consumers.map((c) => c.ready)), 60_000)) === TIMED_OUT) return `| ${n} | n/a (consumers not ready within 60 s) | | | | |`;
     if (process.env.BENCH_DEBUG) console.error('consumers ready');
     // Every key registered (each consumer's lease reached the gateway).
     const deadline = Date.now() + 30_000;
@@ -172,7 +181,8 @@ async function fanout(n: number): Promise<string> {
     await new Promise((r) => setTimeout(r, 300));
     synthetic.stop();
     if (process.env.BENCH_DEBUG) console.error('stopped');
-    const results = await Promise.all(consumers.map((c) => c.result));
+    const results = await within(Promise.all(consumers.map((c) => c.result)), 60_000);
+    if (results === TIMED_OUT) return `| ${n} | n/a (no result from every consumer within 60 s) | | | | |`;
     const rates = results.map((r) => r.received / inWindow);
     const all = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const minRate = Math.min(...rates);
