@@ -67,7 +67,7 @@ export interface FieldTable<S extends Spec> extends t.Type<FieldsOf<S>, Values, 
   /**
    * Decodes a `values` object; a message naming the field on failure. Only the required fields
    * are read at once (they decide acceptance); the others are read when first looked at, and
-   * `extra` when first asked for (see `lazyFields`). The result equals `readEager`'s.
+   * `extra` when first asked for (see `LazyFields`). The result equals `readEager`'s.
    */
   read(values: Values): Decoded<FieldsOf<S>> | { readonly error: string };
   /** The same decoding, every field at once, into a plain object (what io-ts `decode` gives). */
