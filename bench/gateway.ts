@@ -6,7 +6,8 @@
  * stamped with a high-resolution clock in the event's `raw`), p50/p99 over every consumer.
  * Also: JSON against MessagePack for the envelope (bytes, encode + decode time).
  */
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import os from 'os';
 import path from 'path';
 import { Observable, Subject, share } from 'rxjs';
 import { connect } from '@nats-io/transport-node';
@@ -97,32 +98,43 @@ const CONSUMER = `
 const { natsFeed } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'nats.js'))});
 const feed = natsFeed({ servers: process.env.NATS_URL, broker: 'bench', user: 'consumer', pass: process.env.NATS_PASS, leaseMs: 5000 });
 const symbols = process.env.SYMBOLS.split(',');
-// Counts the events stamped inside the window [from, to), whenever they arrive.
-let from = Infinity, to = Infinity, received = 0, lastInWindow = 0;
-const latencies = [];
+// Every event's stamp and hop, whenever it arrives: the window [from, to) is applied at the end, so
+// an event that arrives before the 'start' line is read still counts.
+let stamps = new Float64Array(1 << 16), hops = new Float64Array(1 << 16), n = 0, to = Infinity, lastInWindow = 0;
 feed.trades$(symbols).subscribe((t) => {
   const sentAt = t.raw.sentAt;
-  if (sentAt < from || sentAt >= to) return;
   const now = performance.timeOrigin + performance.now();
-  received += 1;
-  lastInWindow = now;
-  if (received % 7 === 0) latencies.push(now - sentAt);
+  if (n === stamps.length) {
+    const grow = (a) => { const b = new Float64Array(a.length * 2); b.set(a); return b; };
+    stamps = grow(stamps);
+    hops = grow(hops);
+  }
+  stamps[n] = sentAt;
+  hops[n] = now - sentAt;
+  n += 1;
+  if (sentAt < to) lastInWindow = now;
 });
 process.stdout.write('ready\\n');
 process.stdin.on('data', (d) => {
-  const [cmd, at] = d.toString().trim().split(' ');
-  if (cmd === 'start') from = Number(at);
-  if (cmd === 'stop') {
-    to = Number(at);
-    // Done once nothing from the window arrived for 500 ms (late events still count).
-    const check = setInterval(() => {
-      if (performance.timeOrigin + performance.now() - Math.max(lastInWindow, to) < 500) return;
-      clearInterval(check);
-      process.stdout.write(JSON.stringify({ received, latencies }) + '\\n');
-      feed.close();
-      setTimeout(() => process.exit(0), 100);
-    }, 100);
-  }
+  const [cmd, a, b] = d.toString().trim().split(' ');
+  if (cmd !== 'stop') return;
+  const from = Number(a);
+  to = Number(b);
+  // Done once nothing from the window arrived for 500 ms (late events still count).
+  const check = setInterval(() => {
+    if (performance.timeOrigin + performance.now() - Math.max(lastInWindow, to) < 500) return;
+    clearInterval(check);
+    let received = 0;
+    const latencies = [];
+    for (let i = 0; i < n; i++) {
+      if (stamps[i] < from || stamps[i] >= to) continue;
+      received += 1;
+      if (received % 7 === 0) latencies.push(hops[i]);
+    }
+    process.stdout.write(JSON.stringify({ received, latencies }) + '\\n');
+    feed.close();
+    setTimeout(() => process.exit(0), 100);
+  }, 100);
 });
 `;
 
@@ -142,25 +154,31 @@ function spawnConsumer(url: string, pass: string): { child: ChildProcess; ready:
   return { child, ready, result };
 }
 
-const TIMED_OUT = Symbol('timed out');
-const within = <T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> => {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<typeof TIMED_OUT>((r) => (timer = setTimeout(() => r(TIMED_OUT), ms)));
-  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
-};
-
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 
-async function fanout(n: number): Promise<string> {
+interface FanoutResult {
+  readonly consumers: number;
+  readonly inputRate: number;
+  /** Delivered / input, one per consumer. */
+  readonly rates: number[];
+  /** Hop latency (ms), every consumer's samples together. */
+  readonly p50: number;
+  readonly p99: number;
+  /** Each consumer's own hop p99 (ms). */
+  readonly p99s: number[];
+  /** 1-minute load average at the start and the end of the run. */
+  readonly load: [number, number];
+}
+
+async function fanout(n: number): Promise<FanoutResult> {
+  const loadBefore = os.loadavg()[0];
   const nats = await startNatsServer();
   const nc = await connect({ servers: nats.url, user: nats.gateway.user, pass: nats.gateway.pass });
   const synthetic = syntheticFeed();
   const gateway = await startGateway({ nc, broker: 'bench', openFeed: () => synthetic.feed, account: false, lockMs: 1_000, maxKeys: 1_000 });
   const consumers = Array.from({ length: n }, () => spawnConsumer(nats.url, nats.consumer.pass));
   try {
-    // Bounded waits: on a loaded machine a consumer process may never report; the row says so
-    // rather than hanging `npm run bench`.
-    if ((await within(Promise.all(consumers.map((c) => c.ready)), 60_000)) === TIMED_OUT) return `| ${n} | n/a (consumers not ready within 60 s) | | | | |`;
+    await Promise.all(consumers.map((c) => c.ready));
     if (process.env.BENCH_DEBUG) console.error('consumers ready');
     // Every key registered (each consumer's lease reached the gateway).
     const deadline = Date.now() + 30_000;
@@ -171,29 +189,52 @@ async function fanout(n: number): Promise<string> {
     await new Promise((r) => setTimeout(r, 500)); // warm-up
     const t0 = hrNow();
     const from = synthetic.sent();
-    for (const c of consumers) c.child.stdin!.write(`start ${t0}\n`);
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     const t1 = hrNow();
     const inWindow = synthetic.sent() - from;
-    for (const c of consumers) c.child.stdin!.write(`stop ${t1}\n`);
+    for (const c of consumers) c.child.stdin!.write(`stop ${t0} ${t1}\n`);
     const inputRate = (inWindow / (t1 - t0)) * 1000;
     // Keep the input going while the consumers drain, as a live feed would.
     await new Promise((r) => setTimeout(r, 300));
     synthetic.stop();
     if (process.env.BENCH_DEBUG) console.error('stopped');
-    const results = await within(Promise.all(consumers.map((c) => c.result)), 60_000);
-    if (results === TIMED_OUT) return `| ${n} | n/a (no result from every consumer within 60 s) | | | | |`;
-    const rates = results.map((r) => r.received / inWindow);
+    const results = await Promise.all(consumers.map((c) => c.result));
     const all = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
-    const minRate = Math.min(...rates);
-    const meanRate = rates.reduce((a, b) => a + b, 0) / rates.length;
-    return `| ${n} | ${Math.round(inputRate).toLocaleString('en-US')} | ${meanRate.toFixed(3)} | ${minRate.toFixed(3)} | ${pct(all, 50).toFixed(3)} | ${pct(all, 99).toFixed(3)} |`;
+    return {
+      consumers: n,
+      inputRate,
+      rates: results.map((r) => r.received / inWindow),
+      p50: pct(all, 50),
+      p99: pct(all, 99),
+      p99s: results.map((r) => pct([...r.latencies].sort((a, b) => a - b), 99)),
+      load: [loadBefore, os.loadavg()[0]],
+    };
   } finally {
     for (const c of consumers) c.child.kill('SIGKILL');
     await gateway.close();
     await nc.close();
     await nats.stop();
   }
+}
+
+/** The targets of the gateway: each of 10 consumers gets ≥ 0.9 of the input; hop p99 < 2 ms. */
+const TARGET_RATE = 0.9;
+const TARGET_P99_MS = 2;
+
+function row(r: FanoutResult): string {
+  const sorted = [...r.rates].sort((a, b) => a - b);
+  const meeting = r.rates.filter((x) => x >= TARGET_RATE).length;
+  return `| ${r.consumers} | ${Math.round(r.inputRate).toLocaleString('en-US')} | ${sorted[0].toFixed(3)} / ${pct(sorted, 50).toFixed(3)} / ${sorted[sorted.length - 1].toFixed(3)} | ${meeting} of ${r.consumers} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${Math.max(...r.p99s).toFixed(2)} | ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)} |`;
+}
+
+function verdict(r: FanoutResult): string[] {
+  const worst = Math.min(...r.rates);
+  const rate =
+    worst >= TARGET_RATE
+      ? `each of ${r.consumers} ≥ ${TARGET_RATE} of the input: met (worst ${worst.toFixed(3)})`
+      : `each of ${r.consumers} ≥ ${TARGET_RATE} of the input: MISSED by ${(TARGET_RATE - worst).toFixed(3)} (worst ${worst.toFixed(3)}; ${r.rates.filter((x) => x < TARGET_RATE).length} below)`;
+  const hop = r.p99 < TARGET_P99_MS ? `hop p99 < ${TARGET_P99_MS} ms: met (${r.p99.toFixed(2)} ms)` : `hop p99 < ${TARGET_P99_MS} ms: MISSED by ${(r.p99 - TARGET_P99_MS).toFixed(2)} ms (${r.p99.toFixed(2)} ms)`;
+  return [rate, hop];
 }
 
 function encodings(): void {
@@ -223,9 +264,28 @@ function encodings(): void {
 }
 
 export async function run(): Promise<void> {
+  const cpus = os.cpus();
+  let natsVersion = '?';
+  try {
+    natsVersion = execFileSync('nats-server', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // reported as '?'
+  }
+  console.log(
+    `\n# gateway bench, ${new Date().toISOString()}: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${natsVersion}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  );
   encodings();
   console.log(`\n# gateway: fan-out at ${RATE.toLocaleString('en-US')} trades/s over ${SYMBOLS.length} symbols, ${SECONDS} s per run\n`);
-  console.log('| consumer processes | input (events/s) | delivered / input, mean | delivered / input, worst | hop p50 (ms) | hop p99 (ms) |');
-  console.log('|---:|---:|---:|---:|---:|---:|');
-  for (const n of FANOUT) console.log(await fanout(n));
+  console.log('| consumer processes | input (events/s) | delivered / input per consumer: worst / median / best | consumers ≥ 0.9 | hop p50 (ms) | hop p99 (ms) | worst consumer hop p99 (ms) | load (1 min) |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const results: FanoutResult[] = [];
+  for (const n of FANOUT) {
+    const r = await fanout(n);
+    results.push(r);
+    console.log(row(r));
+  }
+  console.log('\nPer consumer, delivered / input:');
+  for (const r of results) console.log(`- ${r.consumers}: ${r.rates.map((x) => x.toFixed(3)).join(' ')}`);
+  console.log(`\nTargets (each of 10 consumers ≥ ${TARGET_RATE} of the input; hop p99 < ${TARGET_P99_MS} ms):`);
+  for (const r of results) console.log(`- ${r.consumers} consumer${r.consumers === 1 ? '' : 's'}: ${verdict(r).join('; ')}`);
 }

@@ -3,6 +3,7 @@
  * config of the README) and the loopback Kiwoom server.
  */
 import { Subscription } from 'rxjs';
+import type { Msg } from '@nats-io/nats-core';
 import { FeedError } from '../../src/core/errors';
 import { startKiwoomServer, KiwoomServer } from '../../src/app/servers/kiwoom/server';
 import { OrderBook, OrderEvent, Trade } from '../../src/model';
@@ -203,4 +204,53 @@ it('tradeBackfillMs: a late joiner gets the kept recent trades first, then live 
   expect(got.values.map((t: Trade) => t.price)).toEqual([100, 101, 102, 103]);
   first.close();
   late.close();
+});
+
+it('malformed messages on the book, status and notice subjects go to errors$; the book stream goes on', async () => {
+  const feed = consumerFeed(nats);
+  const errors = collect(feed.errors$);
+  const books = collect(feed.orderBook$('000270'));
+  const gaps = collect(feed.gaps$);
+  await until(() => server.registrations().includes('0D|000270'), 'the book key');
+  gw.nc.publish('rxm.kiwoom.book.000270', '{"s":1');
+  // A well-formed trade on a book subject is not a book.
+  gw.nc.publish('rxm.kiwoom.book.000270', encode({ s: 1, t: 1, g: 'x', e: trade('000270', 1, 1) }));
+  gw.nc.publish('rxm.kiwoom.status', encode({ t: 1, g: 'x', status: { state: 'sleeping' } }));
+  gw.nc.publish('rxm.kiwoom.notice', encode({ t: 1, g: 'x', notice: { type: 'gap', reason: 42 } }));
+  await until(() => errors.values.length >= 4, 'four decode errors');
+  expect(errors.values.map((e: FeedError) => e.kind)).toEqual(['decode', 'decode', 'decode', 'decode']);
+  // Each says where it came from.
+  expect(errors.values.map((e: FeedError) => e.message).join('\n')).toMatch(/rxm\.kiwoom\.book\.000270[\s\S]*rxm\.kiwoom\.status[\s\S]*rxm\.kiwoom\.notice/);
+  server.publish(book('000270', 100, 101));
+  await until(() => books.values.length === 1, 'the real book after the bad messages');
+  expect((books.values[0] as OrderBook).bids[0].price).toBe(100);
+  expect(books.errors).toEqual([]);
+  expect(gaps.values).toEqual([]);
+  feed.close();
+});
+
+it('a lease naming an unknown stream or a malformed lease is refused or dropped, and the gateway goes on', async () => {
+  const { connect } = await import('@nats-io/transport-node');
+  const raw = await connect({ servers: nats.url, user: nats.consumer.user, pass: nats.consumer.pass });
+  const refusals: { subject: string; body: { error: { kind: string; message: string } } }[] = [];
+  const sub = raw.subscribe('rxm.kiwoom.refused.>', {
+    callback: (_e: unknown, m: Msg) => refusals.push({ subject: m.subject, body: JSON.parse(new TextDecoder().decode(m.data)) }),
+  });
+  await raw.flush();
+  raw.publish('rxm.kiwoom.interest.rawc', 'not a lease');
+  raw.publish('rxm.kiwoom.interest.rawc', encode({ consumer: 'rawc', keys: ['candles.005930'], ttlMs: 5_000 }));
+  await until(() => refusals.length >= 1, 'the refusal of the unknown stream');
+  expect(refusals[0].subject).toBe('rxm.kiwoom.refused.candles.005930');
+  expect(refusals[0].body.error.kind).toBe('config');
+  expect(refusals[0].body.error.message).toMatch(/unknown stream or bad symbol in "candles.005930" \(streams: trade, book, quote\)/);
+  expect(gw.gateway.activeKeys()).toEqual([]);
+  // The gateway still serves well-formed interest.
+  const feed = consumerFeed(nats);
+  const trades = collect(feed.trades$('005930'));
+  await until(() => server.registrations().includes('0B|005930'), 'the good key');
+  server.publish(trade('005930', 70_000, 2));
+  await until(() => trades.values.length === 1, 'a trade');
+  sub.unsubscribe();
+  await raw.close();
+  feed.close();
 });

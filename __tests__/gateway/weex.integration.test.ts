@@ -11,7 +11,7 @@ import { T0 } from './support/helpers';
 const streamOf = (stream: 'trade' | 'book', symbol: string): string => `${symbol}@${stream === 'trade' ? 'trade' : 'depth15'}`;
 
 async function weexRig(): Promise<BrokerRig> {
-  const server = await startWeexServer({ pingIntervalMs: 60_000 });
+  const server = await startWeexServer({ pingIntervalMs: 60_000, symbols: ['BTCUSDT', 'ETHUSDT'] });
   const opened = (side: 'public' | 'private'): number => server.upgrades.filter((u) => u.status === 101 && u.path.endsWith(`/ws/${side}`)).length;
   const subscribes = (): string[][] =>
     server.received.flatMap(({ side, frame }) => {
@@ -46,5 +46,6 @@ describe('gateway on WEEX', () => {
     book: (symbol, bid, ask, n) => book({ broker: 'weex', symbol, bids: [[bid, 10]], asks: [[ask, 20]], timestamp: T0 + n * 1_000 }),
     fill: (n) => fill({ broker: 'weex', symbol: 'BTCUSDT', orderId: orderId(n), side: 'buy', price: 90_000, qty: n, timestamp: T0 + n * 1_000 }),
     orderId,
+    unknownSymbol: { symbol: 'NOPEUSDT', message: /invalid symbol : NOPEUSDT/ },
   });
 });

@@ -59,10 +59,10 @@ export function toyFeed(url: string, sessionOptions: SessionOptions = {}): Marke
   const session = createSession(toyProtocol({ url }), sessionOptions);
   const mapped = boundary('toy');
   const orderBook$ = (symbols: string | readonly string[]): Observable<OrderBook> =>
-    perSymbol(symbols, 'toy', (s) => session.stream(bookKey(s)).pipe(mapped.map((v) => toBook(s, decoded(ToyBook, v)))));
+    perSymbol(symbols, 'toy', (s) => session.stream(bookKey(s)).pipe(mapped.map((v) => toBook(s, decoded(ToyBook, v)))), mapped.report);
   return {
     ...feedControls({ broker: 'toy', sessions: [session], errors: [mapped.errors$], symbolOf: (key) => key.split('|')[1] }),
-    trades$: (symbols) => perSymbol(symbols, 'toy', (s) => session.stream(tradeKey(s)).pipe(mapped.map((v) => toTrade(s, decoded(ToyTrade, v))))),
+    trades$: (symbols) => perSymbol(symbols, 'toy', (s) => session.stream(tradeKey(s)).pipe(mapped.map((v) => toTrade(s, decoded(ToyTrade, v)))), mapped.report),
     orderBook$,
     // The toy venue has no quote channel: quotes come from the book's top.
     quotes$: (symbols) =>

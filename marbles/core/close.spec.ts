@@ -118,3 +118,18 @@ describe('codec resubscribe event', () => {
     });
   });
 });
+
+describe('the last key leaving while the login is unanswered', () => {
+  it('closes the connection: the late login ack says nothing (no "open" with no keys and no socket)', () => {
+    ts.run(({ cold, expectObservable, flush }) => {
+      // The login is answered at frame 5; the only key leaves at frame 2 (linger 0).
+      const { socket, session } = setup(() => ({ inbound: cold('-----l', { l: toy.loginOk }) }));
+      const statuses: FeedStatus[] = [];
+      session.status$.subscribe((s) => statuses.push(s));
+      expectObservable(session.stream<number>('a'), '^-!').toBe('---');
+      flush();
+      expect(statuses.map(state)).toEqual(['closed', 'connecting', 'closed']);
+      expect(socket.closes.length).toBe(1);
+    });
+  });
+});

@@ -147,6 +147,9 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
           },
           afterSent: (fn) => pacer.afterSent(fn),
         });
+        // Attaching drops keys that lost their last subscriber while we were logging in; if that
+        // was the last holder, this connection has just been let go of (and 'closed' said): stop.
+        if (subscriber.closed) return;
         const opened: FeedStatus = { state: 'open', connections, keys: mux.size };
         status.next(opened);
         timers.add(scheduler.schedule(() => subscriber.next(HEALTHY), backoff.healthyAfterMs));

@@ -34,6 +34,7 @@ import {
   merge,
   of,
   share,
+  startWith,
   switchMap,
   timer,
 } from 'rxjs';
@@ -70,6 +71,11 @@ export interface FallbackDeps {
   readonly scheduler?: SchedulerLike;
   /** REST only: degraded from the start, whatever the status says. */
   readonly always?: boolean;
+  /**
+   * Stale keys: a symbol whose key went quiet while the socket stays open (`stale: true`) is
+   * polled alone until its data is back (`stale: false`), without `degraded` on status$.
+   */
+  readonly stale$?: Observable<{ readonly symbol: string; readonly stale: boolean }>;
 }
 
 interface Interest {
@@ -96,9 +102,11 @@ export function createFallback(deps: FallbackDeps): Fallback {
         share({ resetOnRefCountZero: true }),
       );
 
-  const ranked = (kind: keyof Interest): string[] =>
+  /** Symbols of stale keys now (polled while the socket is open). */
+  const staleNow = new Set<string>();
+  const ranked = (kind: keyof Interest, only?: ReadonlySet<string>): string[] =>
     [...interest.entries()]
-      .filter(([, i]) => i[kind] > 0)
+      .filter(([s, i]) => i[kind] > 0 && (only === undefined || only.has(s)))
       .sort((a, b) => b[1].quotes + b[1].books - (a[1].quotes + a[1].books))
       .map(([s]) => s);
 
@@ -108,11 +116,11 @@ export function createFallback(deps: FallbackDeps): Fallback {
       return EMPTY;
     });
 
-  /** One round: the batched quotes, then books by subscriber count. */
-  const round = (): Observable<never> =>
+  /** One round: the batched quotes, then books by subscriber count (only stale symbols' when not degraded). */
+  const round = (only?: ReadonlySet<string>): Observable<never> =>
     defer(() => {
-      const q = ranked('quotes');
-      const b = ranked('books');
+      const q = ranked('quotes', only);
+      const b = ranked('books', only);
       const quoteCall = q.length === 0 ? EMPTY : deps.rest.quotes(q).pipe(guard<readonly Quote[]>('quote poll'));
       const bookCalls = b.map((symbol) => deps.rest.orderBook(symbol).pipe(guard<OrderBook>(`book poll of ${symbol}`)));
       return merge(
@@ -121,10 +129,22 @@ export function createFallback(deps: FallbackDeps): Fallback {
       ).pipe(ignoreElements());
     });
 
-  const poller$: Observable<never> = degraded$.pipe(
-    switchMap((on) => {
-      if (!on) return EMPTY;
-      return timer(0, pollMs, scheduler).pipe(exhaustMap(round));
+  // Which symbols are stale now: a set that changes with each notice (none without stale$).
+  const stale$: Observable<number> = (deps.stale$ ?? EMPTY).pipe(
+    map((n) => {
+      if (n.stale) staleNow.add(n.symbol);
+      else staleNow.delete(n.symbol);
+      return staleNow.size;
+    }),
+    distinctUntilChanged(),
+    startWith(0),
+  );
+  const poller$: Observable<never> = combineLatest([degraded$, stale$]).pipe(
+    map(([on, stale]) => (on ? 'all' : stale > 0 ? 'stale' : 'none')),
+    distinctUntilChanged(),
+    switchMap((mode) => {
+      if (mode === 'none') return EMPTY;
+      return timer(0, pollMs, scheduler).pipe(exhaustMap(() => round(mode === 'all' ? undefined : staleNow)));
     }),
     ignoreElements(),
     share({ resetOnRefCountZero: true }),

@@ -12,6 +12,7 @@
  */
 import { NEVER, Observable, SchedulerLike, asyncScheduler, defer, filter, map, merge, throwError, timer } from 'rxjs';
 import { FeedError } from '../core/errors';
+import { KeyNotice } from '../core/notices';
 import { FeedStatus } from '../core/status';
 import { OrderBook, OrderEvent, Quote, Trade } from '../model/market';
 import { backfillTrades } from './backfill';
@@ -44,6 +45,8 @@ export interface RestWrappable {
   readonly status$: Observable<FeedStatus>;
   /** Key-level gap notices, where the feed has them (else gaps are derived from `status$`). */
   readonly gaps$?: Observable<Gap>;
+  /** Key notices (gaps and staleness): a stale key is polled by the fallback until its data is back. */
+  readonly notices$?: Observable<KeyNotice>;
   trades$(symbols: Symbols, ...rest: never[]): Observable<Trade>;
   /** Optional only until every feed has the contract's quotes$. */
   quotes$?(symbols: Symbols, ...rest: never[]): Observable<Quote>;
@@ -89,7 +92,18 @@ export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): 
   if (o.restOnly) return restOnly(feed, deps, o.restOnly.pollMs, scheduler);
 
   const fallback: Fallback | undefined = o.fallback
-    ? createFallback({ rest, status$: feed.status$, watch$: deps.marketStatus$, options: o.fallback, report: deps.report, scheduler })
+    ? createFallback({
+        rest,
+        status$: feed.status$,
+        watch$: deps.marketStatus$,
+        options: o.fallback,
+        report: deps.report,
+        scheduler,
+        // A stale market key (quiet while its market is open): poll its symbol until a gap notice says it is live again.
+        ...(feed.notices$
+          ? { stale$: feed.notices$.pipe(filter((n) => n.symbol !== undefined && n.symbol !== ''), map((n) => ({ symbol: n.symbol as string, stale: n.type === 'stale' }))) }
+          : {}),
+      })
     : undefined;
 
   const orders$ = (): Observable<OrderEvent> =>

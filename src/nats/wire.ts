@@ -35,7 +35,7 @@ export type EventKind = keyof typeof kinds;
 /** One codec per kind, built once (decoding is per message). */
 const eventCodecs = Object.fromEntries(Object.entries(kinds).map(([k, c]) => [k, t.intersection([Base, c])])) as unknown as Record<
   EventKind,
-  t.Decoder<unknown, unknown>
+  t.Type<unknown>
 >;
 
 /** The envelope of a data message. */
@@ -108,13 +108,22 @@ function malformed(broker: string, subject: string, text: string, why: string): 
   return new FeedError({ kind: 'decode', broker, message: `nats: malformed message on ${subject} (${why})`, raw: text.slice(0, 200) });
 }
 
-/** Checks a data envelope's event against the kind its subject promises. */
+/**
+ * Checks a data envelope's event against the kind its subject promises. The hot path (every
+ * market message of every consumer) asks the same codecs `is` — plain checks, no Either per
+ * field — and only a message that fails is decoded again for the error's details.
+ */
 export function decodeEvent(kind: EventKind, data: Uint8Array, broker: string, subject: string): { envelope: DataEnvelope; event: MarketEvent } | FeedError {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(data));
+  } catch {
+    json = undefined;
+  }
+  if (DataEnvelope.is(json) && eventCodecs[kind].is(json.e)) return { envelope: json, event: json.e as unknown as MarketEvent };
   const envelope = decode(DataEnvelope, data, broker, subject);
   if (envelope instanceof FeedError) return envelope;
-  const checked = eventCodecs[kind].decode(envelope.e);
-  if (isLeft(checked)) return malformed(broker, subject, decoder.decode(data), `not a ${kind} event`);
-  return { envelope, event: envelope.e as unknown as MarketEvent };
+  return malformed(broker, subject, decoder.decode(data), `not a ${kind} event`);
 }
 
 /** A FeedStatus as JSON (errors as plain objects). */

@@ -133,7 +133,7 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   };
 
   const market = <K extends KisMarketKind>(kind: K, symbols: Symbols, o?: KisStreamOptions): Observable<KisMarketMessages[K]> =>
-    perSymbol(symbols, 'kis', (symbol) => defer(() => session.stream(marketKey(kind, venue(o), checkSymbol(symbol))))).pipe(
+    perSymbol(symbols, 'kis', (symbol) => defer(() => session.stream(marketKey(kind, venue(o), checkSymbol(symbol)))), mapped.report).pipe(
       mapped.map((m: KisMarketMessages[K]) => m),
     );
 

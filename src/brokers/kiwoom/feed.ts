@@ -9,7 +9,7 @@
  * ```
  */
 import { processEnv } from '../../core/process-env';
-import { EMPTY, Observable, catchError, defer, filter, map, merge, mergeMap, take, throwError } from 'rxjs';
+import { Observable, defer, filter, map, mergeMap, take, throwError } from 'rxjs';
 import { FeedError } from '../../core/errors';
 import { Key } from '../../core/key';
 import { createSession } from '../../core/session';
@@ -263,7 +263,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   };
 
   const stock = <C extends RealCode>(code: C, symbols: Symbols, o?: VenueOption): Observable<RealRecordMap[C]> =>
-    eachSymbol(symbols, mapped.report, (symbol) => keyed(() => keyFor(code, symbol, venue(o))));
+    perSymbol(symbols, 'kiwoom', (symbol) => keyed(() => keyFor(code, symbol, venue(o))), mapped.report);
 
   const stream$ = <C extends RealCode>(code: C, item = '', o?: VenueOption): Observable<RealRecordMap[C]> => {
     if (code === '1h' && item !== '') {
@@ -319,7 +319,7 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     quotes$: (symbols, o) => stock('0C', symbols, o).pipe(mapped.map((r) => toQuote(r, clock()))),
     orders$,
     positions$: () => stream$('04').pipe(mapped.map((r) => toPosition(r, clock()))),
-    index$: (sectors = '001') => eachSymbol(sectors, mapped.report, (sector) => stream$('0J', sector)).pipe(mapped.map(toIndexTick)),
+    index$: (sectors = '001') => perSymbol(sectors, 'kiwoom', (sector) => stream$('0J', sector), mapped.report).pipe(mapped.map(toIndexTick)),
     marketStatus$: (symbols) => {
       const notices = stream$('0s').pipe(mapped.map(toMarketStatus));
       if (symbols === undefined) return notices;
@@ -339,11 +339,15 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
         symbols === undefined
           ? stream$('1h')
           : // One market-wide registration (key '1h|') shared by every symbol's filter.
-            eachSymbol(symbols, mapped.report, (symbol) =>
-              keyed(() => {
-                checkedItem(symbol, undefined);
-                return realKey('1h', '');
-              }).pipe(filter((r) => r.symbol === symbol)),
+            perSymbol(
+              symbols,
+              'kiwoom',
+              (symbol) =>
+                keyed(() => {
+                  checkedItem(symbol, undefined);
+                  return realKey('1h', '');
+                }).pipe(filter((r) => r.symbol === symbol)),
+              mapped.report,
             );
       return records.pipe(mapped.map((r) => toVolatilityInterruption(r, clock())));
     },
@@ -358,50 +362,6 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
       ),
   };
   return guardFeed(withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => mapped.report(e), clock, scheduler }), sessionOptions);
-}
-
-/**
- * One stream over one symbol or a list, each symbol on its own key (all subscribed in one tick,
- * so one batched REG). In a list, a symbol that fails (malformed, or refused by the server) is
- * reported on `errors$` and leaves the others streaming; the stream errors only when every symbol
- * failed. A single symbol's failure errors the stream, as it always did.
- *
- *   eachSymbol(['005930', 'bad!', '000660'])
- *   005930:  -a-----a--
- *   bad!:    #            → errors$: config error for "bad!"
- *   000660:  ---b-b----
- *   result:  -a-b-b-a--
- */
-function eachSymbol<T>(symbols: Symbols, report: (e: FeedError) => void, open: (symbol: string) => Observable<T>): Observable<T> {
-  return defer(() => {
-    let list: readonly string[];
-    try {
-      list = symbolList(symbols, 'kiwoom');
-    } catch (err) {
-      return throwError(() => err);
-    }
-    if (list.length === 1) return perSymbol(list, 'kiwoom', open);
-    let alive = list.length;
-    return merge(
-      ...list.map((symbol) =>
-        open(symbol).pipe(
-          catchError((err: unknown) => {
-            alive -= 1;
-            if (alive === 0) return throwError(() => err);
-            // A refusal is on errors$ already (the session reports it); anything else is said here,
-            // not fatal to the stream: the other symbols go on.
-            if (err instanceof FeedError && err.kind === 'rejected') return EMPTY;
-            report(
-              err instanceof FeedError
-                ? err.with({ fatal: false })
-                : new FeedError({ kind: 'rejected', broker: 'kiwoom', message: `kiwoom: ${symbol}: ${err instanceof Error ? err.message : String(err)}` }),
-            );
-            return EMPTY;
-          }),
-        ),
-      ),
-    );
-  });
 }
 
 /** FIDs of the 00 record that carry quantities, prices and identities. */

@@ -138,7 +138,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
 
   /** Typed messages of public streams; bad symbols fail the subscription with a config error. */
   const publicStream = <T>(symbols: Symbols, key: (s: string) => Key<WeexPush>, read: (p: WeexPush) => readonly T[]): Observable<T> =>
-    perSymbol(symbols, 'weex', (symbol) => defer(() => pub.stream(key(normalizeSymbol(symbol))))).pipe(mapped.map(read));
+    perSymbol(symbols, 'weex', (symbol) => defer(() => pub.stream(key(normalizeSymbol(symbol)))), mapped.report).pipe(mapped.map(read));
 
   const privateStream = <T>(key: Key<WeexPush>, read: (p: WeexPush) => readonly T[]): Observable<T> =>
     defer(() => (config.credentials ? priv.stream(key) : throwError(() => missingCredentials()))).pipe(mapped.map(read));
@@ -216,7 +216,7 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
         (p) => (p.e === 'kline' || p.e === 'klineSnapshot' ? toCandles(p) : []),
       ),
     orderBook$: (symbols, bookOptions) =>
-      perSymbol(symbols, 'weex', (symbol) => bookSync$(symbol, bookOptions)).pipe(
+      perSymbol(symbols, 'weex', (symbol) => bookSync$(symbol, bookOptions), mapped.report).pipe(
         mergeMap((state) => (state.status === 'synced' ? [state.book] : [])),
       ),
     bookSync$,
@@ -246,7 +246,8 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
   // Each side's gaps from its own connection: a private drop catches the account up, a public one backfills trades.
   const withBeside = withRest(feed, {
     rest,
-    options: { catchUp: config.credentials !== undefined, ...options.rest },
+    // Catch-up is the default with credentials (left unsaid, so the browser build, which has no REST, does not refuse it); without, there is no account to ask.
+    options: config.credentials ? options.rest : { catchUp: false, ...options.rest },
     liveTotals: 'broker',
     report: (e) => mapped.report(e),
     clock,

@@ -49,6 +49,12 @@ export interface KisServerOptions extends LoopbackOptions {
   readonly pingTimeoutEnd?: 'terminate' | 'close';
   /** Refuse a second concurrent session of one app key with OPSP8996. Default true. */
   readonly exclusiveAppKey?: boolean;
+  /**
+   * The stock codes the server lists. A well-formed code outside them is refused with OPSP8992
+   * (SUBSCRIBE ERROR : invalid tr_key), as a malformed one is; an assumption: the notes list the
+   * code but not which tr_keys KIS refuses. Default: every well-formed code is served.
+   */
+  readonly symbols?: readonly string[];
 }
 
 /** What the server has received and done, for assertions. */
@@ -142,6 +148,7 @@ export class KisServer implements BrokerServer {
   private readonly pingTimeoutMs: number;
   private readonly pingTimeoutEnd: 'terminate' | 'close';
   private readonly exclusiveAppKey: boolean;
+  private readonly knownSymbols?: ReadonlySet<string>;
   /** Every app key the approval endpoint accepts, with its secret. */
   private readonly appKeys: Map<string, string>;
 
@@ -157,6 +164,7 @@ export class KisServer implements BrokerServer {
     this.pingTimeoutMs = options.pingTimeoutMs ?? 100_000;
     this.pingTimeoutEnd = options.pingTimeoutEnd ?? 'terminate';
     this.exclusiveAppKey = options.exclusiveAppKey ?? true;
+    this.knownSymbols = options.symbols ? new Set(options.symbols) : undefined;
   }
 
   /** Starts a server on 127.0.0.1 (port 0 picks a free one). */
@@ -492,7 +500,7 @@ export class KisServer implements BrokerServer {
       if (info.kind === 'notice' && (trKey !== this.htsId || trId !== noticeTrId(this.kisEnv))) {
         return this.reply(c, trId, trKey, '1', 'OPSP8992', 'SUBSCRIBE ERROR : invalid tr_key');
       }
-      if (info.kind !== 'notice' && !/^[0-9A-Z]{6,7}$/.test(trKey)) {
+      if (info.kind !== 'notice' && (!/^[0-9A-Z]{6,7}$/.test(trKey) || (this.knownSymbols !== undefined && !this.knownSymbols.has(trKey)))) {
         return this.reply(c, trId, trKey, '1', 'OPSP8992', 'SUBSCRIBE ERROR : invalid tr_key');
       }
       c.state.keys.add(key);
