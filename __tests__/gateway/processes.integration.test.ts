@@ -5,7 +5,7 @@
  */
 import { startKiwoomServer, KiwoomServer } from '../../src/app/servers/kiwoom/server';
 import { NatsServer, startNatsServer } from './support/nats-server';
-import { fill, regCount, trade, until } from './support/helpers';
+import { fill, gatewayConnection, regCount, trade, until } from './support/helpers';
 import { Proc, killProcesses, startConsumer, startGatewayCli } from './support/processes';
 
 jest.setTimeout(60_000);
@@ -31,11 +31,20 @@ const leaderLine = (p: Proc): boolean => /is the leader/.test(p.stderr());
 it('two consumer processes share one broker session; killed consumers\' keys are released after their lease', async () => {
   const gw = startGatewayCli(nats, server.env);
   await until(() => leaderLine(gw), 'the gateway to lead');
+  // Both consumers' leases seen on NATS: each goes out after its subscription, so both get every print.
+  const watcher = await gatewayConnection(nats);
+  const wanting = new Set<string>();
+  watcher.subscribe('rxm.kiwoom.interest.*', {
+    callback: (_e, m) => {
+      if ((JSON.parse(new TextDecoder().decode(m.data)) as { keys?: string[] }).keys?.includes('trade.005930')) wanting.add(m.subject);
+    },
+  });
+  await watcher.flush();
   const a = startConsumer(nats, { trades: ['005930'] });
   const b = startConsumer(nats, { trades: ['005930'] });
-  await until(() => server.registrations().includes('0B|005930') && count(a, 'ready') === 1 && count(b, 'ready') === 1, 'the key');
-  // Let both leases reach the gateway before the prints.
-  await new Promise((r) => setTimeout(r, 300));
+  await until(() => wanting.size === 2, "both consumers' leases", 30_000);
+  await watcher.close();
+  await until(() => server.registrations().includes('0B|005930'), 'the key');
   for (let i = 0; i < 5; i++) server.publish(trade('005930', 70_000 + i * 100, 1 + i));
   await until(() => count(a, 'trade') === 5 && count(b, 'trade') === 5, 'five trades in each consumer');
   expect(a.lines().filter((l) => l.type === 'trade').map((l) => l.price)).toEqual([70_000, 70_100, 70_200, 70_300, 70_400]);

@@ -7,7 +7,7 @@
  */
 import { MarketEvent } from '../../../src/model';
 import { NatsServer, startNatsServer } from './nats-server';
-import { until } from './helpers';
+import { gatewayConnection, until } from './helpers';
 import { Proc, killProcesses, startConsumer, startGatewayCli } from './processes';
 
 /** One broker's loopback server, seen as the gateway tests need it. */
@@ -69,12 +69,22 @@ export function gatewayCases(c: BrokerCase): void {
   });
 
   it(`two consumer processes share one ${c.broker} session and one registration per key`, async () => {
+    // Leases as the gateway sees them: a consumer's lease goes out after its subscription on the
+    // same connection, so once NATS relays the lease, the consumer gets every print after it.
+    const watcher = await gatewayConnection(nats);
+    const wanting = new Set<string>();
+    watcher.subscribe(`rxm.${c.broker}.interest.*`, {
+      callback: (_e, m) => {
+        const lease = JSON.parse(new TextDecoder().decode(m.data)) as { keys?: string[] };
+        if (lease.keys?.includes(`trade.${c.symbol}`)) wanting.add(m.subject);
+      },
+    });
+    await watcher.flush();
     const a = consumer({ trades: [c.symbol] });
     const b = consumer({ trades: [c.symbol] });
-    await until(() => lines(a, 'ready').length === 1 && lines(b, 'ready').length === 1, 'both consumers', 30_000);
+    await until(() => wanting.size === 2, 'both consumers\' leases', 30_000);
+    await watcher.close();
     await until(() => rig.registered('trade', c.symbol), `the gateway to register the trades of ${c.symbol}`, 30_000);
-    // Both leases at the gateway (renewed every 0.5 s) before the prints; a late one would change nothing at the broker.
-    await new Promise((r) => setTimeout(r, 1_000));
     const prices = [101, 102, 103, 104, 105];
     prices.forEach((p, i) => rig.publish(c.trade(c.symbol, p, i + 1, i)));
     await until(() => lines(a, 'trade').length === 5 && lines(b, 'trade').length === 5, 'five trades in each consumer', 30_000);
