@@ -28,13 +28,21 @@ export interface SessionPoolOptions {
   readonly home?: (key: string) => boolean;
 }
 
+/** The pool as one Session, and the first set's own session (its status$ tells its connections). */
+export interface SessionPool<M> extends Session<M> {
+  readonly first: Session<M>;
+}
+
 export function createSessionPool<M>(
   protocols: readonly BrokerProtocol<M>[],
   options: SessionOptions = {},
   pool: SessionPoolOptions = {},
-): Session<M> {
+): SessionPool<M> {
   if (protocols.length === 0) throw new FeedError({ kind: 'config', message: 'a session pool needs at least one credential set' });
-  if (protocols.length === 1) return createSession(protocols[0], options);
+  if (protocols.length === 1) {
+    const only = createSession(protocols[0], options);
+    return Object.defineProperty(only, 'first', { value: only }) as SessionPool<M>;
+  }
   const sessions = protocols.map((p) => createSession(p, options));
   const limits = protocols.map((p) => p.keysPerConnection ?? Infinity);
   const broker = protocols[0].name;
@@ -81,6 +89,7 @@ export function createSessionPool<M>(
 
   let closed = false;
   return {
+    first: sessions[0],
     stream,
     refresh: (key) => {
       const slot = owner.get(key);

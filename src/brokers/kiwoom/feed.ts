@@ -312,7 +312,8 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
         );
         return undefined;
       }),
-      normalizeFills({ broker: 'kiwoom', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
+      // The account is on the first set's session: only its reconnects start a new epoch.
+      normalizeFills({ broker: 'kiwoom', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.first.status$) }),
     );
 
   const rest = kiwoomRest({
