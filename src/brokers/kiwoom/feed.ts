@@ -9,7 +9,7 @@
  * ```
  */
 import { processEnv } from '../../core/process-env';
-import { Observable, defer, filter, map, mergeMap, take, throwError } from 'rxjs';
+import { Observable, defer, filter, map, mergeMap, of, switchMap, take, throwError, toArray } from 'rxjs';
 import { FeedError } from '../../core/errors';
 import { Key } from '../../core/key';
 import { createSessionPool } from '../../core/session-pool';
@@ -17,7 +17,7 @@ import { SessionOptions } from '../../core/session-types';
 import { feedControls } from '../../feed/controls';
 import { guardFeed } from '../../feed/guard-feed';
 import { MarketFeed, Symbols } from '../../feed/market-feed';
-import { perSymbol, symbolList } from '../../feed/symbols';
+import { perSymbol } from '../../feed/symbols';
 import { IndexTick, MarketStatus, OrderBook, OrderEvent, Position, Quote, Trade, kstDate } from '../../model';
 import { ElwGreeks, ElwIndicators, EtfNav, ExpectedTrade, ProgramTrading, VolatilityInterruption } from '../../model/krx';
 import { KiwoomMessage } from './codec';
@@ -343,10 +343,12 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     marketStatus$: (symbols) => {
       const notices = stream$('0s').pipe(mapped.map(toMarketStatus));
       if (symbols === undefined) return notices;
-      return defer(() => {
-        const list = symbolList(symbols, 'kiwoom').map((s) => checkedItem(s, undefined));
-        return notices.pipe(mergeMap((n) => list.map((symbol) => ({ ...n, symbol }))));
-      });
+      // Market-wide notices, once per symbol; a malformed entry of a list is reported, the others go on.
+      const valid = perSymbol(symbols, 'kiwoom', (s) => defer(() => of(checkedItem(s, undefined))), mapped.report);
+      return valid.pipe(
+        toArray(),
+        switchMap((list) => notices.pipe(mergeMap((n) => list.map((symbol) => ({ ...n, symbol }))))),
+      );
     },
     stream$,
     etfNav$: (symbols, o) => stock('0G', symbols, o).pipe(mapped.map(toEtfNav)),
