@@ -109,7 +109,9 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
       fetch: budgeted(baseFetch, budgetFor(`kis:${env}:${k.appKey}`, { ...kisRestLimits[env === 'paper' ? 'paper' : 'real'], scheduler }), 'Approval') as unknown as FetchLike,
     } as KisOptions),
   );
-  const session = createSessionPool([config, ...more].map(kisProtocol), sessionOptions);
+  // Order notices are the first set's account: they stay on its session.
+  const noticeTr = noticeTrId(config.env);
+  const session = createSessionPool([config, ...more].map(kisProtocol), sessionOptions, { home: (key) => key.startsWith(`${noticeTr}|`) });
   const localErrors = new Subject<FeedError>();
   const rest = kisRest({
     restUrl: config.restUrl,
@@ -183,7 +185,7 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
           const event = toEvent<KisOrderEvent>(w);
           return event && fills.apply(event);
         }),
-        normalizeFills({ broker: 'kis', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
+        normalizeFills({ broker: 'kis', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.first.status$) }),
       ),
   };
   // Catch-up needs the account number; without one it is off unless asked for (then it reports why).
