@@ -76,7 +76,8 @@ describe('dashboard screen (rendered to text)', () => {
 
   it("shows the day's change and volume where the broker sends them with its trades, and nothing where it does not", () => {
     const last = trades.filter((t) => t.symbol === '005930').pop()!;
-    const withFigures = reduce(state, { type: 'event', event: { ...last, change: -1500, changePercent: -2.104, cumulativeVolume: 1234567 } });
+    const figures: Trade = { ...last, change: -1500, changePercent: -2.104, cumulativeVolume: 1234567 };
+    const withFigures = reduce(state, { type: 'event', event: figures });
     const row = screenText(renderDashboard(withFigures, { width: 140, height: 32 }))
       .split('\n')
       .find((l) => l.startsWith(' 005930  1m bar'))!;
