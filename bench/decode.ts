@@ -7,7 +7,8 @@ import { KiwoomCodec } from '../src/brokers/kiwoom/codec';
 import { realTables } from '../src/brokers/kiwoom/wire/real-types';
 import { toTrade, toOrderBook } from '../src/brokers/kiwoom/mapping';
 import { KisCodec } from '../src/brokers/kis/codec';
-import { FillBook } from '../src/brokers/kis/fills';
+import { toModel } from '../src/brokers/kis/mapping';
+import { KisWireRecord } from '../src/brokers/kis/wire/message';
 import { createV3Codec } from '../src/brokers/weex/codec';
 import { toTrades } from '../src/brokers/weex/mapping';
 import { TradePush } from '../src/brokers/weex/wire/public-pushes';
@@ -54,12 +55,15 @@ export async function run(): Promise<void> {
       return e.message && toOrderBook(e.message as never);
     }),
   ]);
-  const kis = new KisCodec({ approvalKey: 'a', custType: 'P', now: () => Date.now(), fills: new FillBook(), reportedLayouts: new Set() });
+  const kis = new KisCodec({ approvalKey: 'a', custType: 'P', reportedLayouts: new Set() });
   const kCnt = frames('kis-H0STCNT0', ['005930', '000660', '035720']);
   rows.push([
     'KIS H0STCNT0 → Trade',
     time('split', kCnt, (s) => s.split('|')[3].split('^')),
-    time('codec', kCnt, (s) => kis.decode(s)[0]),
+    time('codec', kCnt, (s) => {
+      const e = kis.decode(s)[0] as { message?: KisWireRecord };
+      return e.message && toModel(e.message, Date.now());
+    }),
   ]);
   const weex = createV3Codec();
   const wTrade = frames('weex-trade', ['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);

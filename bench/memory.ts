@@ -157,6 +157,10 @@ export async function run(): Promise<void> {
     `| \`rx-market stream\` into a stalled pipe | ${mb(pipe.peakRss)} | - | - | ${pipe.exit === null ? 'still running' : `exit ${pipe.exit} after ${pipe.seconds.toFixed(1)} s`}: ${pipe.stderr || '(no message)'} | - | ${mark(pipe.peakRss > 0 && pipe.peakRss < TARGET_MB * 1e6)} |`,
   );
 
+}
+
+/** The CPU of the safeguards, on ÷ off (part of the default `npm run bench`: about a minute). */
+export async function runSafeguards(): Promise<void> {
   console.log(`\n# CPU of the safeguards: WEEX trades as fast as the socket drains, median of ${CPU_ROUNDS} alternating rounds\n`);
   const on: number[] = [];
   const off: number[] = [];

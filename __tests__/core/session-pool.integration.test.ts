@@ -53,4 +53,23 @@ describe('session pool (several credential sets)', () => {
     expect(server.logins).toHaveLength(2);
     pool.close();
   });
+
+  it('keeps the keys `home` names on the first set, which fail fast when it is full', async () => {
+    const pool = createSessionPool(
+      [toyProtocol({ url: server.url, user: 'appKeyA', keysPerConnection: 2 }), toyProtocol({ url: server.url, user: 'appKeyB', keysPerConnection: 2 })],
+      fast,
+      { home: (key) => key.startsWith('acct') },
+    );
+    const errors: FeedError[] = [];
+    const take = (key: string): Subscription => pool.stream(key).subscribe({ error: (e: FeedError) => errors.push(e) });
+    // 'x' takes the first set; 'acct1' would go to the emptier second set, but is home.
+    for (const k of ['x', 'acct1', 'y']) subs.add(take(k));
+    await until(() => server.subscribedKeys().length === 3, 5000, 'three keys registered');
+    expect(server.keysByUser()).toEqual({ appKeyA: ['acct1', 'x'], appKeyB: ['y'] });
+    // The first set is full: a home key fails although the second set has room.
+    subs.add(take('acct2'));
+    expect(errors.map((e) => [e.kind, e.key])).toEqual([['limit', 'acct2']]);
+    expect(pool.first).not.toBe(pool);
+    pool.close();
+  });
 });

@@ -74,6 +74,17 @@ describe('dashboard screen (rendered to text)', () => {
     expect(row).toContain(`VWAP ${n(Math.round(vwaps[vwaps.length - 1] * 100) / 100)}`);
   });
 
+  it("shows the day's change and volume where the broker sends them with its trades, and nothing where it does not", () => {
+    const last = trades.filter((t) => t.symbol === '005930').pop()!;
+    const figures: Trade = { ...last, change: -1500, changePercent: -2.104, cumulativeVolume: 1234567 };
+    const withFigures = reduce(state, { type: 'event', event: figures });
+    const row = screenText(renderDashboard(withFigures, { width: 140, height: 32 }))
+      .split('\n')
+      .find((l) => l.startsWith(' 005930  1m bar'))!;
+    expect(row).toContain('chg -1,500 (-2.1%)  day vol 1,234,567');
+    expect(lines.find((l) => l.startsWith(' 005930  1m bar'))).not.toContain('chg');
+  });
+
   it('follows the selected symbol', () => {
     const next = renderDashboard(reduce(state, { type: 'select', by: 1 }), size);
     const text = screenText(next);

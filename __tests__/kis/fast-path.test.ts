@@ -8,6 +8,7 @@
  * - whole frames through the codec: the same events, the same error messages, as with eager names.
  */
 import * as fc from 'fast-check';
+import { inspect } from 'util';
 import { isRight } from 'fp-ts/Either';
 import { readFileSync } from 'fs';
 import path from 'path';
@@ -118,6 +119,7 @@ describe('kis fast path = eager path', () => {
           const f = lazy.right.fields as Record<string, string>;
           const e = eager.right.fields as Record<string, string>;
           for (const name of [...peek, ...names.slice(0, 3)]) expect([name, f[name]]).toEqual([name, e[name]]);
+          expect(inspect(lazy.right)).toBe(inspect(eager.right));
           expect(JSON.stringify(lazy.right)).toBe(JSON.stringify(eager.right));
           expect(lazy.right).toEqual(eager.right);
           expect(Object.keys(f)).toEqual(Object.keys(e));

@@ -6,6 +6,7 @@
 import { CliRun, spawnCli } from '../support/cli';
 import { KiwoomServer, startKiwoomServer } from '../../src/testing';
 import { kstInstant } from '../../src/brokers/kiwoom/mapping';
+import { startWeexServer } from '../../src/app/servers/weex/server';
 
 jest.setTimeout(40_000);
 
@@ -74,6 +75,30 @@ describe('rx-market stream ... trades --backfill', () => {
       [61200, 'rest'],
       [61300, 'ws'],
     ]);
+  });
+
+  it('WEEX --backfill 2: the latest two by REST (ids as on the socket), then live; the subscription snapshot adds nothing', async () => {
+    const weex = await startWeexServer({ pingIntervalMs: 60_000 });
+    try {
+      const t0 = Date.now() - 10_000;
+      for (let i = 0; i < 5; i++) {
+        weex.publish({ kind: 'trade', broker: 'weex', symbol: 'BTCUSDT', price: 70000 + i, size: 0.5, side: 'buy', time: new Date(t0 + i * 1000).toISOString(), timestamp: t0 + i * 1000, raw: {} });
+      }
+      const run = spawnCli(['stream', 'weex', 'trades', 'BTCUSDT', '--backfill', '2', '--count', '3', '--timeout', '30'], weex.env);
+      const started = Date.now();
+      while (!weex.subscribedStreams('public').includes('BTCUSDT@trade') && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 500));
+      weex.publish({ kind: 'trade', broker: 'weex', symbol: 'BTCUSDT', price: 70010, size: 0.5, side: 'sell', time: new Date().toISOString(), timestamp: Date.now(), raw: {} });
+      expect(await run.code).toBe(0);
+      const out = lines(run.stdout());
+      expect(out.map((t) => [t.price, t.source ?? 'ws'])).toEqual([
+        [70003, 'rest'],
+        [70004, 'rest'],
+        [70010, 'ws'],
+      ]);
+    } finally {
+      await weex.close();
+    }
   });
 
   it('--backfill on a stream other than trades is a usage error', async () => {

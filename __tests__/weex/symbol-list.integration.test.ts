@@ -67,6 +67,18 @@ describe('WEEX symbol lists', () => {
     expect(errors).toHaveLength(2);
   });
 
+  it('orderBook$ over a list: the listed symbol syncs, the unlisted one is refused alone', async () => {
+    const errors: FeedError[] = [];
+    subs.add(feed.errors$.subscribe((e) => errors.push(e)));
+    let ended: unknown;
+    const books: string[] = [];
+    subs.add(feed.orderBook$(['NOPEUSDT', 'BTCUSDT']).subscribe({ next: (b) => books.push(b.symbol), error: (e: unknown) => (ended = e) }));
+    await waitFor('a synced BTCUSDT book', () => books.length > 0, 10_000);
+    expect(books[0]).toBe('BTCUSDT');
+    expect(ended).toBeUndefined();
+    expect(errors.filter((e) => e.kind === 'rejected').map((e) => /NOPEUSDT@depth15/.test(e.message))).toEqual([true]);
+  });
+
   it('a list whose every entry fails errors the stream', async () => {
     const error = await new Promise<unknown>((resolve) => {
       subs.add(feed.tickers$(['bad symbol!', 'NOPEUSDT']).subscribe({ error: resolve, complete: () => resolve('complete') }));

@@ -12,6 +12,7 @@ import { Session, SessionOptions } from './session-types';
  * - A new key goes to the session with the fewest live keys that is under its
  *   `keysPerConnection`; a key keeps its session while anyone listens, and goes back to it when
  *   it returns, if there is room (its registration may still linger there).
+ * - Keys `home` names (an account's streams) always go to the first session, the first set's.
  * - With every session full the key fails fast with a 'limit' error, nothing sent.
  * - status$, errors$, frames$, notices$ and gaps$ are every session's, merged;
  *   subscriptions$ their tables, concatenated; close() closes them all.
@@ -22,9 +23,26 @@ import { Session, SessionOptions } from './session-types';
  * session B:  login ────────── sub k2
  * ```
  */
-export function createSessionPool<M>(protocols: readonly BrokerProtocol<M>[], options: SessionOptions = {}): Session<M> {
+export interface SessionPoolOptions {
+  /** Keys that belong to the first credential set (e.g. its account's orders): never spread. */
+  readonly home?: (key: string) => boolean;
+}
+
+/** The pool as one Session, and the first set's own session (its status$ tells its connections). */
+export interface SessionPool<M> extends Session<M> {
+  readonly first: Session<M>;
+}
+
+export function createSessionPool<M>(
+  protocols: readonly BrokerProtocol<M>[],
+  options: SessionOptions = {},
+  pool: SessionPoolOptions = {},
+): SessionPool<M> {
   if (protocols.length === 0) throw new FeedError({ kind: 'config', message: 'a session pool needs at least one credential set' });
-  if (protocols.length === 1) return createSession(protocols[0], options);
+  if (protocols.length === 1) {
+    const only = createSession(protocols[0], options);
+    return Object.defineProperty(only, 'first', { value: only }) as SessionPool<M>;
+  }
   const sessions = protocols.map((p) => createSession(p, options));
   const limits = protocols.map((p) => p.keysPerConnection ?? Infinity);
   const broker = protocols[0].name;
@@ -37,7 +55,8 @@ export function createSessionPool<M>(protocols: readonly BrokerProtocol<M>[], op
     const known = owner.get(key);
     if (known && (known.subscribers > 0 || load[known.index] < limits[known.index])) return known;
     let best = -1;
-    for (let i = 0; i < sessions.length; i++) {
+    const candidates = pool.home?.(key) ? [0] : sessions.map((_, i) => i);
+    for (const i of candidates) {
       if (load[i] < limits[i] && (best < 0 || load[i] < load[best])) best = i;
     }
     if (best < 0) return undefined;
@@ -70,6 +89,7 @@ export function createSessionPool<M>(protocols: readonly BrokerProtocol<M>[], op
 
   let closed = false;
   return {
+    first: sessions[0],
     stream,
     refresh: (key) => {
       const slot = owner.get(key);

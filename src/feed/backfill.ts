@@ -83,9 +83,14 @@ export function backfillTrades<T extends Trade>(options: BackfillOptions): MonoT
       const subscriptions = new Subscription();
       subscriber.add(subscriptions);
 
+      /** The newest print REST delivered, per symbol. */
+      const restNewest = new Map<string, number>();
       const onLive = (t: T | Trade): void => {
         const id = tradeIdentity(t);
         if (of(pending, t.symbol).take(id)) return; // REST delivered it already
+        // A venue's recent-trades snapshot (WEEX, on a fresh subscription) older than what REST
+        // delivered is history the backfill already covered (or, asked by count, left out).
+        if (t.snapshot && t.timestamp < (restNewest.get(t.symbol) ?? -Infinity)) return;
         of(seen, t.symbol).add(id);
         subscriber.next(t);
       };
@@ -106,6 +111,7 @@ export function backfillTrades<T extends Trade>(options: BackfillOptions): MonoT
           }
           s.add(id);
           of(pending, symbol).add(id);
+          restNewest.set(symbol, Math.max(restNewest.get(symbol) ?? -Infinity, t.timestamp));
           subscriber.next({ ...t, source: 'rest' });
         }
         if (!window.complete) {

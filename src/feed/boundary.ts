@@ -16,6 +16,7 @@
 import { Observable, OperatorFunction, Subject } from 'rxjs';
 import { FeedError } from '../core/errors';
 import { MarketEvent, PriceLevel } from '../model/market';
+import { KrxEvent } from '../model/krx';
 
 /** The largest epoch ms a Date holds (±8.64e15, ECMA-262). */
 export const MAX_TIMESTAMP = 8.64e15;
@@ -24,6 +25,56 @@ const finite = (x: unknown): boolean => typeof x === 'number' && Number.isFinite
 const positive = (x: unknown): boolean => finite(x) && (x as number) > 0;
 const nonNegative = (x: unknown): boolean => finite(x) && (x as number) >= 0;
 const optional = (x: unknown, check: (x: unknown) => boolean): boolean => x === undefined || check(x);
+
+/** The first of `fields` (name → value) outside `check`'s domain, as 'name value'; undefined when all are inside (or absent). */
+function firstOutside(fields: Readonly<Record<string, unknown>>, check: (x: unknown) => boolean): string | undefined {
+  for (const name in fields) if (!optional(fields[name], check)) return `${name} ${String(fields[name])}`;
+  return undefined;
+}
+
+/**
+ * Why a KRX event is outside its domains: prices, sizes and volatilities are finite and not
+ * negative (0 where the exchange sends 0 for "none yet", e.g. an expected price outside the
+ * auction), NAVs positive, changes, rates and greeks finite, counts whole.
+ */
+function krxProblem(e: KrxEvent): string | undefined {
+  switch (e.kind) {
+    case 'etfNav':
+      if (!positive(e.nav)) return `ETF NAV ${e.nav}`;
+      return (
+        firstOutside({ 'ETF price': e.lastPrice }, nonNegative) ??
+        firstOutside({ 'NAV change': e.navChange, 'NAV change rate': e.navChangePercent, 'tracking error': e.trackingError, premium: e.premiumPercent }, finite)
+      );
+    case 'expectedTrade':
+      if (!nonNegative(e.price)) return `expected price ${e.price}`;
+      return (
+        firstOutside({ 'expected size': e.size, 'cumulative volume': e.cumulativeVolume }, nonNegative) ??
+        firstOutside({ change: e.change, 'change rate': e.changePercent }, finite)
+      );
+    case 'elwGreeks':
+      return (
+        firstOutside({ 'ELW price': e.lastPrice, 'theoretical price': e.theoreticalPrice, 'implied volatility': e.impliedVolatility }, nonNegative) ??
+        firstOutside({ delta: e.delta, gamma: e.gamma, theta: e.theta, vega: e.vega, rho: e.rho }, finite)
+      );
+    case 'elwIndicators':
+      return firstOutside(
+        { parity: e.parity, premium: e.premium, gearing: e.gearing, 'break-even': e.breakEvenPercent, 'capital support': e.capitalSupportPercent },
+        finite,
+      );
+    case 'programTrading':
+      return (
+        firstOutside({ 'program buys': e.buyQty, 'program sells': e.sellQty, 'program buy value': e.buyValue, 'program sell value': e.sellValue }, nonNegative) ??
+        firstOutside({ 'program net buys': e.netBuyQty, 'program net buy value': e.netBuyValue }, finite)
+      );
+    case 'volatilityInterruption':
+      if (typeof e.active !== 'boolean') return `VI state ${String(e.active)}`;
+      return (
+        firstOutside({ 'trigger price': e.triggerPrice, 'reference price': e.referencePrice }, nonNegative) ??
+        firstOutside({ divergence: e.divergencePercent }, finite) ??
+        firstOutside({ 'VI count': e.count }, (x) => nonNegative(x) && Number.isInteger(x))
+      );
+  }
+}
 
 function levelsProblem(side: string, levels: readonly PriceLevel[]): string | undefined {
   for (const l of levels) {
@@ -35,9 +86,10 @@ function levelsProblem(side: string, levels: readonly PriceLevel[]): string | un
 
 /**
  * Why an event is outside the model's value domains, or undefined when it is inside: times a
- * Date holds, finite numbers, positive prices, non-negative sizes and quantities.
+ * Date holds, finite numbers, positive prices, non-negative sizes and quantities; the KRX events
+ * (src/model/krx.ts) by `krxProblem`.
  */
-export function modelProblem(e: MarketEvent): string | undefined {
+export function modelProblem(e: MarketEvent | KrxEvent): string | undefined {
   if (!finite(e.timestamp) || Math.abs(e.timestamp) > MAX_TIMESTAMP) return `time ${e.timestamp} outside the Date range`;
   if (typeof e.time !== 'string') return 'no time';
   switch (e.kind) {
@@ -65,6 +117,8 @@ export function modelProblem(e: MarketEvent): string | undefined {
       return finite(e.value) && optional(e.change, finite) ? undefined : `index value ${e.value}`;
     case 'status':
       return undefined;
+    default:
+      return krxProblem(e);
   }
 }
 
@@ -80,10 +134,13 @@ export interface Boundary {
   map<I, O>(fn: (record: I) => O | readonly O[] | undefined): OperatorFunction<I, O>;
 }
 
-const MODEL_KINDS = new Set(['trade', 'book', 'quote', 'order', 'position', 'balance', 'index', 'status']);
+const MODEL_KINDS = new Set([
+  ...['trade', 'book', 'quote', 'order', 'position', 'balance', 'index', 'status'],
+  ...['etfNav', 'expectedTrade', 'elwGreeks', 'elwIndicators', 'programTrading', 'volatilityInterruption'],
+]);
 
-/** A model event (broker extras such as tickers, candles or book messages are checked by their codecs). */
-const isEvent = (x: unknown): x is MarketEvent =>
+/** A model or KRX event (broker extras such as tickers, candles or book messages are checked by their codecs). */
+const isEvent = (x: unknown): x is MarketEvent | KrxEvent =>
   typeof x === 'object' && x !== null && MODEL_KINDS.has((x as { kind?: unknown }).kind as string) && 'broker' in x;
 
 /** A boundary for one feed. */
@@ -113,7 +170,7 @@ export function boundary(broker: string): Boundary {
               for (const event of list) {
                 const problem = isEvent(event) ? modelProblem(event) : undefined;
                 if (problem === undefined) subscriber.next(event);
-                else report(decodeError(`${(event as MarketEvent).kind} of ${(event as MarketEvent).symbol} outside the model (${problem})`));
+                else report(decodeError(`${(event as MarketEvent | KrxEvent).kind} of ${(event as MarketEvent | KrxEvent).symbol} outside the model (${problem})`));
               }
             },
             error: (err: unknown) => subscriber.error(err),

@@ -160,6 +160,13 @@ function signalRow(state: DashboardState, symbol: string | undefined): Row {
     );
   } else parts.push(seg('1m bar: first one closes at the next minute', 'dim'));
   parts.push(seg('  VWAP ', 'dim'), seg(formatNumber(round(v?.session))), seg('  1m ', 'dim'), seg(formatNumber(round(v?.minute))));
+  // The day's figures the broker sends with its trades, where it sends them.
+  const last = state.lastTrade[symbol];
+  if (last?.change !== undefined) {
+    const pct = last.changePercent === undefined ? '' : ` (${signed(round(last.changePercent) ?? 0)}%)`;
+    parts.push(seg('  chg ', 'dim'), seg(`${signed(last.change)}${pct}`, last.change > 0 ? 'bid' : last.change < 0 ? 'ask' : undefined));
+  }
+  if (last?.cumulativeVolume !== undefined) parts.push(seg('  day vol ', 'dim'), seg(formatNumber(last.cumulativeVolume)));
   return parts;
 }
 
@@ -171,6 +178,8 @@ function clockAt(epochMs: number, likeIso: string | undefined): string {
 }
 
 const round = (x: number | undefined): number | undefined => (x === undefined ? undefined : Math.round(x * 100) / 100);
+
+const signed = (x: number): string => `${x > 0 ? '+' : ''}${formatNumber(x)}`;
 
 function accountRow(state: DashboardState): Row {
   const parts: Segment[] = [seg(' account  ', 'dim')];

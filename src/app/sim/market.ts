@@ -10,11 +10,11 @@ import {
   Side,
   Trade,
 } from '../../model/market';
-import { BookSide, improve, openingBook, resize, SimBook, take, withdrawBest } from './book';
+import { BookSide, improve, openingBook, resize, SimBook, spreadTicks, take, withdrawBest } from './book';
 import { krxModeAt, sessionAt, SessionTransition, singlePriceMatchBetween, TradingMode, transitionsBetween } from './calendar';
 import { Instrument, instrumentsFor, lotsToQty } from './instruments';
 import { profileFor, SimProfile } from './profile';
-import { Rng } from './rng';
+import { createRng, hashString, Rng } from './rng';
 import { initialTrader, TraderConfig, traderAct, TraderEvent, traderOnTrade, TraderState } from './trader';
 
 /** Options of a simulated market; everything has a default. */
@@ -70,6 +70,20 @@ export interface SymbolState {
   readonly viReference: number;
   /** Step at which a halt ends, while halted. */
   readonly haltedUntil?: number;
+  /** Continuous trading time left until the stock's next shock (profiles with `viShocks`). */
+  readonly shockInMs?: number;
+  /** The shock under way, until it triggers a VI. */
+  readonly shock?: Shock;
+}
+
+/** A burst of one-sided orders that carries a stock past its VI threshold (profile `viShocks`). */
+export interface Shock {
+  /** The aggressors' side. */
+  readonly side: Side;
+  /** Where the shock takes the price: just past the VI threshold. */
+  readonly target: number;
+  /** Shock steps taken so far. */
+  readonly step: number;
 }
 
 export interface MarketState {
@@ -84,6 +98,8 @@ export interface MarketState {
   readonly trader: TraderState;
   readonly tradeCount: number;
   readonly lastIndex?: number;
+  /** State of the shocks' own generator: the market before a stock's first shock is the same with or without them. */
+  readonly shockRng?: number;
 }
 
 /** Fills in the defaults and checks the options; throws a RangeError on nonsense. */
@@ -124,6 +140,9 @@ export function marketConfig(options: MarketOptions = {}): MarketConfig {
 
 /** The market before its first step: opening books at each instrument's start price. */
 export function initialMarket(config: MarketConfig, rng: Rng): MarketState {
+  const shocks = config.profile.viFraction !== undefined ? config.profile.viShocks : undefined;
+  // Seeded from the market's generator without drawing from it.
+  const shockRng = shocks ? createRng(hashString(`shocks:${rng.state()}`)) : undefined;
   return {
     step: 0,
     phase: 'preOpen',
@@ -133,9 +152,11 @@ export function initialMarket(config: MarketConfig, rng: Rng): MarketState {
       book: openingBook(instrument, instrument.startPrice, config.depth, rng),
       sentiment: 0,
       viReference: instrument.startPrice,
+      ...(shocks && shockRng ? { shockInMs: shockRng.int(shocks.firstMs[0], shocks.firstMs[1]) } : {}),
     })),
     trader: initialTrader,
     tradeCount: 0,
+    ...(shockRng ? { shockRng: shockRng.state() } : {}),
   };
 }
 
@@ -158,6 +179,9 @@ export function stepMarket(
   let tradeCount = state.tradeCount;
   let mode: TradingMode = state.mode;
   let uncross = false;
+  const vi = config.profile.viFraction;
+  const shocks = vi !== undefined ? config.profile.viShocks : undefined;
+  const shockRng = shocks && state.shockRng !== undefined ? createRng(state.shockRng) : undefined;
 
   if (step === 0) events.push(...state.symbols.map((s) => emit.book(s.instrument, s.book)));
   if (config.calendar) {
@@ -186,7 +210,8 @@ export function stepMarket(
     const resumes = s.haltedUntil !== undefined && step >= s.haltedUntil;
     if (resumes) {
       s = { ...s, haltedUntil: undefined, viReference: s.lastPrice ?? s.viReference };
-      events.push(emit.halt(instrument.symbol, false));
+      if (shocks && shockRng && s.shockInMs === undefined) s = { ...s, shockInMs: shockRng.int(shocks.everyMs[0], shocks.everyMs[1]) };
+      events.push(emit.halt(instrument.symbol, false, s.viReference));
     }
     const book0 = s.book;
     if (mode !== 'closed') s = { ...s, sentiment: nextSentiment(s.sentiment, rng), book: moveLiquidity(config, s, rng) };
@@ -198,7 +223,29 @@ export function stepMarket(
       tradeCount += 1;
       events.push(emit.trade(instrument, print.price, print.lots, undefined, tradeCount, true));
     }
-    const trades = continuous && s.haltedUntil === undefined ? rng.poisson((config.tradesPerSecond * config.stepMs) / 1000) : 0;
+    if (shocks && shockRng && vi !== undefined && continuous && s.haltedUntil === undefined && s.shock === undefined && s.shockInMs !== undefined) {
+      const left = s.shockInMs - config.stepMs;
+      s = left > 0 ? { ...s, shockInMs: left } : { ...s, shockInMs: undefined, shock: startShock(s, vi, shockRng) };
+    }
+    const shock = continuous && s.haltedUntil === undefined ? s.shock : undefined;
+    // A shock step takes the place of the step's ordinary order flow.
+    const trades = continuous && s.haltedUntil === undefined && !shock ? rng.poisson((config.tradesPerSecond * config.stepMs) / 1000) : 0;
+    if (shock && vi !== undefined && shocks) {
+      const swept = shockStep(instrument, s.book, shock, shocks.steps, rng);
+      s = { ...s, book: swept.book, lastPrice: swept.price, shock: { ...shock, step: shock.step + 1 } };
+      tradeCount += 1;
+      events.push(emit.trade(instrument, swept.price, swept.lots, shock.side, tradeCount));
+      const filled = traderOnTrade(trader, instrument.symbol, { price: swept.price, lots: swept.lots, side: shock.side }, instrument.lot);
+      trader = filled.state;
+      events.push(...filled.events.map((e) => emit.account(config, e)));
+      if (Math.abs(swept.price - s.viReference) >= vi * s.viReference) {
+        s = { ...s, haltedUntil: step + config.haltSteps, shock: undefined };
+        events.push(emit.halt(instrument.symbol, true, s.viReference));
+      } else if (shock.step + 1 >= 4 * shocks.steps) {
+        // Cannot happen on a sound grid; never let a shock run on.
+        s = { ...s, shock: undefined, shockInMs: shocks.everyMs[0] };
+      }
+    }
     for (let i = 0; i < trades; i++) {
       const side: Side = rng.chance(0.5 + 0.35 * s.sentiment) ? 'buy' : 'sell';
       const best = s.book[side === 'buy' ? 'asks' : 'bids'][0];
@@ -210,10 +257,9 @@ export function stepMarket(
       const filled = traderOnTrade(trader, instrument.symbol, { price: print.price, lots: print.lots, side }, instrument.lot);
       trader = filled.state;
       events.push(...filled.events.map((e) => emit.account(config, e)));
-      const vi = config.profile.viFraction;
       if (vi !== undefined && Math.abs(print.price - s.viReference) >= vi * s.viReference) {
-        s = { ...s, haltedUntil: step + config.haltSteps };
-        events.push(emit.halt(instrument.symbol, true));
+        s = { ...s, haltedUntil: step + config.haltSteps, shock: undefined };
+        events.push(emit.halt(instrument.symbol, true, s.viReference));
         break;
       }
     }
@@ -241,7 +287,54 @@ export function stepMarket(
     events.push(...acted.events.map((e) => emit.account(config, e)));
   }
 
-  return { state: { step: step + 1, phase, mode, lastNow: now, symbols, trader, tradeCount, lastIndex }, events };
+  const shockState = shockRng ? { shockRng: shockRng.state() } : {};
+  return { state: { step: step + 1, phase, mode, lastNow: now, symbols, trader, tradeCount, lastIndex, ...shockState }, events };
+}
+
+/**
+ * A shock begins: its direction leans back toward the previous close (so a long run stays near
+ * it), its target lies just past the VI threshold from the stock's reference price.
+ */
+function startShock(s: SymbolState, vi: number, rng: Rng): Shock {
+  const price = s.lastPrice ?? s.instrument.startPrice;
+  const lean = Math.max(-0.4, Math.min(0.4, 5 * (price / s.instrument.startPrice - 1)));
+  const side: Side = rng.chance(0.5 - lean) ? 'buy' : 'sell';
+  const reach = vi + 0.003;
+  return { side, target: s.viReference * (side === 'buy' ? 1 + reach : 1 - reach), step: 0 };
+}
+
+/**
+ * One step of a shock: the quotes between the touch and this step's share of the way to the
+ * target are pulled, an order takes the new best level whole, and the other side follows to a
+ * tick behind the print (so the print stays within the touch of the book after it).
+ */
+function shockStep(
+  instrument: Instrument,
+  book: SimBook,
+  shock: Shock,
+  steps: number,
+  rng: Rng,
+): { readonly price: number; readonly lots: number; readonly book: SimBook } {
+  const buy = shock.side === 'buy';
+  const hit: BookSide = buy ? 'asks' : 'bids';
+  const best = book[hit][0].price;
+  const stepTarget = best + (shock.target - best) / Math.max(1, steps - shock.step);
+  let pulled = book;
+  for (let i = 0; i < 500 && (buy ? pulled.asks[0].price < stepTarget : pulled.bids[0].price > stepTarget); i++) {
+    pulled = withdrawBest(instrument, pulled, hit, rng);
+  }
+  const print = take(instrument, pulled, shock.side, pulled[hit][0].lots, rng);
+  let after = print.book;
+  const follower: BookSide = buy ? 'bids' : 'asks';
+  const { grid } = instrument;
+  for (
+    let i = 0;
+    i < 500 && spreadTicks(instrument, after) >= 2 && (buy ? grid.up(after.bids[0].price) < print.price : grid.down(after.asks[0].price) > print.price);
+    i++
+  ) {
+    after = improve(instrument, after, follower, rng);
+  }
+  return { price: print.price, lots: print.lots, book: after };
 }
 
 function nextSentiment(s: number, rng: Rng): number {
@@ -349,13 +442,15 @@ function eventMaker(profile: SimProfile, now: number, step: number) {
         raw: { ...raw, ...(t.kisCode ? { kisCode: t.kisCode } : {}) },
         ...(t.venue === 'NXT' ? { exchange: 'NXT' } : {}),
       }) as MarketStatus,
-    halt: (symbol: string, halted: boolean): MarketStatus => ({
+    /** A dynamic VI triggered or released; `raw.viReference` is the price it was measured from. */
+    halt: (symbol: string, halted: boolean, viReference: number): MarketStatus => ({
       ...base,
       kind: 'status',
       symbol,
       phase: halted ? 'halted' : 'open',
       code: halted ? 'VI' : 'VI_END',
       halted,
+      raw: { ...raw, viReference },
     }),
     account: (config: MarketConfig, e: TraderEvent): OrderEvent | Position => {
       const instrument = config.instruments.find((i) => i.symbol === (e.type === 'order' ? e.order.symbol : e.symbol));

@@ -18,6 +18,14 @@ export interface SimProfile {
   /** Dynamic volatility interruption: halt a stock when it moves this fraction from its reference. */
   readonly viFraction?: number;
   /**
+   * Shocks that make VIs frequent enough to watch (needs `viFraction`): after `everyMs` [min, max]
+   * of continuous trading (drawn per stock from the seed; the first one from `firstMs`), a stock's
+   * quotes on one side are pulled and orders sweep it, over `steps` steps, until a print crosses
+   * the VI threshold. Real stocks see a dynamic VI a few times a day at most; the order flow
+   * alone would take minutes to move a stock 2 %, too long for a demo or a test.
+   */
+  readonly viShocks?: { readonly firstMs: readonly [number, number]; readonly everyMs: readonly [number, number]; readonly steps: number };
+  /**
    * Simulate the NXT venue beside KRX (its own book and prints, sim/nxt.ts), with KRX's events
    * marked `exchange: 'KRX'`: for brokers whose feeds separate the venues (KIS).
    */
@@ -43,6 +51,8 @@ const krx = (broker: string, account: string): SimProfile => ({
   index: { symbol: '001', base: 2_650 },
   sessionCodes: { preOpen: '0', open: '3' },
   viFraction: 0.02,
+  // With the 3 s halt, a stock's VI events (trigger or release) are at most ~18 s apart.
+  viShocks: { firstMs: [2_000, 14_000], everyMs: [8_000, 14_000], steps: 5 },
   account,
   orderId: (n) => String(n).padStart(7, '0'),
   time: kstIso,

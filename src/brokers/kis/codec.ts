@@ -8,29 +8,24 @@ import { FeedError } from '../../core/errors';
 import { CipherKey, decryptPayload } from './wire/cipher';
 import { ControlMessage, formatRequest, keyOf, meaningOf, parseKey } from './wire/control';
 import { DataEnvelope, parseEnvelope } from './wire/envelope';
-import { FillBook } from './fills';
-import { KisMessage, toMessage } from './wire/message';
+import { KisWireRecord } from './wire/message';
 import { KisRecord, chooseLayout, splitRecords } from './wire/record';
 import { trIdInfo } from './wire/tr-ids';
 
 export interface KisCodecOptions {
   readonly approvalKey: string;
   readonly custType: 'P' | 'B';
-  /** Epoch ms now: dates records that carry only a time. */
-  readonly now: () => number;
-  /** Running fill totals, kept for the life of the feed. */
-  readonly fills: FillBook;
   /** (tr_id, length) pairs already reported as carrying unknown trailing values (feed-wide). */
   readonly reportedLayouts: Set<string>;
   /** A registration succeeded: the approval key is good. */
   readonly onSubscribed?: () => void;
 }
 
-type Event = FrameEvent<KisMessage>;
+type Event = FrameEvent<KisWireRecord>;
 
 const broker = 'kis';
 
-export class KisCodec implements SessionCodec<KisMessage> {
+export class KisCodec implements SessionCodec<KisWireRecord> {
   /** AES key/iv per tr_id, from this connection's subscribe replies. */
   private readonly ciphers = new Map<string, CipherKey>();
 
@@ -175,7 +170,6 @@ export class KisCodec implements SessionCodec<KisMessage> {
         events.push({ type: 'report', error: new FeedError({ kind: 'notice', broker, message, raw: frame }) });
       }
     }
-    const now = this.options.now();
     for (const values of split.records) {
       const positional = choice.layout.codec.decode(values);
       if (positional._tag === 'Left') {
@@ -184,14 +178,11 @@ export class KisCodec implements SessionCodec<KisMessage> {
       }
       const record: KisRecord = { trId: env.trId, ...positional.right };
       const route = this.route(info.kind, env.trId);
-      const result = toMessage(info.kind, record, { now }, route.symbol);
-      if (!result.ok) {
-        events.push(decodeError(`${env.trId}: ${result.reason}`, frame));
-        continue;
-      }
-      const message = result.event.kind === 'order' ? this.options.fills.apply(result.event) : result.event;
-      const key = route.key ?? keyOf(env.trId, info.kind === 'notice' ? fieldOf(record, 'CUST_ID') : message.symbol);
-      events.push({ type: 'data', key, message });
+      // Keyed as registered: notices by the HTS ID, market records by their stock code (or, for
+      // records without one, by the only key of their tr_id). The feed maps the record.
+      const code = info.kind === 'notice' ? fieldOf(record, 'CUST_ID') : fieldOf(record, 'MKSC_SHRN_ISCD').trim() || route.symbol || '';
+      const key = route.key ?? keyOf(env.trId, code);
+      events.push({ type: 'data', key, message: { kind: info.kind, record, ...(route.symbol !== undefined ? { symbol: route.symbol } : {}) } });
     }
     return events;
   }

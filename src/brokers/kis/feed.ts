@@ -17,7 +17,8 @@ import { Quote } from '../../model';
 import { KisOptions, optionsFromEnv, resolveConfig } from './options';
 import { kisProtocol } from './protocol';
 import { KisMarketKind, KisMarketMessages, marketKey, noticeKey } from './keys';
-import { quoteOfBook } from './mapping';
+import { quoteOfBook, toModel } from './mapping';
+import { KisWireRecord } from './wire/message';
 import { KisEnv, KisExchange, KisVenue, noticeTrId, parseExchange } from './wire/tr-ids';
 import { KisTrade } from './wire/trade';
 import { KisOrderBook } from './wire/book';
@@ -27,7 +28,7 @@ import { KisOrderEvent } from './wire/notice';
 import { boundary } from '../../feed/boundary';
 import { connectionsOf, normalizeFills } from '../../feed/fills';
 import { distinctTrades } from '../../feed/distinct-trades';
-import { orderFillFacts, tradeIdentity } from './fills';
+import { FillBook, orderFillFacts, tradeIdentity } from './fills';
 import { parseKey } from './wire/control';
 
 export interface KisStreamOptions {
@@ -108,7 +109,9 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
       fetch: budgeted(baseFetch, budgetFor(`kis:${env}:${k.appKey}`, { ...kisRestLimits[env === 'paper' ? 'paper' : 'real'], scheduler }), 'Approval') as unknown as FetchLike,
     } as KisOptions),
   );
-  const session = createSessionPool([config, ...more].map(kisProtocol), sessionOptions);
+  // Order notices are the first set's account: they stay on its session.
+  const noticeTr = noticeTrId(config.env);
+  const session = createSessionPool([config, ...more].map(kisProtocol), sessionOptions, { home: (key) => key.startsWith(`${noticeTr}|`) });
   const localErrors = new Subject<FeedError>();
   const rest = kisRest({
     restUrl: config.restUrl,
@@ -132,9 +135,19 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
     return exchange;
   };
 
+  /** A decoded record as its model event, dated by the feed's clock; what cannot be mapped is reported, skipped. */
+  const toEvent = <E>(wire: KisWireRecord): E | undefined => {
+    const result = toModel(wire, clock());
+    if (result.ok) return result.event as E;
+    mapped.report(new FeedError({ kind: 'decode', broker: 'kis', message: `kis: ${wire.record.trId}: ${result.reason}; skipped` }));
+    return undefined;
+  };
+  // Running fill totals per order (KIS notices carry one fill each), kept for the life of the feed.
+  const fills = new FillBook();
+
   const market = <K extends KisMarketKind>(kind: K, symbols: Symbols, o?: KisStreamOptions): Observable<KisMarketMessages[K]> =>
     perSymbol(symbols, 'kis', (symbol) => defer(() => session.stream(marketKey(kind, venue(o), checkSymbol(symbol)))), mapped.report).pipe(
-      mapped.map((m: KisMarketMessages[K]) => m),
+      mapped.map((w: KisWireRecord) => toEvent<KisMarketMessages[K]>(w)),
     );
 
   const orderBook$ = (symbols: Symbols, o?: KisBookOptions): Observable<KisOrderBook> => {
@@ -168,8 +181,11 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
           ? throwError(() => configError('KIS orders$ needs the HTS ID (option htsId, env KIS_HTS_ID)'))
           : session.stream(noticeKey(config.env, config.htsId)),
       ).pipe(
-        mapped.map((m: KisOrderEvent) => m),
-        normalizeFills({ broker: 'kis', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
+        mapped.map((w: KisWireRecord) => {
+          const event = toEvent<KisOrderEvent>(w);
+          return event && fills.apply(event);
+        }),
+        normalizeFills({ broker: 'kis', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.first.status$) }),
       ),
   };
   // Catch-up needs the account number; without one it is off unless asked for (then it reports why).

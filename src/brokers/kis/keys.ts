@@ -9,7 +9,7 @@ import { KisTrade } from './wire/trade';
 import { KisOrderBook } from './wire/book';
 import { KisExpectedTrade } from './wire/expected';
 import { KisMarketStatus } from './wire/market-status';
-import { KisOrderEvent } from './wire/notice';
+import { KisWireRecord } from './wire/message';
 
 /** What each market stream's key carries. */
 export interface KisMarketMessages {
@@ -21,12 +21,12 @@ export interface KisMarketMessages {
 
 export type KisMarketKind = keyof KisMarketMessages;
 
-/** The key of a market stream of one stock on one venue. */
-export function marketKey<K extends KisMarketKind>(kind: K, exchange: KisExchange, code: string): Key<KisMarketMessages[K]> {
-  return typedKey<KisMarketMessages[K]>(keyOf(marketTrId(kind, exchange), code));
+/** The key of a market stream of one stock on one venue: its records, which the feed maps to `KisMarketMessages[K]`. */
+export function marketKey<K extends KisMarketKind>(kind: K, exchange: KisExchange, code: string): Key<KisWireRecord> {
+  return typedKey<KisWireRecord>(keyOf(marketTrId(kind, exchange), code));
 }
 
-/** The key of the user's order and fill notices. */
-export function noticeKey(env: KisEnv, htsId: string): Key<KisOrderEvent> {
-  return typedKey<KisOrderEvent>(keyOf(noticeTrId(env), htsId));
+/** The key of the user's order and fill notices (records the feed maps to `KisOrderEvent`). */
+export function noticeKey(env: KisEnv, htsId: string): Key<KisWireRecord> {
+  return typedKey<KisWireRecord>(keyOf(noticeTrId(env), htsId));
 }

@@ -1,6 +1,17 @@
-/** KIS model events derived from other model events (KIS has no stream of its own for them). */
+/**
+ * KIS wire records → the model: the one place the feed turns what the codec decoded into market
+ * events (the record mappers live beside their layouts in wire/, dispatched from here), and the
+ * events KIS has no stream of its own for (quotes from the book).
+ */
 import { OrderBook, Quote } from '../../model';
 import { optionalFigure } from './wire/figures';
+import { KisMessage, KisWireRecord, toMessage } from './wire/message';
+import { Mapped } from './mapped';
+
+/** A decoded record as its model event, dated by `now` where it carries only a time; or why not. */
+export function toModel(wire: KisWireRecord, now: number): Mapped<KisMessage> {
+  return toMessage(wire.kind, wire.record, { now }, wire.symbol);
+}
 
 /**
  * The best levels of a book as a Quote: KIS has no quote stream, and its book is the full

@@ -3,8 +3,7 @@ import { AttemptContext, BrokerProtocol, SessionSetup } from '../../core/protoco
 import { ApprovalCache, fromProvider, requestApprovalKey } from './auth';
 import { KisCodec } from './codec';
 import { KisConfig } from './options';
-import { FillBook } from './fills';
-import { KisMessage } from './wire/message';
+import { KisWireRecord } from './wire/message';
 import { parseKey } from './wire/control';
 import { trIdInfo } from './wire/tr-ids';
 import { MarketHours, krxHours, krxNxtHours, nxtHours, quietMsAt } from '../../core/market-hours';
@@ -29,7 +28,7 @@ export function kisExpectedQuietMs(key: string, at: number): number | undefined 
  * open, and every register request carries the approval key instead. One approval key serves
  * every reconnect; it is re-issued once after OPSP0011, never in a loop.
  */
-export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
+export function kisProtocol(config: KisConfig): BrokerProtocol<KisWireRecord> {
   const approval = new ApprovalCache({
     now: config.clock,
     ...(config.approvalKey ? { initialKey: config.approvalKey } : {}),
@@ -47,7 +46,6 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
   // another client, and is retried (with backoff) for this long before it counts as fatal.
   const ghostWindowMs = 120_000;
   let abandonedAt: number | undefined;
-  const fills = new FillBook();
   const reportedLayouts = new Set<string>();
   let current: KisCodec | undefined;
   return {
@@ -67,14 +65,12 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisMessage> {
       }
       return error;
     },
-    open(context: AttemptContext): SessionSetup<KisMessage> | Promise<SessionSetup<KisMessage>> {
-      const setup = (approvalKey: string): SessionSetup<KisMessage> => ({
+    open(context: AttemptContext): SessionSetup<KisWireRecord> | Promise<SessionSetup<KisWireRecord>> {
+      const setup = (approvalKey: string): SessionSetup<KisWireRecord> => ({
         url: config.wsUrl,
         codec: (current = new KisCodec({
           approvalKey,
           custType: config.custType,
-          now: config.clock,
-          fills,
           reportedLayouts,
           onSubscribed: () => approval.confirm(),
         })),

@@ -9,15 +9,15 @@
  * ```
  */
 import { processEnv } from '../../core/process-env';
-import { Observable, defer, filter, map, mergeMap, take, throwError } from 'rxjs';
+import { Observable, defer, filter, map, mergeMap, of, switchMap, take, throwError, toArray } from 'rxjs';
 import { FeedError } from '../../core/errors';
 import { Key } from '../../core/key';
-import { createSession } from '../../core/session';
+import { createSessionPool } from '../../core/session-pool';
 import { SessionOptions } from '../../core/session-types';
 import { feedControls } from '../../feed/controls';
 import { guardFeed } from '../../feed/guard-feed';
 import { MarketFeed, Symbols } from '../../feed/market-feed';
-import { perSymbol, symbolList } from '../../feed/symbols';
+import { perSymbol } from '../../feed/symbols';
 import { IndexTick, MarketStatus, OrderBook, OrderEvent, Position, Quote, Trade, kstDate } from '../../model';
 import { ElwGreeks, ElwIndicators, EtfNav, ExpectedTrade, ProgramTrading, VolatilityInterruption } from '../../model/krx';
 import { KiwoomMessage } from './codec';
@@ -112,6 +112,12 @@ export interface KiwoomSettings {
   readonly rest?: RestOptions;
   /** The app key's REST budget; default one per app key: 5 calls/s (mock 1/s). */
   readonly restBudget?: RestBudget;
+  /**
+   * More app keys of the same user: one session (one token, one LOGIN) per set, each holding up
+   * to `maxKeysPerConnection` keys; new keys go to the least-loaded session. orders$,
+   * positions$ and condition searches stay on the first set's session; REST uses the first set.
+   */
+  readonly moreKeys?: readonly { readonly appKey: string; readonly secretKey: string }[];
 }
 
 /** The venue of a stock stream. */
@@ -227,18 +233,31 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
   const issue = provider !== undefined ? fromProvider(provider) : () => issueToken(restUrl, credentials, fetchImpl);
   const tokens = new TokenCache(issue, clock, options.tokenMarginMs, options.accessToken);
   const tables = realTables(() => kstDate(clock()));
-  const session = createSession<KiwoomMessage>(
+  const protocolOf = (keys: { appKey: string; secretKey: string }, keyTokens: TokenCache) =>
     kiwoomProtocol({
-      ...credentials,
+      ...keys,
       wsUrl,
-      tokens,
+      tokens: keyTokens,
       tables,
       maxItemsPerGroup: options.maxItemsPerGroup,
       keysPerConnection: options.maxKeysPerConnection,
       conditionExchange: options.conditionExchange,
-    }),
-    sessionOptions,
-  );
+    });
+  // One session per credential set (one LOGIN per app key); each further set has its own token
+  // and REST budget (tokens are issued through it).
+  const more = (options.moreKeys ?? []).map((k, i) => {
+    if (typeof k?.appKey !== 'string' || k.appKey.trim() === '' || typeof k.secretKey !== 'string' || k.secretKey.trim() === '') {
+      throw configError(`moreKeys[${i}] needs an appKey and a secretKey`);
+    }
+    const keyBudget = budgetFor(`kiwoom:${env}:${k.appKey}`, { ...kiwoomRestLimits[env], scheduler });
+    const keyFetch = budgeted(options.fetch ?? defaultFetch, keyBudget, 'au10001');
+    const keyTokens = new TokenCache(() => issueToken(restUrl, { appKey: k.appKey, secretKey: k.secretKey }, keyFetch), clock, options.tokenMarginMs);
+    return protocolOf({ appKey: k.appKey, secretKey: k.secretKey }, keyTokens);
+  });
+  const session = createSessionPool<KiwoomMessage>([protocolOf(credentials, tokens), ...more], sessionOptions, {
+    // The account (00, 04) and the HTS conditions are the first set's; market keys spread.
+    home: (key) => /^(00|04|02|CNSRLST)\|/.test(key),
+  });
   // Mapping runs inside the error boundary: a record the model cannot hold is reported, skipped.
   const mapped = boundary('kiwoom');
 
@@ -293,7 +312,8 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
         );
         return undefined;
       }),
-      normalizeFills({ broker: 'kiwoom', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.status$) }),
+      // The account is on the first set's session: only its reconnects start a new epoch.
+      normalizeFills({ broker: 'kiwoom', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.first.status$) }),
     );
 
   const rest = kiwoomRest({
@@ -323,10 +343,12 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     marketStatus$: (symbols) => {
       const notices = stream$('0s').pipe(mapped.map(toMarketStatus));
       if (symbols === undefined) return notices;
-      return defer(() => {
-        const list = symbolList(symbols, 'kiwoom').map((s) => checkedItem(s, undefined));
-        return notices.pipe(mergeMap((n) => list.map((symbol) => ({ ...n, symbol }))));
-      });
+      // Market-wide notices, once per symbol; a malformed entry of a list is reported, the others go on.
+      const valid = perSymbol(symbols, 'kiwoom', (s) => defer(() => of(checkedItem(s, undefined))), mapped.report);
+      return valid.pipe(
+        toArray(),
+        switchMap((list) => notices.pipe(mergeMap((n) => list.map((symbol) => ({ ...n, symbol }))))),
+      );
     },
     stream$,
     etfNav$: (symbols, o) => stock('0G', symbols, o).pipe(mapped.map(toEtfNav)),

@@ -358,6 +358,9 @@ export function encodeVolatilityInterruption(s: MarketStatus, tape: KrxTape): En
   const count = Math.max(1, viCounts.get(tape) ?? 0);
   const price = tape.current();
   const reference = tape.previousClose ?? price;
+  // A dynamic VI is measured from the simulator's VI reference (the price after the last VI), where given.
+  const given = (s.raw as { viReference?: unknown } | undefined)?.viReference;
+  const viReference = typeof given === 'number' && given > 0 ? given : reference;
   const values: Record<string, string> = {
     '9001': s.symbol,
     '302': stockName(s.symbol),
@@ -371,9 +374,9 @@ export function encodeVolatilityInterruption(s: MarketStatus, tape: KrxTape): En
     '1224': s.halted ? '000000' : time,
     '1225': '동적',
     '1236': '0',
-    '1237': String(reference),
+    '1237': String(viReference),
     '1238': '0.00',
-    '1239': percent(reference === 0 ? 0 : ((price - reference) / reference) * 100, true),
+    '1239': percent(viReference === 0 ? 0 : ((price - viReference) / viReference) * 100, true),
     '1489': percent(reference === 0 ? 0 : ((price - reference) / reference) * 100, true),
     '1490': String(count),
     '9069': price >= reference ? '1' : '2',

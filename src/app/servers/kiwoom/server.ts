@@ -50,6 +50,8 @@ export interface KiwoomServerOptions extends LoopbackOptions {
   /** The app key and secret the token endpoint accepts. */
   readonly appKey?: string;
   readonly secretKey?: string;
+  /** Further app keys of the same user (several credential sets), each with its own session. */
+  readonly moreAppKeys?: readonly { readonly appKey: string; readonly secretKey: string }[];
   /** PING period; 0 sends none. Default 10 000 (the live server's ~10 s). */
   readonly pingIntervalMs?: number;
   /** Unanswered PINGs in a row before SYSTEM R10002 and a close. Default 5. */
@@ -118,6 +120,8 @@ export interface KiwoomServer extends BrokerServer {
   readonly received: readonly ClientFrame[];
   /** Registered keys (`0B|005930`, `00|`) over every connection, with duplicates. */
   registrations(): string[];
+  /** Registered keys of the open, logged-in connections, by the app key each logged in with. */
+  registrationsByAppKey(): Record<string, string[]>;
   /** Registered keys of each open, logged-in connection, by group: `[{ '1': ['00|'], '2': [...] }]`. */
   groups(): Record<string, string[]>[];
   /** Sets the previous close prices are signed against (otherwise taken from the first event). */
@@ -219,6 +223,8 @@ function registrationsOf(clients: readonly Client[]): Registrations {
 export async function startKiwoomServer(options: KiwoomServerOptions = {}): Promise<KiwoomServer> {
   const appKey = options.appKey ?? 'loopback-appkey-0001';
   const secretKey = options.secretKey ?? 'loopback-secret-0001';
+  /** Every app key the token endpoint accepts, with its secret. */
+  const appKeys = new Map<string, string>([[appKey, secretKey], ...(options.moreAppKeys ?? []).map((k): [string, string] => [k.appKey, k.secretKey])]);
   const pingIntervalMs = options.pingIntervalMs ?? 10_000;
   const maxMissed = options.maxMissedPings ?? 5;
   const ttl = options.tokenTtlMs ?? 24 * 3600_000;
@@ -278,14 +284,14 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
       reply(200, { return_code: 2, return_msg: 'grant_type이 올바르지 않습니다[8012]' });
       return;
     }
-    if (tokenMode === 'invalidKeys' || json.appkey !== appKey || json.secretkey !== secretKey) {
+    if (tokenMode === 'invalidKeys' || typeof json.appkey !== 'string' || appKeys.get(json.appkey) !== json.secretkey) {
       reply(200, { return_code: 3, return_msg: 'App Key와 Secret Key 검증에 실패했습니다[8001]' });
       return;
     }
     counters.tokensIssued += 1;
     const token = `loopback-token-${counters.tokensIssued}-${Math.random().toString(36).slice(2, 10)}`;
     const expiresAt = clock() + ttl;
-    tokens.set(token, { appKey, expiresAt, valid: true });
+    tokens.set(token, { appKey: json.appkey, expiresAt, valid: true });
     reply(200, { expires_dt: expiresDt(expiresAt), token_type: 'bearer', token, return_code: 0, return_msg: '정상적으로 처리되었습니다' });
   };
 
@@ -551,6 +557,14 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
     counters,
     received,
     registrations: () => loggedInClients().flatMap((c) => [...keysOf(c)]),
+    registrationsByAppKey: () => {
+      const out: Record<string, string[]> = {};
+      for (const c of loggedInClients()) {
+        if (c.state.appKey === undefined) continue;
+        out[c.state.appKey] = [...(out[c.state.appKey] ?? []), ...keysOf(c)].sort();
+      }
+      return out;
+    },
     groups: () =>
       loggedInClients().map((c) => Object.fromEntries([...c.state.groups].map(([g, keys]) => [g, [...keys].sort()]))),
     loggedIn: () => loggedInClients().length,

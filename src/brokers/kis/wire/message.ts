@@ -10,6 +10,17 @@ import { KisNoticeRecord, KisOrderEvent, toOrderEvent } from './notice';
 
 export type KisMessage = KisTrade | KisOrderBook | KisExpectedTrade | KisMarketStatus | KisOrderEvent;
 
+/**
+ * What the codec hands the session for each record: the record decoded by its layout, which
+ * feed kind it is, and (for records without a code) the symbol its key names. The feed maps it
+ * to the model (mapping.ts), as every broker's feed does.
+ */
+export interface KisWireRecord {
+  readonly kind: KisFeedKind;
+  readonly record: KisRecord;
+  readonly symbol?: string;
+}
+
 /** Maps a named record to its model event; `symbol` stands in for records without a code. */
 export function toMessage(kind: KisFeedKind, record: KisRecord, ctx: MapContext, symbol?: string): Mapped<KisMessage> {
   switch (kind) {

@@ -3,6 +3,7 @@
  * each record named by an io-ts codec built from its tr_id's ordered field list.
  */
 import * as t from 'io-ts';
+import { Filler, isHidden, lazyTarget, visibleKeys } from '../../../core/lazy-target';
 import { layouts, statusWithoutCode } from './fields';
 import { KisTrId } from './tr-ids';
 
@@ -22,7 +23,7 @@ export type Positional<F extends string> = Omit<KisRecord<F>, 'trId'>;
  * but a field read asks (keys, `in`, spread, JSON.stringify, a write). A mapping reads a handful
  * of a record's 46–66 values; naming all of them per record was most of the decode.
  */
-class Named implements ProxyHandler<Record<string, string>> {
+class Named implements ProxyHandler<Record<string, string>>, Filler {
   private full = false;
 
   constructor(
@@ -31,7 +32,7 @@ class Named implements ProxyHandler<Record<string, string>> {
     private readonly list: readonly string[],
   ) {}
 
-  private force(target: Record<string, string>): void {
+  force(target: Record<string, string>): void {
     if (this.full) return;
     this.full = true;
     for (let i = 0; i < this.names.length; i++) target[this.names[i]] = this.list[i];
@@ -42,20 +43,22 @@ class Named implements ProxyHandler<Record<string, string>> {
       const i = this.index.get(key);
       if (i !== undefined) return this.list[i];
     }
-    return Reflect.get(target, key, receiver);
+    return isHidden(key) ? undefined : Reflect.get(target, key, receiver);
   }
 
   has(target: Record<string, string>, key: string | symbol): boolean {
+    if (isHidden(key)) return false;
     this.force(target);
     return Reflect.has(target, key);
   }
 
   ownKeys(target: Record<string, string>): (string | symbol)[] {
     this.force(target);
-    return Reflect.ownKeys(target);
+    return visibleKeys(target);
   }
 
   getOwnPropertyDescriptor(target: Record<string, string>, key: string | symbol): PropertyDescriptor | undefined {
+    if (isHidden(key)) return undefined;
     this.force(target);
     return Reflect.getOwnPropertyDescriptor(target, key);
   }
@@ -112,7 +115,7 @@ export function positional<F extends string>(
       if (list.length < names.length) {
         return t.failure(u, c, `${name} needs ${names.length} values, got ${list.length}`);
       }
-      const fields = eager ? namedEagerly(names, list) : (new Proxy({}, new Named(names, index, list)) as Record<F, string>);
+      const fields = eager ? namedEagerly(names, list) : named(names, index, list);
       return t.success({ fields, extra: list.length === names.length ? [] : list.slice(names.length) });
     },
     (r) => [...names.map((n) => r.fields[n]), ...r.extra],
@@ -120,6 +123,11 @@ export function positional<F extends string>(
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
+
+function named<F extends string>(names: readonly F[], index: ReadonlyMap<string, number>, list: readonly string[]): Record<F, string> {
+  const handler = new Named(names, index, list);
+  return new Proxy(lazyTarget(handler) as Record<string, string>, handler) as Record<F, string>;
+}
 
 /** A layout: the codec for records of one length of one tr_id. */
 export interface Layout {

@@ -14,6 +14,7 @@
  *   in `extra`: an added FID is never an error and nothing the wire said is lost.
  */
 import * as t from 'io-ts';
+import { Filler, isHidden, lazyTarget, visibleKeys } from '../../../core/lazy-target';
 import { DatedPiece, INVALID, Piece, PieceOf, aggressor, direction } from './values';
 
 /** The `values` object of a REAL entry. */
@@ -66,7 +67,7 @@ export interface FieldTable<S extends Spec> extends t.Type<FieldsOf<S>, Values, 
   /**
    * Decodes a `values` object; a message naming the field on failure. Only the required fields
    * are read at once (they decide acceptance); the others are read when first looked at, and
-   * `extra` when first asked for (see `lazyFields`). The result equals `readEager`'s.
+   * `extra` when first asked for (see `LazyFields`). The result equals `readEager`'s.
    */
   read(values: Values): Decoded<FieldsOf<S>> | { readonly error: string };
   /** The same decoding, every field at once, into a plain object (what io-ts `decode` gives). */
@@ -128,7 +129,7 @@ function readOne(reader: Reader, values: Values, days: readonly string[], i: num
  * but a field read asks (keys, `in`, spread, JSON.stringify, a write). A field read alone costs
  * one parse, then one array read. The cache holds ABSENT, INVALID or the value per spec.
  */
-class LazyFields implements ProxyHandler<Record<string, unknown>> {
+class LazyFields implements ProxyHandler<Record<string, unknown>>, Filler {
   private full = false;
   private unread: Set<string> | undefined;
 
@@ -171,20 +172,22 @@ class LazyFields implements ProxyHandler<Record<string, unknown>> {
         return v === ABSENT || v === INVALID ? undefined : v;
       }
     }
-    return Reflect.get(target, key, receiver);
+    return isHidden(key) ? undefined : Reflect.get(target, key, receiver);
   }
 
   has(target: Record<string, unknown>, key: string | symbol): boolean {
+    if (isHidden(key)) return false;
     this.force(target);
     return Reflect.has(target, key);
   }
 
   ownKeys(target: Record<string, unknown>): (string | symbol)[] {
     this.force(target);
-    return Reflect.ownKeys(target);
+    return visibleKeys(target);
   }
 
   getOwnPropertyDescriptor(target: Record<string, unknown>, key: string | symbol): PropertyDescriptor | undefined {
+    if (isHidden(key)) return undefined;
     this.force(target);
     return Reflect.getOwnPropertyDescriptor(target, key);
   }
@@ -269,8 +272,8 @@ export function table<S extends Spec>(code: string, spec: S): FieldTable<S> {
       if (v === ABSENT || v === INVALID) return failure(i, v, values);
       cache[i] = v;
     }
-    const target: Record<string, unknown> = {};
     const handler = new LazyFields(reader, values, days, cache);
+    const target = lazyTarget(handler);
     return {
       fields: new Proxy(target, handler) as FieldsOf<S>,
       get extra(): Values {
