@@ -13,7 +13,10 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
     // ccxt's CommonJS build requires @noble's and @scure's ESM-only packages (Node 20 loads them natively, jest
     // does not): transpile just those for the conformance suite.
-    '^.+/node_modules/@(noble|scure)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' }, isolatedModules: true }],
+    '^.+/node_modules/@(noble|scure)/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' }, isolatedModules: true },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!@noble/|@scure/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -124,7 +124,9 @@ const ours: Runner = {
     let state: SyncState = stepSync(initialSync(depth), s.snapshot).state;
     const deltas = s.deltas;
     // One message object, its fields rewritten: the decoder's allocation is not the book's.
-    const m = { kind: 'delta', firstId: 0, lastId: 0, bids: deltas[0].bids, asks: deltas[0].asks, timestamp: 0 } as { -readonly [K in keyof BookMessage]: BookMessage[K] };
+    const m = { kind: 'delta', firstId: 0, lastId: 0, bids: deltas[0].bids, asks: deltas[0].asks, timestamp: 0 } as {
+      -readonly [K in keyof BookMessage]: BookMessage[K];
+    };
     return (i, id) => {
       const d = deltas[i % deltas.length];
       m.firstId = m.lastId = m.timestamp = id;
@@ -256,7 +258,9 @@ export async function run(): Promise<void> {
       )} | ${ns(m(theirs, 'mean'))} | ${(m(theirs, 'p50') / m(mine, 'p50')).toFixed(2)} | ${(m(theirs, 'mean') / m(mine, 'mean')).toFixed(2)} |`,
     );
   }
-  console.log(`\n## book: bytes allocated per delta in steady state, ${ALLOC_DELTAS.toLocaleString('en-US')} deltas (target: 0 for rx-market)\n`);
+  console.log(
+    `\n## book: bytes allocated per delta in steady state, ${ALLOC_DELTAS.toLocaleString('en-US')} deltas (target: 0 for rx-market)\n`,
+  );
   console.log('| depth | rx-market | ccxt OrderBook |');
   console.log('|---:|---:|---:|');
   for (const depth of DEPTHS) {

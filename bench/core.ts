@@ -50,7 +50,13 @@ function routingOnly(): void {
   console.log('|---:|---:|');
   const base: number[] = [];
   for (const keys of KEY_COUNTS) {
-    const mux = new Multiplexer<number>({ broker: 'bench', scheduler: asyncScheduler, keyLingerMs: 0, connection$: NEVER, changed: () => undefined });
+    const mux = new Multiplexer<number>({
+      broker: 'bench',
+      scheduler: asyncScheduler,
+      keyLingerMs: 0,
+      connection$: NEVER,
+      changed: () => undefined,
+    });
     const subs = new Subscription();
     let sink = 0;
     const names = Array.from({ length: keys }, (_, i) => `k${i}`);

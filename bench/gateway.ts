@@ -44,7 +44,20 @@ function sampleTrade(symbol: string, n: number): Trade {
       sentAt: hrNow(),
       type: '0B',
       symbol,
-      fields: { time: '093001', lastPrice: '+70000', change: '+500', changeRate: '+0.72', bestAsk: '+70100', bestBid: '+70000', size: '+15', cumulativeVolume: '1234567', cumulativeTurnover: '86419690', open: '+69500', high: '+70300', low: '-69400' },
+      fields: {
+        time: '093001',
+        lastPrice: '+70000',
+        change: '+500',
+        changeRate: '+0.72',
+        bestAsk: '+70100',
+        bestBid: '+70000',
+        size: '+15',
+        cumulativeVolume: '1234567',
+        cumulativeTurnover: '86419690',
+        open: '+69500',
+        high: '+70300',
+        low: '-69400',
+      },
     },
   };
 }
@@ -141,7 +154,10 @@ process.stdin.on('data', (d) => {
 `;
 
 function spawnConsumer(url: string, pass: string): { child: ChildProcess; ready: Promise<void>; result: Promise<ConsumerResult> } {
-  const child = spawn(process.execPath, ['-e', CONSUMER], { env: { ...process.env, NATS_URL: url, NATS_PASS: pass, SYMBOLS: SYMBOLS.join(',') }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', CONSUMER], {
+    env: { ...process.env, NATS_URL: url, NATS_PASS: pass, SYMBOLS: SYMBOLS.join(',') },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   let readyResolve: () => void = () => undefined;
   const ready = new Promise<void>((r) => (readyResolve = r));
@@ -177,7 +193,14 @@ async function fanout(n: number): Promise<FanoutResult> {
   const nats = await startNatsServer();
   const nc = await connect({ servers: nats.url, user: nats.gateway.user, pass: nats.gateway.pass });
   const synthetic = syntheticFeed();
-  const gateway = await startGateway({ nc, broker: 'bench', openFeed: () => synthetic.feed, account: false, lockMs: 1_000, maxKeys: 1_000 });
+  const gateway = await startGateway({
+    nc,
+    broker: 'bench',
+    openFeed: () => synthetic.feed,
+    account: false,
+    lockMs: 1_000,
+    maxKeys: 1_000,
+  });
   const consumers = Array.from({ length: n }, () => spawnConsumer(nats.url, nats.consumer.pass));
   try {
     await Promise.all(consumers.map((c) => c.ready));
@@ -202,7 +225,9 @@ async function fanout(n: number): Promise<FanoutResult> {
     if (process.env.BENCH_DEBUG) console.error('stopped');
     // A consumer that reports nothing (it died) counts as having received nothing.
     const results = await Promise.all(
-      consumers.map((c) => Promise.race([c.result, new Promise<ConsumerResult>((r) => setTimeout(() => r({ received: 0, latencies: [] }), 30_000))])),
+      consumers.map((c) =>
+        Promise.race([c.result, new Promise<ConsumerResult>((r) => setTimeout(() => r({ received: 0, latencies: [] }), 30_000))]),
+      ),
     );
     const all = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
     return {
@@ -211,7 +236,12 @@ async function fanout(n: number): Promise<FanoutResult> {
       rates: results.map((r) => r.received / inWindow),
       p50: pct(all, 50),
       p99: pct(all, 99),
-      p99s: results.map((r) => pct([...r.latencies].sort((a, b) => a - b), 99)),
+      p99s: results.map((r) =>
+        pct(
+          [...r.latencies].sort((a, b) => a - b),
+          99,
+        ),
+      ),
       load: [loadBefore, os.loadavg()[0]],
     };
   } finally {
@@ -238,7 +268,10 @@ function verdict(r: FanoutResult): string[] {
     worst >= TARGET_RATE
       ? `each of ${r.consumers} ≥ ${TARGET_RATE} of the input: met (worst ${worst.toFixed(3)})`
       : `each of ${r.consumers} ≥ ${TARGET_RATE} of the input: MISSED by ${(TARGET_RATE - worst).toFixed(3)} (worst ${worst.toFixed(3)}; ${r.rates.filter((x) => x < TARGET_RATE).length} below)`;
-  const hop = r.p99 < TARGET_P99_MS ? `hop p99 < ${TARGET_P99_MS} ms: met (${r.p99.toFixed(2)} ms)` : `hop p99 < ${TARGET_P99_MS} ms: MISSED by ${(r.p99 - TARGET_P99_MS).toFixed(2)} ms (${r.p99.toFixed(2)} ms)`;
+  const hop =
+    r.p99 < TARGET_P99_MS
+      ? `hop p99 < ${TARGET_P99_MS} ms: met (${r.p99.toFixed(2)} ms)`
+      : `hop p99 < ${TARGET_P99_MS} ms: MISSED by ${(r.p99 - TARGET_P99_MS).toFixed(2)} ms (${r.p99.toFixed(2)} ms)`;
   return [rate, hop];
 }
 
@@ -264,8 +297,20 @@ function encodings(): void {
   console.log('\n# gateway: envelope encoding, a Kiwoom-like trade with its raw record (median of 5 × 20 000)\n');
   console.log('| encoding | bytes/event | encode ns/event | decode ns/event |');
   console.log('|---|---:|---:|---:|');
-  console.log(measure('JSON (chosen)', (v) => te.encode(JSON.stringify(v)), (b) => JSON.parse(td.decode(b))));
-  console.log(measure('MessagePack (@msgpack/msgpack)', (v) => msgpackEncode(v), (b) => msgpackDecode(b)));
+  console.log(
+    measure(
+      'JSON (chosen)',
+      (v) => te.encode(JSON.stringify(v)),
+      (b) => JSON.parse(td.decode(b)),
+    ),
+  );
+  console.log(
+    measure(
+      'MessagePack (@msgpack/msgpack)',
+      (v) => msgpackEncode(v),
+      (b) => msgpackDecode(b),
+    ),
+  );
 }
 
 export async function run(): Promise<void> {
@@ -277,11 +322,16 @@ export async function run(): Promise<void> {
     // reported as '?'
   }
   console.log(
-    `\n# gateway bench, ${new Date().toISOString()}: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${natsVersion}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    `\n# gateway bench, ${new Date().toISOString()}: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${natsVersion}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
   );
   encodings();
   console.log(`\n# gateway: fan-out at ${RATE.toLocaleString('en-US')} trades/s over ${SYMBOLS.length} symbols, ${SECONDS} s per run\n`);
-  console.log('| consumer processes | input (events/s) | delivered / input per consumer: worst / median / best | consumers ≥ 0.9 | hop p50 (ms) | hop p99 (ms) | worst consumer hop p99 (ms) | load (1 min) |');
+  console.log(
+    '| consumer processes | input (events/s) | delivered / input per consumer: worst / median / best | consumers ≥ 0.9 | hop p50 (ms) | hop p99 (ms) | worst consumer hop p99 (ms) | load (1 min) |',
+  );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
   const results: FanoutResult[] = [];
   for (const n of FANOUT) {

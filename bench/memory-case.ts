@@ -34,7 +34,10 @@ export class ServerProcess {
   }
 
   static async start(script: string, args: readonly string[] = []): Promise<ServerProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'], cwd: root });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, script), ...args], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      cwd: root,
+    });
     const lines = createInterface({ input: child.stdout! });
     const first = await new Promise<string>((resolve) => lines.once('line', resolve));
     return new ServerProcess(child, (JSON.parse(first) as { env: Record<string, string> }).env, lines);
@@ -139,29 +142,35 @@ const cases: Record<string, (arg?: string) => Promise<object>> = {
     ),
   /** A CPU-bound consumer (0.2 ms of work a trade, 5k/s at most) at ~30k trades/s. */
   'cpu-trades': () =>
-    feedCase('weex', { kind: 'weex-trade', symbols: coins, wait: coins.map((s) => `${s}@trade`) }, (feed, w) =>
-      new Observable((subscriber) =>
-        feed.trades$(coins).subscribe({
-          next: () => {
-            busy(0.2);
-            w.events++;
-          },
-          error: (e: unknown) => subscriber.error(e),
-        }),
-      ),
+    feedCase(
+      'weex',
+      { kind: 'weex-trade', symbols: coins, wait: coins.map((s) => `${s}@trade`) },
+      (feed, w) =>
+        new Observable((subscriber) =>
+          feed.trades$(coins).subscribe({
+            next: () => {
+              busy(0.2);
+              w.events++;
+            },
+            error: (e: unknown) => subscriber.error(e),
+          }),
+        ),
     ),
   /** The same on KIS's full ten-level books: conflated. */
   'cpu-books': () =>
-    feedCase('kis', { kind: 'kis-H0STASP0', symbols: ['005930'], wait: ['H0STASP0|005930'] }, (feed, w) =>
-      new Observable((subscriber) =>
-        (feed.orderBook$ as (s: string, o: object) => Observable<unknown>)('005930', { exchange: 'KRX' }).subscribe({
-          next: () => {
-            busy(0.2);
-            w.events++;
-          },
-          error: (e: unknown) => subscriber.error(e),
-        }),
-      ),
+    feedCase(
+      'kis',
+      { kind: 'kis-H0STASP0', symbols: ['005930'], wait: ['H0STASP0|005930'] },
+      (feed, w) =>
+        new Observable((subscriber) =>
+          (feed.orderBook$ as (s: string, o: object) => Observable<unknown>)('005930', { exchange: 'KRX' }).subscribe({
+            next: () => {
+              busy(0.2);
+              w.events++;
+            },
+            error: (e: unknown) => subscriber.error(e),
+          }),
+        ),
     ),
   /** A Kiwoom server that floods 1 KiB PINGs and stops reading. */
   'ping-flood': async () => {
@@ -203,7 +212,14 @@ const cases: Record<string, (arg?: string) => Promise<object>> = {
         t1 = performance.now();
       }
     });
-    server.send({ cmd: 'blast', kind: 'weex-trade', symbols: coins, count: warm + CPU_COUNT + 50, rate: 0, wait: coins.map((s) => `${s}@trade`) });
+    server.send({
+      cmd: 'blast',
+      kind: 'weex-trade',
+      symbols: coins,
+      count: warm + CPU_COUNT + 50,
+      rate: 0,
+      wait: coins.map((s) => `${s}@trade`),
+    });
     await server.reply();
     for (let waited = 0; !cpu1 && waited < 20_000; waited += 100) await delay(100);
     sub.unsubscribe();

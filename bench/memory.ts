@@ -62,7 +62,14 @@ async function stalledPipe(): Promise<{ peakRss: number; exit: number | null; st
   child.stdout!.pause(); // the sink stalls: nothing reads the pipe
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  server.send({ cmd: 'blast', kind: 'weex-trade', symbols: coins, count: RATE * SECONDS, rate: RATE, wait: coins.map((s) => `${s}@trade`) });
+  server.send({
+    cmd: 'blast',
+    kind: 'weex-trade',
+    symbols: coins,
+    count: RATE * SECONDS,
+    rate: RATE,
+    wait: coins.map((s) => `${s}@trade`),
+  });
   const t0 = performance.now();
   let peak = 0;
   const sample = setInterval(() => (peak = Math.max(peak, vmHwm(child.pid!))), 250);
@@ -132,7 +139,9 @@ const codes = (r: Record<string, number> | undefined): string =>
     .join(', ') || 'none';
 
 export async function run(): Promise<void> {
-  console.log(`\n# memory: each case ${SECONDS} s in its own process, ~${RATE.toLocaleString('en-US')} frames/s, target peak RSS < ${TARGET_MB} MB\n`);
+  console.log(
+    `\n# memory: each case ${SECONDS} s in its own process, ~${RATE.toLocaleString('en-US')} frames/s, target peak RSS < ${TARGET_MB} MB\n`,
+  );
   console.log('| case | peak RSS | RSS at end | consumed | signal raised | reconnects (detector) | under target |');
   console.log('|---|---:|---:|---:|---|---|---|');
   const rows: [string, string, (r: CaseResult) => string][] = [
@@ -156,7 +165,6 @@ export async function run(): Promise<void> {
   console.log(
     `| \`rx-market stream\` into a stalled pipe | ${mb(pipe.peakRss)} | - | - | ${pipe.exit === null ? 'still running' : `exit ${pipe.exit} after ${pipe.seconds.toFixed(1)} s`}: ${pipe.stderr || '(no message)'} | - | ${mark(pipe.peakRss > 0 && pipe.peakRss < TARGET_MB * 1e6)} |`,
   );
-
 }
 
 /** The CPU of the safeguards, on ÷ off (part of the default `npm run bench`: about a minute). */
@@ -174,7 +182,9 @@ export async function runSafeguards(): Promise<void> {
   console.log('| safeguards | CPU µs per event (median) | rounds |');
   console.log('|---|---:|---|');
   console.log(`| on (defaults) | ${median(on).toFixed(2)} | ${on.map((x) => x.toFixed(1)).join(' ')} |`);
-  console.log(`| off (slowConsumer, pings, send-buffer bound, lag monitor, staleness) | ${median(off).toFixed(2)} | ${off.map((x) => x.toFixed(1)).join(' ')} |`);
+  console.log(
+    `| off (slowConsumer, pings, send-buffer bound, lag monitor, staleness) | ${median(off).toFixed(2)} | ${off.map((x) => x.toFixed(1)).join(' ')} |`,
+  );
   console.log(`\non ÷ off: **${ratio.toFixed(3)}** (target ≤ 1.05) ${mark(ratio <= 1.05)}`);
   const g = await guardCost();
   console.log(

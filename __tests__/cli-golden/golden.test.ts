@@ -32,25 +32,29 @@ interface Case {
   readonly serve: () => Promise<Served>;
 }
 
-const kiwoom = (...keys: string[]) => async (): Promise<Served> => {
-  const server = await startKiwoomServer({ pingIntervalMs: 0 });
-  return {
-    env: server.env,
-    ready: () => server.waitFor(() => keys.every((k) => server.registrations().includes(k)), 20_000),
-    send: (f) => server.broadcastRaw(f),
-    close: () => server.close(),
+const kiwoom =
+  (...keys: string[]) =>
+  async (): Promise<Served> => {
+    const server = await startKiwoomServer({ pingIntervalMs: 0 });
+    return {
+      env: server.env,
+      ready: () => server.waitFor(() => keys.every((k) => server.registrations().includes(k)), 20_000),
+      send: (f) => server.broadcastRaw(f),
+      close: () => server.close(),
+    };
   };
-};
 
-const kis = (...keys: string[]) => async (): Promise<Served> => {
-  const server = await KisServer.start();
-  return {
-    env: server.env as Record<string, string>,
-    ready: () => server.waitFor((s) => keys.every((k) => s.registrations().some((r) => r.some((x) => x.includes(k)))), 20_000),
-    send: (f) => server.broadcastRaw(f),
-    close: () => server.close(),
+const kis =
+  (...keys: string[]) =>
+  async (): Promise<Served> => {
+    const server = await KisServer.start();
+    return {
+      env: server.env as Record<string, string>,
+      ready: () => server.waitFor((s) => keys.every((k) => s.registrations().some((r) => r.some((x) => x.includes(k)))), 20_000),
+      send: (f) => server.broadcastRaw(f),
+      close: () => server.close(),
+    };
   };
-};
 
 const weex = (stream: string) => async (): Promise<Served> => {
   // The server's own snapshot carries its clock: the same fixed instant as the CLI's.
@@ -71,20 +75,80 @@ const weex = (stream: string) => async (): Promise<Served> => {
 
 const symbols = frames.kiwoomSymbols;
 const cases: Case[] = [
-  { name: 'kiwoom-trades', args: ['stream', 'kiwoom', 'trades', ...symbols], frames: frames.kiwoomTrades, serve: kiwoom(...symbols.map((s) => `0B|${s}`)) },
-  { name: 'kiwoom-trades-raw', args: ['stream', 'kiwoom', 'trades', ...symbols, '--raw'], frames: frames.kiwoomTrades, serve: kiwoom(...symbols.map((s) => `0B|${s}`)) },
+  {
+    name: 'kiwoom-trades',
+    args: ['stream', 'kiwoom', 'trades', ...symbols],
+    frames: frames.kiwoomTrades,
+    serve: kiwoom(...symbols.map((s) => `0B|${s}`)),
+  },
+  {
+    name: 'kiwoom-trades-raw',
+    args: ['stream', 'kiwoom', 'trades', ...symbols, '--raw'],
+    frames: frames.kiwoomTrades,
+    serve: kiwoom(...symbols.map((s) => `0B|${s}`)),
+  },
   { name: 'kiwoom-book', args: ['stream', 'kiwoom', 'book', '005930'], frames: frames.kiwoomBooks, serve: kiwoom('0D|005930') },
-  { name: 'kiwoom-book-raw', args: ['stream', 'kiwoom', 'book', '005930', '--depth', '5', '--raw'], frames: frames.kiwoomBooks, serve: kiwoom('0D|005930') },
-  { name: 'kiwoom-quotes', args: ['stream', 'kiwoom', 'quotes', '005930', '--raw'], frames: frames.kiwoomQuotes, serve: kiwoom('0C|005930') },
-  { name: 'kiwoom-raw-0B', args: ['stream', 'kiwoom', 'raw', '005930', '--type', '0B'], frames: frames.kiwoomTrades, serve: kiwoom('0B|005930') },
-  { name: 'kis-trades', args: ['stream', 'kis', 'trades', '005930', '--exchange', 'KRX'], frames: frames.kisTrades, serve: kis('H0STCNT0|005930') },
-  { name: 'kis-trades-raw', args: ['stream', 'kis', 'trades', '005930', '--exchange', 'KRX', '--raw'], frames: frames.kisTrades, serve: kis('H0STCNT0|005930') },
-  { name: 'kis-book', args: ['stream', 'kis', 'book', '005930', '--exchange', 'KRX'], frames: frames.kisBooks, serve: kis('H0STASP0|005930') },
-  { name: 'kis-book-raw', args: ['stream', 'kis', 'book', '005930', '--exchange', 'KRX', '--depth', '3', '--raw'], frames: frames.kisBooks, serve: kis('H0STASP0|005930') },
+  {
+    name: 'kiwoom-book-raw',
+    args: ['stream', 'kiwoom', 'book', '005930', '--depth', '5', '--raw'],
+    frames: frames.kiwoomBooks,
+    serve: kiwoom('0D|005930'),
+  },
+  {
+    name: 'kiwoom-quotes',
+    args: ['stream', 'kiwoom', 'quotes', '005930', '--raw'],
+    frames: frames.kiwoomQuotes,
+    serve: kiwoom('0C|005930'),
+  },
+  {
+    name: 'kiwoom-raw-0B',
+    args: ['stream', 'kiwoom', 'raw', '005930', '--type', '0B'],
+    frames: frames.kiwoomTrades,
+    serve: kiwoom('0B|005930'),
+  },
+  {
+    name: 'kis-trades',
+    args: ['stream', 'kis', 'trades', '005930', '--exchange', 'KRX'],
+    frames: frames.kisTrades,
+    serve: kis('H0STCNT0|005930'),
+  },
+  {
+    name: 'kis-trades-raw',
+    args: ['stream', 'kis', 'trades', '005930', '--exchange', 'KRX', '--raw'],
+    frames: frames.kisTrades,
+    serve: kis('H0STCNT0|005930'),
+  },
+  {
+    name: 'kis-book',
+    args: ['stream', 'kis', 'book', '005930', '--exchange', 'KRX'],
+    frames: frames.kisBooks,
+    serve: kis('H0STASP0|005930'),
+  },
+  {
+    name: 'kis-book-raw',
+    args: ['stream', 'kis', 'book', '005930', '--exchange', 'KRX', '--depth', '3', '--raw'],
+    frames: frames.kisBooks,
+    serve: kis('H0STASP0|005930'),
+  },
   { name: 'weex-trades', args: ['stream', 'weex', 'trades', 'BTCUSDT'], frames: frames.weexTrades, serve: weex('BTCUSDT@trade') },
-  { name: 'weex-trades-raw', args: ['stream', 'weex', 'trades', 'BTCUSDT', '--raw'], frames: frames.weexTrades, serve: weex('BTCUSDT@trade') },
-  { name: 'weex-book', args: ['stream', 'weex', 'book', 'BTCUSDT', '--depth', '15'], frames: frames.weexBooks, serve: weex('BTCUSDT@depth15') },
-  { name: 'weex-book-raw', args: ['stream', 'weex', 'book', 'BTCUSDT', '--depth', '15', '--raw'], frames: frames.weexBooks, serve: weex('BTCUSDT@depth15') },
+  {
+    name: 'weex-trades-raw',
+    args: ['stream', 'weex', 'trades', 'BTCUSDT', '--raw'],
+    frames: frames.weexTrades,
+    serve: weex('BTCUSDT@trade'),
+  },
+  {
+    name: 'weex-book',
+    args: ['stream', 'weex', 'book', 'BTCUSDT', '--depth', '15'],
+    frames: frames.weexBooks,
+    serve: weex('BTCUSDT@depth15'),
+  },
+  {
+    name: 'weex-book-raw',
+    args: ['stream', 'weex', 'book', 'BTCUSDT', '--depth', '15', '--raw'],
+    frames: frames.weexBooks,
+    serve: weex('BTCUSDT@depth15'),
+  },
 ];
 
 /** Runs one case: the CLI until `count` lines (comparing) or until a quiet timeout (recording). */
@@ -92,11 +156,15 @@ async function runCase(c: Case, count: number | undefined): Promise<{ code: numb
   const served = await c.serve();
   try {
     const limit = count === undefined ? ['--timeout', '6'] : ['--count', String(count), '--timeout', '40'];
-    const child = spawn(process.execPath, ['-r', path.join(root, '__tests__', 'support', 'fixed-clock.js'), path.join(root, 'bin', 'rx-market.js'), ...c.args, ...limit], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...served.env, RX_MARKET_FIXED_NOW: FIXED_NOW },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', path.join(root, '__tests__', 'support', 'fixed-clock.js'), path.join(root, 'bin', 'rx-market.js'), ...c.args, ...limit],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', ...served.env, RX_MARKET_FIXED_NOW: FIXED_NOW },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -35,7 +35,10 @@ describe('lineOutput', () => {
       for (let i = 0; i < 10; i++) out.line(line);
       await tick();
     }
-    expect(ended).toEqual({ quiet: false, message: expect.stringMatching(/^the output is not being read fast enough: \d+ KiB waiting \(limit 10 KiB\); stopped$/) });
+    expect(ended).toEqual({
+      quiet: false,
+      message: expect.stringMatching(/^the output is not being read fast enough: \d+ KiB waiting \(limit 10 KiB\); stopped$/),
+    });
     // Nothing more is queued once it has ended.
     const queued = sink.writableLength;
     out.line(line);
@@ -72,7 +75,17 @@ describe('rx-market stream output (built CLI)', () => {
   const at = kstInstant(Date.parse('2026-11-20T09:01:01+09:00'));
   const publishTrades = (n: number): void => {
     for (let i = 0; i < n; i++) {
-      server.publish({ kind: 'trade', broker: 'kiwoom', symbol: '005930', price: 60_000 + (i % 500), size: 1 + (i % 9), side: 'buy', direction: 'up', ...at, raw: {} });
+      server.publish({
+        kind: 'trade',
+        broker: 'kiwoom',
+        symbol: '005930',
+        price: 60_000 + (i % 500),
+        size: 1 + (i % 9),
+        side: 'buy',
+        direction: 'up',
+        ...at,
+        raw: {},
+      });
     }
   };
 
@@ -85,8 +98,13 @@ describe('rx-market stream output (built CLI)', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(await run.code).toBe(1);
-    const errors = run.stderr().split('\n').filter((l) => l.startsWith('rx-market:'));
-    expect(errors).toEqual([expect.stringMatching(/^rx-market: the output is not being read fast enough: [\d.]+ MiB waiting \(limit 1\.0 MiB\); stopped$/)]);
+    const errors = run
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('rx-market:'));
+    expect(errors).toEqual([
+      expect.stringMatching(/^rx-market: the output is not being read fast enough: [\d.]+ MiB waiting \(limit 1\.0 MiB\); stopped$/),
+    ]);
   }, 60_000);
 
   it('ends quietly with exit 0 when the reader goes away (EPIPE)', async () => {

@@ -51,7 +51,11 @@ describe('usage errors: exit 2, one rx-market: line on stderr, nothing on stdout
     ['an unknown stream', ['stream', 'kiwoom', 'candles', '005930'], /unknown kiwoom stream "candles"/],
     ['a missing symbol', ['stream', 'kis', 'trades'], /needs at least one symbol/],
     // Flags before credentials: no keys are set, yet the flag is what is reported.
-    ['a bad venue (no credentials set)', ['stream', 'kiwoom', 'trades', '005930', '--exchange', 'XYZ'], /--exchange must be one of KRX, NXT, SOR/],
+    [
+      'a bad venue (no credentials set)',
+      ['stream', 'kiwoom', 'trades', '005930', '--exchange', 'XYZ'],
+      /--exchange must be one of KRX, NXT, SOR/,
+    ],
     ['a flag the broker does not take', ['stream', 'weex', 'book', 'BTCUSDT', '--exchange', 'KRX'], /weex takes no --exchange/],
     ['symbols on an account stream', ['stream', 'weex', 'orders', 'BTCUSDT'], /takes no symbols/],
     ['--type on a contract stream', ['stream', 'kiwoom', 'trades', '005930', '--type', '0J'], /--type is for the raw stream/],

@@ -28,7 +28,8 @@ const files: Readonly<Record<string, string>> = {
   '0u': 'real-0u-elw-indicators.json',
   '0w': 'real-0w-program-trading.json',
 };
-const sample = (code: string): Values => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'kiwoom', files[code]), 'utf8')).data[0].values;
+const sample = (code: string): Values =>
+  JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'kiwoom', files[code]), 'utf8')).data[0].values;
 const tables = realTables(() => '20261120');
 
 /** A number's shape (decimals), or 'text'/'empty'; signs are not compared (they follow the direction). */
@@ -39,7 +40,11 @@ function shape(v: string): string {
 }
 
 const BASE = Date.parse('2026-11-20T09:00:00+09:00');
-const at = (second: number) => ({ time: new Date(BASE + second * 1000).toISOString(), timestamp: BASE + second * 1000, raw: { previousClose: 60_000 } });
+const at = (second: number) => ({
+  time: new Date(BASE + second * 1000).toISOString(),
+  timestamp: BASE + second * 1000,
+  raw: { previousClose: 60_000 },
+});
 
 /** Every key registered: the venue pushes whatever it can. */
 const everything = (items: Record<string, readonly string[]>): Registrations => ({ has: () => true, items: (type) => items[type] ?? [] });
@@ -48,7 +53,14 @@ const everything = (items: Record<string, readonly string[]>): Registrations => 
 function day(): { entries: EncodedEntry[]; trades: Trade[] } {
   const tapes = new KrxTapes();
   const venue = new KiwoomVenue(tapes);
-  const registered = everything({ '0G': ['069500', '005930'], '0m': ['57JBHH'], '0u': ['57JBHH'], '0I': ['MGD', 'MGU'], '0U': ['001'], '0g': ['005930'] });
+  const registered = everything({
+    '0G': ['069500', '005930'],
+    '0m': ['57JBHH'],
+    '0u': ['57JBHH'],
+    '0I': ['MGD', 'MGU'],
+    '0U': ['001'],
+    '0g': ['005930'],
+  });
   const entries: EncodedEntry[] = [];
   const trades: Trade[] = [];
   const publish = (e: MarketEvent): void => {
@@ -73,7 +85,15 @@ function day(): { entries: EncodedEntry[]; trades: Trade[] } {
     code,
     ...(halted === undefined ? {} : { halted }),
   });
-  const index = (second: number, value: number): IndexTick => ({ kind: 'index', broker: 'kiwoom', symbol: '001', ...at(second), value, change: Math.round((value - 2650) * 100) / 100, direction: value >= 2650 ? 'up' : 'down' });
+  const index = (second: number, value: number): IndexTick => ({
+    kind: 'index',
+    broker: 'kiwoom',
+    symbol: '001',
+    ...at(second),
+    value,
+    change: Math.round((value - 2650) * 100) / 100,
+    direction: value >= 2650 ? 'up' : 'down',
+  });
   const trade = (second: number, price: number, size: number, side?: 'buy' | 'sell', auction = false): Trade => ({
     kind: 'trade',
     broker: 'kiwoom',
@@ -189,7 +209,10 @@ describe('Kiwoom simulator: every pushed type against the official field list', 
   it('1h counts the VIs of each stock today (1490)', () => {
     const tapes = new KrxTapes();
     const vi = (symbol: string, halted: boolean): string =>
-      encodeEvents({ kind: 'status', broker: 'kiwoom', symbol, ...at(1), phase: halted ? 'halted' : 'open', code: halted ? 'VI' : 'VI_END', halted }, tapes)[0].entry.values['1490'];
+      encodeEvents(
+        { kind: 'status', broker: 'kiwoom', symbol, ...at(1), phase: halted ? 'halted' : 'open', code: halted ? 'VI' : 'VI_END', halted },
+        tapes,
+      )[0].entry.values['1490'];
     expect([vi('005930', true), vi('005930', false), vi('005930', true), vi('000660', true)]).toEqual(['1', '1', '2', '1']);
   });
 

@@ -61,12 +61,36 @@ describe('Kiwoom: the official REAL samples through the simulator encoder, field
     const v = s.values;
     const tapes = new KrxTapes();
     tapes.setPreviousClose('005930', num(v['10']) - Number(v['11']));
-    const book: OrderBook = { kind: 'book', broker: 'kiwoom', symbol: '005930', ...at(v['20']), asks: [{ price: num(v['27']), size: 100 }], bids: [{ price: num(v['28']), size: 100 }] };
+    const book: OrderBook = {
+      kind: 'book',
+      broker: 'kiwoom',
+      symbol: '005930',
+      ...at(v['20']),
+      asks: [{ price: num(v['27']), size: 100 }],
+      bids: [{ price: num(v['28']), size: 100 }],
+    };
     encodeEvents(book, tapes);
-    const trade: Trade = { kind: 'trade', broker: 'kiwoom', symbol: '005930', ...at(v['20']), price: num(v['10']), size: num(v['15']), side: v['15'].startsWith('+') ? 'buy' : 'sell' };
+    const trade: Trade = {
+      kind: 'trade',
+      broker: 'kiwoom',
+      symbol: '005930',
+      ...at(v['20']),
+      price: num(v['10']),
+      size: num(v['15']),
+      side: v['15'].startsWith('+') ? 'buy' : 'sell',
+    };
     const out = encodeEvents(trade, tapes);
     check(s, out, ['10', '27', '28', '17', '18']);
-    expect(out[0].entry.values).toMatchObject({ '10': v['10'], '11': v['11'], '12': v['12'], '15': v['15'], '20': v['20'], '25': v['25'], '27': v['27'], '28': v['28'] });
+    expect(out[0].entry.values).toMatchObject({
+      '10': v['10'],
+      '11': v['11'],
+      '12': v['12'],
+      '15': v['15'],
+      '20': v['20'],
+      '25': v['25'],
+      '27': v['27'],
+      '28': v['28'],
+    });
   });
 
   it('0D 주식호가잔량 (full sample, book prices signed against the previous close)', () => {
@@ -74,13 +98,21 @@ describe('Kiwoom: the official REAL samples through the simulator encoder, field
     const v = s.values;
     const tapes = new KrxTapes();
     tapes.setPreviousClose('005930', 20_850);
-    const side = (price: number, size: number) => Array.from({ length: 10 }, (_, i) => ({ price: num(v[String(price + i)]), size: num(v[String(size + i)]) }));
+    const side = (price: number, size: number) =>
+      Array.from({ length: 10 }, (_, i) => ({ price: num(v[String(price + i)]), size: num(v[String(size + i)]) }));
     const book: OrderBook = { kind: 'book', broker: 'kiwoom', symbol: '005930', ...at(v['21']), asks: side(41, 61), bids: side(51, 71) };
     const out = encodeEvents(book, tapes);
     check(s, out, ['41', '42', '50', '51', '52', '60']);
     const ours = out[0].entry.values;
     for (let f = 41; f <= 80; f++) expect([f, ours[String(f)]]).toEqual([f, v[String(f)]]);
-    expect({ '121': ours['121'], '125': ours['125'], '128': ours['128'], '129': ours['129'], '138': ours['138'], '139': ours['139'] }).toEqual({
+    expect({
+      '121': ours['121'],
+      '125': ours['125'],
+      '128': ours['128'],
+      '129': ours['129'],
+      '138': ours['138'],
+      '139': ours['139'],
+    }).toEqual({
       '121': v['121'],
       '125': v['125'],
       '128': v['128'],
@@ -94,7 +126,14 @@ describe('Kiwoom: the official REAL samples through the simulator encoder, field
     const s = fixture('real-0C-best-quote.json');
     const tapes = new KrxTapes();
     tapes.setPreviousClose('005930', 20_850);
-    const quote: Quote = { kind: 'quote', broker: 'kiwoom', symbol: '005930', ...at('090000'), bestAsk: num(s.values['27']), bestBid: num(s.values['28']) };
+    const quote: Quote = {
+      kind: 'quote',
+      broker: 'kiwoom',
+      symbol: '005930',
+      ...at('090000'),
+      bestAsk: num(s.values['27']),
+      bestBid: num(s.values['28']),
+    };
     const out = encodeEvents(quote, tapes);
     check(s, out, ['27', '28']);
     expect(out[0].entry.values).toEqual(s.values);
@@ -123,7 +162,16 @@ describe('Kiwoom: the official REAL samples through the simulator encoder, field
   it('04 잔고', () => {
     const s = fixture('real-04-balance.json');
     const v = s.values;
-    const position: Position = { kind: 'position', broker: 'kiwoom', symbol: '005930', ...at('090000'), qty: num(v['930']), avgPrice: num(v['931']), lastPrice: num(v['10']), account: v['9201'] };
+    const position: Position = {
+      kind: 'position',
+      broker: 'kiwoom',
+      symbol: '005930',
+      ...at('090000'),
+      qty: num(v['930']),
+      avgPrice: num(v['931']),
+      lastPrice: num(v['10']),
+      account: v['9201'],
+    };
     const tapes = new KrxTapes();
     tapes.setPreviousClose('005930', num(v['307']));
     check(s, encodeEvents(position, tapes), ['10']);
@@ -132,19 +180,41 @@ describe('Kiwoom: the official REAL samples through the simulator encoder, field
   it('0J 업종지수', () => {
     const s = fixture('real-0J-sector-index.json');
     const v = s.values;
-    const index: IndexTick = { kind: 'index', broker: 'kiwoom', symbol: '001', ...at(v['20']), value: num(v['10']), change: Number(v['11']) };
+    const index: IndexTick = {
+      kind: 'index',
+      broker: 'kiwoom',
+      symbol: '001',
+      ...at(v['20']),
+      value: num(v['10']),
+      change: Number(v['11']),
+    };
     check(s, encodeEvents(index, new KrxTapes()), ['10', '11']);
   });
 
   it('0s 장시작시간', () => {
     const s = fixture('real-0s-market-session.json');
-    const status: MarketStatus = { kind: 'status', broker: 'kiwoom', symbol: '', ...at(s.values['20']), phase: 'afterHours', code: s.values['215'] };
+    const status: MarketStatus = {
+      kind: 'status',
+      broker: 'kiwoom',
+      symbol: '',
+      ...at(s.values['20']),
+      phase: 'afterHours',
+      code: s.values['215'],
+    };
     check(s, encodeEvents(status, new KrxTapes()));
   });
 
   it('1h VI발동/해제', () => {
     const s = fixture('real-1h-volatility-interruption.json');
-    const status: MarketStatus = { kind: 'status', broker: 'kiwoom', symbol: '005930', ...at(s.values['1223']), phase: 'halted', code: 'VI', halted: true };
+    const status: MarketStatus = {
+      kind: 'status',
+      broker: 'kiwoom',
+      symbol: '005930',
+      ...at(s.values['1223']),
+      phase: 'halted',
+      code: 'VI',
+      halted: true,
+    };
     const out = encodeEvents(status, new KrxTapes());
     expect(Object.keys(out[0].entry.values).sort()).toEqual(Object.keys(s.values).sort());
   });
@@ -160,18 +230,41 @@ describe('KIS: the official sample records through the simulator encoder, positi
     const tapes = new KrxTapes();
     tapes.setPreviousClose('005930', Number(v.STCK_PRPR) - Number(v.PRDY_VRSS));
     const tape = tapes.of('005930');
-    const trade: Trade = { kind: 'trade', broker: 'kis', symbol: '005930', ...at(v.STCK_CNTG_HOUR), price: Number(v.STCK_PRPR), size: Number(v.CNTG_VOL), side: 'buy' };
+    const trade: Trade = {
+      kind: 'trade',
+      broker: 'kis',
+      symbol: '005930',
+      ...at(v.STCK_CNTG_HOUR),
+      price: Number(v.STCK_PRPR),
+      size: Number(v.CNTG_VOL),
+      side: 'buy',
+    };
     const ours = tradeRecord('H0STCNT0', trade, tape);
     expect(ours).toHaveLength(sample.length);
     expect(shapeMismatches(v, named('H0STCNT0', ours))).toEqual([]);
-    expect(named('H0STCNT0', ours)).toMatchObject({ STCK_PRPR: '71900', PRDY_VRSS_SIGN: '5', PRDY_VRSS: '-100', PRDY_CTRT: '-0.14', CNTG_VOL: '1', CCLD_DVSN: '1' });
+    expect(named('H0STCNT0', ours)).toMatchObject({
+      STCK_PRPR: '71900',
+      PRDY_VRSS_SIGN: '5',
+      PRDY_VRSS: '-100',
+      PRDY_CTRT: '-0.14',
+      CNTG_VOL: '1',
+      CCLD_DVSN: '1',
+    });
   });
 
   it('H0STASP0 (59 values)', () => {
     const sample = valuesOf(kisFrames.H0STASP0);
     const v = named('H0STASP0', sample);
-    const side = (p: string, q: string) => Array.from({ length: 10 }, (_, i) => ({ price: Number(v[`${p}${i + 1}`]), size: Number(v[`${q}${i + 1}`]) }));
-    const book: OrderBook = { kind: 'book', broker: 'kis', symbol: '005930', ...at(v.BSOP_HOUR), asks: side('ASKP', 'ASKP_RSQN'), bids: side('BIDP', 'BIDP_RSQN') };
+    const side = (p: string, q: string) =>
+      Array.from({ length: 10 }, (_, i) => ({ price: Number(v[`${p}${i + 1}`]), size: Number(v[`${q}${i + 1}`]) }));
+    const book: OrderBook = {
+      kind: 'book',
+      broker: 'kis',
+      symbol: '005930',
+      ...at(v.BSOP_HOUR),
+      asks: side('ASKP', 'ASKP_RSQN'),
+      bids: side('BIDP', 'BIDP_RSQN'),
+    };
     const ours = bookRecord('H0STASP0', book, new KrxTapes().of('005930'));
     expect(ours).toHaveLength(sample.length);
     // Auction fields (expected price, signs) are blank-ish outside an auction; the rest match in shape.
@@ -187,7 +280,14 @@ describe('KIS: the official sample records through the simulator encoder, positi
     const status: MarketStatus = { kind: 'status', broker: 'kis', symbol: sample[0], ...at('083000'), phase: 'preOpen', code: '0' };
     const ours = statusRecord('H0STMKO0', status);
     expect(ours).toHaveLength(sample.length);
-    expect([ours[0], ours[1], ours[2], ours[7], ours[8], ours[9]]).toEqual([sample[0], sample[1], sample[2], sample[7], sample[8], sample[9]]);
+    expect([ours[0], ours[1], ours[2], ours[7], ours[8], ours[9]]).toEqual([
+      sample[0],
+      sample[1],
+      sample[2],
+      sample[7],
+      sample[8],
+      sample[9],
+    ]);
     expect(ours[3]).toBe('110');
   });
 
@@ -213,6 +313,8 @@ describe('KIS: the official sample records through the simulator encoder, positi
       'testhts',
     );
     expect(ours).toHaveLength(26);
-    expect(shapeMismatches(Object.fromEntries(sample.split('^').map((x, i) => [i, x])), Object.fromEntries(ours.map((x, i) => [i, x])))).toEqual([]);
+    expect(
+      shapeMismatches(Object.fromEntries(sample.split('^').map((x, i) => [i, x])), Object.fromEntries(ours.map((x, i) => [i, x]))),
+    ).toEqual([]);
   });
 });

@@ -183,7 +183,10 @@ describe('ccxt pro.weex against the WEEX simulator', () => {
     const balance = exchange.watchBalance({ type: 'swap' });
     const fills = exchange.watchMyTrades('BTC/USDT:USDT');
     const positions = exchange.watchPositions(['BTC/USDT:USDT']);
-    await until(() => ['account', 'fill', 'positions'].every((c) => server.subscribedStreams('private').includes(c)), 'the private subscriptions');
+    await until(
+      () => ['account', 'fill', 'positions'].every((c) => server.subscribedStreams('private').includes(c)),
+      'the private subscriptions',
+    );
     await new Promise((r) => setTimeout(r, 50));
     const filled: OrderEvent = {
       kind: 'order',

@@ -37,12 +37,13 @@ describe('MarketFeed', () => {
     for (const [name, feed] of Object.entries(feeds())) {
       expect(feed.broker).toBe(name);
       for (const member of ['trades$', 'orderBook$', 'quotes$', 'orders$', 'close'] as const) expect(typeof feed[member]).toBe('function');
-      for (const control of ['status$', 'errors$', 'subscriptions$', 'frames$'] as const) expect(typeof feed[control].subscribe).toBe('function');
+      for (const control of ['status$', 'errors$', 'subscriptions$', 'frames$'] as const)
+        expect(typeof feed[control].subscribe).toBe('function');
       feed.close();
     }
   });
 
-  it("each app plug lists exactly the optional streams its feed has (positions, balances)", () => {
+  it('each app plug lists exactly the optional streams its feed has (positions, balances)', () => {
     const all = feeds();
     for (const module of brokers) {
       const feed = all[module.name];

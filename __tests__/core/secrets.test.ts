@@ -45,7 +45,12 @@ describe('secrets on live feeds', () => {
     try {
       // A wrong secret: the server refuses the upgrade; make its body echo the signature sent.
       const feed = weex(
-        { apiKey: server.env.WEEX_API_KEY, secretKey: 'wrong-secret-123', passphrase: server.env.WEEX_PASSPHRASE, privateUrl: server.privateUrl },
+        {
+          apiKey: server.env.WEEX_API_KEY,
+          secretKey: 'wrong-secret-123',
+          passphrase: server.env.WEEX_PASSPHRASE,
+          privateUrl: server.privateUrl,
+        },
         { backoff: { initialMs: 10, maxMs: 10, maxAttempts: 1 } },
       );
       const error = (await firstValueFrom(feed.orders$().pipe(timeout(5_000))).catch((e: unknown) => e)) as FeedError;

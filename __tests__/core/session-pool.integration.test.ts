@@ -21,7 +21,10 @@ describe('session pool (several credential sets)', () => {
 
   it('spreads keys over one login per credential set, within each set’s key limit', async () => {
     const pool = createSessionPool(
-      [toyProtocol({ url: server.url, user: 'appKeyA', keysPerConnection: 2 }), toyProtocol({ url: server.url, user: 'appKeyB', keysPerConnection: 2 })],
+      [
+        toyProtocol({ url: server.url, user: 'appKeyA', keysPerConnection: 2 }),
+        toyProtocol({ url: server.url, user: 'appKeyB', keysPerConnection: 2 }),
+      ],
       fast,
     );
     const got: Record<string, unknown[]> = {};
@@ -56,7 +59,10 @@ describe('session pool (several credential sets)', () => {
 
   it('keeps the keys `home` names on the first set, which fail fast when it is full', async () => {
     const pool = createSessionPool(
-      [toyProtocol({ url: server.url, user: 'appKeyA', keysPerConnection: 2 }), toyProtocol({ url: server.url, user: 'appKeyB', keysPerConnection: 2 })],
+      [
+        toyProtocol({ url: server.url, user: 'appKeyA', keysPerConnection: 2 }),
+        toyProtocol({ url: server.url, user: 'appKeyB', keysPerConnection: 2 }),
+      ],
       fast,
       { home: (key) => key.startsWith('acct') },
     );

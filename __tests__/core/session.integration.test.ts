@@ -44,7 +44,12 @@ describe('session over a real socket', () => {
     expect(a).toEqual([1, 2]);
     expect(b).toEqual([1, 2]);
     expect(server.logins).toEqual([1, 2]);
-    expect(server.subs.filter((s) => s.connection === 2).flatMap((s) => s.keys).sort()).toEqual(['a', 'b']);
+    expect(
+      server.subs
+        .filter((s) => s.connection === 2)
+        .flatMap((s) => s.keys)
+        .sort(),
+    ).toEqual(['a', 'b']);
     const reconnecting = statuses.find((s) => s.state === 'reconnecting');
     expect(reconnecting && reconnecting.state === 'reconnecting' && reconnecting.reason).toMatch(/1006 abnormal closure/);
   });

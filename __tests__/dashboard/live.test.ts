@@ -19,17 +19,19 @@ describe('dashboard sources against the simulator through the public API (Kiwoom
       keyLingerMs: 0,
     });
     const state$ = new BehaviorSubject<DashboardState>(initialState({ broker: 'kiwoom', source: 'test', symbols, now: Date.now() }));
-    const subscription = dashboardActions(feed, symbols, { tickMs: 200 })
-      .pipe(scan(reduce, state$.value))
-      .subscribe(state$);
+    const subscription = dashboardActions(feed, symbols, { tickMs: 200 }).pipe(scan(reduce, state$.value)).subscribe(state$);
     const until = (what: string, ok: (s: DashboardState) => boolean) =>
-      firstValueFrom(state$.pipe(filter(ok), timeout({ first: 8_000, with: () => Promise.reject(new Error(`timed out waiting for ${what}`)) })));
+      firstValueFrom(
+        state$.pipe(filter(ok), timeout({ first: 8_000, with: () => Promise.reject(new Error(`timed out waiting for ${what}`)) })),
+      );
     try {
-      const flowing = await until('data', (s) =>
-        s.connection.status.state === 'open' &&
-        symbols.every((x) => s.books[x] && s.lastTrade[x]) &&
-        s.counts.account > 0 &&
-        s.rates.frames > 0,
+      const flowing = await until(
+        'data',
+        (s) =>
+          s.connection.status.state === 'open' &&
+          symbols.every((x) => s.books[x] && s.lastTrade[x]) &&
+          s.counts.account > 0 &&
+          s.rates.frames > 0,
       );
       // Frames carry several entries each (Kiwoom batches), books and account events besides trades.
       expect(flowing.counts.frames).toBeGreaterThan(symbols.length);
@@ -37,11 +39,13 @@ describe('dashboard sources against the simulator through the public API (Kiwoom
       expect(activeKeys).toBeGreaterThanOrEqual(2 * symbols.length);
 
       sim.server.dropConnections();
-      const back = await until('the reconnect', (s) =>
-        s.connection.reconnects >= 1 &&
-        s.connection.status.state === 'open' &&
-        s.connection.resubscriptions >= activeKeys &&
-        s.counts.trades > flowing.counts.trades + 5,
+      const back = await until(
+        'the reconnect',
+        (s) =>
+          s.connection.reconnects >= 1 &&
+          s.connection.status.state === 'open' &&
+          s.connection.resubscriptions >= activeKeys &&
+          s.counts.trades > flowing.counts.trades + 5,
       );
       expect(back.connection.status.state === 'open' && back.connection.status.connections).toBe(2);
     } finally {

@@ -90,7 +90,11 @@ describe('dashboard screen (rendered to text)', () => {
     const text = screenText(next);
     expect(text).toContain('[000660]');
     expect(text).toContain(` Book 000660`);
-    expect(rowText(next.rows[4 + Math.min(10, Math.floor((size.height - 11) / 2))]).slice(12, 24).trim()).toBe(n(lastBook('000660').asks[0].price));
+    expect(
+      rowText(next.rows[4 + Math.min(10, Math.floor((size.height - 11) / 2))])
+        .slice(12, 24)
+        .trim(),
+    ).toBe(n(lastBook('000660').asks[0].price));
   });
 
   it('says so when the terminal is too small, instead of drawing garbage', () => {
@@ -137,7 +141,10 @@ describe('painting through terminal-kit onto a virtual terminal', () => {
 
 describe('dashboard: staleness and detectors on the feed line', () => {
   const size = { width: 140, height: 32 };
-  const feedLine = (s: typeof state) => screenText(renderDashboard(s, size)).split('\n').find((l) => l.startsWith(' feed '))!;
+  const feedLine = (s: typeof state) =>
+    screenText(renderDashboard(s, size))
+      .split('\n')
+      .find((l) => l.startsWith(' feed '))!;
 
   it('shows stale keys by name and the detector of a reconnect', () => {
     const stale = reduce(state, {

@@ -41,12 +41,7 @@ describe('dashboard state', () => {
     const s = run(keys('requested'), keys('active'), keys('requested'), keys('active'), keys('active'));
     expect(s.connection.resubscriptions).toBe(2);
     // A key that is released and asked for anew is a new subscription, not a re-registration.
-    const t = [
-      keys('requested'),
-      keys('active'),
-      { type: 'keys', keys: [] } as DashboardAction,
-      keys('requested'),
-    ].reduce(reduce, start());
+    const t = [keys('requested'), keys('active'), { type: 'keys', keys: [] } as DashboardAction, keys('requested')].reduce(reduce, start());
     expect(t.connection.resubscriptions).toBe(0);
   });
 

@@ -21,7 +21,20 @@ describe('example: imbalance-vwap live', () => {
 
     const at = Date.parse('2026-11-20T09:01:00+09:00');
     const s = { broker: 'kiwoom', symbol: '005930' };
-    server.publish(book({ ...s, timestamp: at, bids: [[69_900, 500], [69_800, 300]], asks: [[70_000, 100], [70_100, 100]] }));
+    server.publish(
+      book({
+        ...s,
+        timestamp: at,
+        bids: [
+          [69_900, 500],
+          [69_800, 300],
+        ],
+        asks: [
+          [70_000, 100],
+          [70_100, 100],
+        ],
+      }),
+    );
     for (const [i, price] of [70_000, 70_000, 69_800, 70_400].entries()) {
       server.publish(trade({ ...s, timestamp: at + 1000 * (i + 1), price, size: 10, side: 'buy' }));
     }

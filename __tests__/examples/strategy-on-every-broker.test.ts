@@ -32,17 +32,42 @@ describe.each(brokers.map((b) => [b.name, b] as const))('imbalance-vwap on %s', 
     const f: MarketFeed = broker.feedFromEnv(server.env, { connectionLingerMs: 0, keyLingerMs: 0 });
     feed = f;
     // Two levels a side: the WEEX server fills its book out to 15 levels behind the two given here.
-    const signals = firstValueFrom(imbalanceVwapOn(f, symbol, { vwapTrades: 20, threshold: 0.2, levels: 2 }).pipe(take(1), toArray(), timeout(20_000)));
+    const signals = firstValueFrom(
+      imbalanceVwapOn(f, symbol, { vwapTrades: 20, threshold: 0.2, levels: 2 }).pipe(take(1), toArray(), timeout(20_000)),
+    );
     const s = server;
     // Both keys (trades and book) acked by the server: from here nothing it sends is missed.
-    await firstValueFrom(f.subscriptions$.pipe(first((keys) => keys.length >= 2 && keys.every((k) => k.state === 'active')), timeout(15_000)));
+    await firstValueFrom(
+      f.subscriptions$.pipe(
+        first((keys) => keys.length >= 2 && keys.every((k) => k.state === 'active')),
+        timeout(15_000),
+      ),
+    );
     expect(s.subscribedSymbols()).toContain(symbol);
 
     const at = Date.parse('2026-11-20T09:01:00+09:00');
     const base = { broker: name, symbol };
-    s.publish(book({ ...base, timestamp: at, bids: [[69_900, 500], [69_800, 300]], asks: [[70_000, 100], [70_100, 100]] }));
+    s.publish(
+      book({
+        ...base,
+        timestamp: at,
+        bids: [
+          [69_900, 500],
+          [69_800, 300],
+        ],
+        asks: [
+          [70_000, 100],
+          [70_100, 100],
+        ],
+      }),
+    );
     // The book before the trades (a WEEX book must be synced: snapshot, then deltas).
-    await firstValueFrom(f.orderBook$(symbol).pipe(first((b) => b.bids[0]?.price === 69_900), timeout(15_000)));
+    await firstValueFrom(
+      f.orderBook$(symbol).pipe(
+        first((b) => b.bids[0]?.price === 69_900),
+        timeout(15_000),
+      ),
+    );
     for (const [i, price] of [70_000, 70_000, 69_800, 70_400].entries()) {
       s.publish(trade({ ...base, timestamp: at + 1000 * (i + 1), price, size: 10, side: 'buy', tradeId: `t${i + 1}` }));
     }

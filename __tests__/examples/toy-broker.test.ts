@@ -39,10 +39,27 @@ it('a broker of one file runs the example strategy, and a bad record ends nothin
   const errors: string[] = [];
   f.errors$.subscribe((e) => errors.push(`${e.kind}: ${e.message}`));
   const signals = firstValueFrom(imbalanceVwapOn(f, 'ACME', { levels: 2 }).pipe(take(1), toArray(), timeout(15_000)));
-  await firstValueFrom(f.subscriptions$.pipe(first((keys) => keys.length === 2 && keys.every((k) => k.state === 'active')), timeout(15_000)));
+  await firstValueFrom(
+    f.subscriptions$.pipe(
+      first((keys) => keys.length === 2 && keys.every((k) => k.state === 'active')),
+      timeout(15_000),
+    ),
+  );
 
   const at = Date.parse('2026-11-20T00:01:00Z');
-  send(toy.data('book|ACME', { b: [[99, 500], [98, 300]], a: [[100, 100], [101, 100]], ts: at }));
+  send(
+    toy.data('book|ACME', {
+      b: [
+        [99, 500],
+        [98, 300],
+      ],
+      a: [
+        [100, 100],
+        [101, 100],
+      ],
+      ts: at,
+    }),
+  );
   send(toy.data('trade|ACME', { p: 'not a price' })); // reported, skipped
   [100, 100, 98, 104].forEach((p, i) => send(toy.data('trade|ACME', { p, q: 10, ts: at + i + 1 })));
 

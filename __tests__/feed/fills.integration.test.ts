@@ -57,7 +57,18 @@ interface Rig {
 }
 
 const event = (f: Fill, symbol: string, broker: string): OrderEvent =>
-  fill({ broker, symbol, orderId: '0000042', side: 'buy', price: f.price, qty: f.qty, orderQty: 10, filledQty: f.cum, orderPrice: 102, timestamp: f.at });
+  fill({
+    broker,
+    symbol,
+    orderId: '0000042',
+    side: 'buy',
+    price: f.price,
+    qty: f.qty,
+    orderQty: 10,
+    filledQty: f.cum,
+    orderPrice: 102,
+    timestamp: f.at,
+  });
 
 async function kiwoomRig(): Promise<Rig> {
   const server = await startKiwoomServer({ pingIntervalMs: 0 });
@@ -87,7 +98,12 @@ async function kiwoomRig(): Promise<Rig> {
 async function weexRig(): Promise<Rig> {
   const server = await startWeexServer();
   const feed = weex(
-    { apiKey: server.env.WEEX_API_KEY, secretKey: server.env.WEEX_SECRET_KEY, passphrase: server.env.WEEX_PASSPHRASE, privateUrl: server.privateUrl },
+    {
+      apiKey: server.env.WEEX_API_KEY,
+      secretKey: server.env.WEEX_SECRET_KEY,
+      passphrase: server.env.WEEX_PASSPHRASE,
+      privateUrl: server.privateUrl,
+    },
     fast,
   );
   let version = 0;
@@ -100,9 +116,19 @@ async function weexRig(): Promise<Rig> {
     send: (f) => {
       version += 1;
       const record = {
-        id: '0000042', coin: 'USDT', symbol: 'BTCUSDT', orderSide: 'BUY', price: '102', size: '10', type: 'LIMIT',
-        status: f.cum === 10 ? 'FILLED' : 'PENDING', cumFillSize: String(f.cum), cumFillValue: String(f.value),
-        latestFillPrice: String(f.price), createdTime: String(T0), updatedTime: String(f.at),
+        id: '0000042',
+        coin: 'USDT',
+        symbol: 'BTCUSDT',
+        orderSide: 'BUY',
+        price: '102',
+        size: '10',
+        type: 'LIMIT',
+        status: f.cum === 10 ? 'FILLED' : 'PENDING',
+        cumFillSize: String(f.cum),
+        cumFillValue: String(f.value),
+        latestFillPrice: String(f.price),
+        createdTime: String(T0),
+        updatedTime: String(f.at),
       };
       server.broadcastRaw(JSON.stringify({ e: 'orders', E: f.at, v: version, msgEvent: 'OrderUpdate', d: [record] }));
     },

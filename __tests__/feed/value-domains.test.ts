@@ -53,7 +53,10 @@ describe('WEEX codec value domains', () => {
 
 describe('Kiwoom codec value domains', () => {
   const frame = (values: Record<string, unknown>) =>
-    JSON.stringify({ trnm: 'REAL', data: [{ type: '0B', name: '주식체결', item: '005930', values: { '10': '+61000', '15': '+3', '20': '090000', ...values } }] });
+    JSON.stringify({
+      trnm: 'REAL',
+      data: [{ type: '0B', name: '주식체결', item: '005930', values: { '10': '+61000', '15': '+3', '20': '090000', ...values } }],
+    });
   const decode = (f: string) => {
     const codec = kiwoomCodec();
     codec.decode('{"trnm":"LOGIN","return_code":0}');
@@ -91,7 +94,9 @@ describe('KIS codec value domains', () => {
 describe('operators on any value that passes decoding', () => {
   const price = fc.double({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, noNaN: true });
   const size = fc.oneof(fc.constant(0), fc.double({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, noNaN: true }));
-  const trades = fc.array(fc.tuple(price, size), { minLength: 1, maxLength: 8 }).map((xs) => xs.map(([p, s], i): Trade => trade({ price: p, size: s, timestamp: i })));
+  const trades = fc
+    .array(fc.tuple(price, size), { minLength: 1, maxLength: 8 })
+    .map((xs) => xs.map(([p, s], i): Trade => trade({ price: p, size: s, timestamp: i })));
 
   it('vwap, bars and ema never error on huge or tiny prices and sizes', async () => {
     await fc.assert(

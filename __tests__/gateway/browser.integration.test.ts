@@ -78,11 +78,18 @@ it('streams trades and the current book through the gateway over WebSocket', asy
 
   await until(() => server.registrations().includes('0B|005930'), 'the trade key, asked for by the page');
   await new Promise((r) => setTimeout(r, 200));
-  for (const [price, size] of [[60_700, 500], [60_800, 20], [60_600, 7]]) server.publish(trade('005930', price, size));
+  for (const [price, size] of [
+    [60_700, 500],
+    [60_800, 20],
+    [60_600, 7],
+  ])
+    server.publish(trade('005930', price, size));
   server.publish(book('005930', 60_700, 60_900));
   await page.waitForFunction(() => document.querySelectorAll('#trades li').length === 3, undefined, { timeout: 30_000 });
   expect(await page.locator('#trades li').allTextContents()).toEqual(['005930 buy 500@60700', '005930 buy 20@60800', '005930 buy 7@60600']);
-  await page.waitForFunction(() => document.getElementById('book')!.textContent!.startsWith('bids 10@60700'), undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => document.getElementById('book')!.textContent!.startsWith('bids 10@60700'), undefined, {
+    timeout: 30_000,
+  });
   expect(await page.locator('#status').textContent()).toBe('open');
   expect(await page.locator('#errors').textContent()).toBe('');
 });

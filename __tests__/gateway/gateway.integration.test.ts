@@ -220,7 +220,9 @@ it('malformed messages on the book, status and notice subjects go to errors$; th
   await until(() => errors.values.length >= 4, 'four decode errors');
   expect(errors.values.map((e: FeedError) => e.kind)).toEqual(['decode', 'decode', 'decode', 'decode']);
   // Each says where it came from.
-  expect(errors.values.map((e: FeedError) => e.message).join('\n')).toMatch(/rxm\.kiwoom\.book\.000270[\s\S]*rxm\.kiwoom\.status[\s\S]*rxm\.kiwoom\.notice/);
+  expect(errors.values.map((e: FeedError) => e.message).join('\n')).toMatch(
+    /rxm\.kiwoom\.book\.000270[\s\S]*rxm\.kiwoom\.status[\s\S]*rxm\.kiwoom\.notice/,
+  );
   server.publish(book('000270', 100, 101));
   await until(() => books.values.length === 1, 'the real book after the bad messages');
   expect((books.values[0] as OrderBook).bids[0].price).toBe(100);

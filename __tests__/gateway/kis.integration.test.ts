@@ -22,7 +22,8 @@ async function kisRig(): Promise<BrokerRig> {
     publish: (event) => server.publish(event),
     sessions: () => server.counters.approvals,
     registered: (stream, symbol) => server.registrations().some((keys) => keys.some((k) => isKey(k, stream, symbol))),
-    registrations: (stream, symbol) => server.requests.filter((r) => r.trType === '1' && isKey(`${r.trId}|${r.trKey}`, stream, symbol)).length,
+    registrations: (stream, symbol) =>
+      server.requests.filter((r) => r.trType === '1' && isKey(`${r.trId}|${r.trKey}`, stream, symbol)).length,
     accountRegistered: () => server.registrations().some((keys) => keys.some((k) => trIdInfo(k.split('|')[0])?.kind === 'notice')),
     close: () => server.close(),
   };
@@ -38,7 +39,8 @@ describe('gateway on KIS', () => {
     startServer: kisRig,
     trade: (symbol, price, size, n) => trade({ broker: 'kis', symbol, price, size, side: 'buy', timestamp: T0 + n * 1_000 }),
     book: (symbol, bid, ask, n) => book({ broker: 'kis', symbol, bids: [[bid, 10]], asks: [[ask, 20]], timestamp: T0 + n * 1_000 }),
-    fill: (n) => fill({ broker: 'kis', symbol: '005930', orderId: orderId(n), side: 'buy', price: 70_000, qty: n, timestamp: T0 + n * 1_000 }),
+    fill: (n) =>
+      fill({ broker: 'kis', symbol: '005930', orderId: orderId(n), side: 'buy', price: 70_000, qty: n, timestamp: T0 + n * 1_000 }),
     orderId,
   });
 });

@@ -28,7 +28,7 @@ const count = (p: Proc, type: string, extra: (l: Record<string, unknown>) => boo
 
 const leaderLine = (p: Proc): boolean => /is the leader/.test(p.stderr());
 
-it('two consumer processes share one broker session; killed consumers\' keys are released after their lease', async () => {
+it("two consumer processes share one broker session; killed consumers' keys are released after their lease", async () => {
   const gw = startGatewayCli(nats, server.env);
   await until(() => leaderLine(gw), 'the gateway to lead');
   // Both consumers' leases seen on NATS: each goes out after its subscription, so both get every print.
@@ -47,7 +47,12 @@ it('two consumer processes share one broker session; killed consumers\' keys are
   await until(() => server.registrations().includes('0B|005930'), 'the key');
   for (let i = 0; i < 5; i++) server.publish(trade('005930', 70_000 + i * 100, 1 + i));
   await until(() => count(a, 'trade') === 5 && count(b, 'trade') === 5, 'five trades in each consumer');
-  expect(a.lines().filter((l) => l.type === 'trade').map((l) => l.price)).toEqual([70_000, 70_100, 70_200, 70_300, 70_400]);
+  expect(
+    a
+      .lines()
+      .filter((l) => l.type === 'trade')
+      .map((l) => l.price),
+  ).toEqual([70_000, 70_100, 70_200, 70_300, 70_400]);
   expect(server.counters.logins).toBe(1);
   expect(regCount(server, '005930', '0B')).toBe(1);
 
@@ -74,11 +79,25 @@ it('a restarted consumer misses no fill (durable account stream)', async () => {
   await first.kill('SIGKILL');
   for (const n of [4, 5, 6]) server.publish(fill(n));
   const again = startConsumer(nats, { orders: true, durable: 'strat1' });
-  await until(() => new Set(again.lines().filter((l) => l.type === 'order').map((l) => l.orderId)).size >= 3, 'the fills made while it was down');
+  await until(
+    () =>
+      new Set(
+        again
+          .lines()
+          .filter((l) => l.type === 'order')
+          .map((l) => l.orderId),
+      ).size >= 3,
+    'the fills made while it was down',
+  );
   const seen = new Set([...first.lines(), ...again.lines()].filter((l) => l.type === 'order').map((l) => l.orderId));
   expect([...seen].sort()).toEqual(['ord1', 'ord2', 'ord3', 'ord4', 'ord5', 'ord6']);
   // What the first run acknowledged is not delivered again.
-  expect(again.lines().filter((l) => l.type === 'order').map((l) => l.orderId)).toEqual(['ord4', 'ord5', 'ord6']);
+  expect(
+    again
+      .lines()
+      .filter((l) => l.type === 'order')
+      .map((l) => l.orderId),
+  ).toEqual(['ord4', 'ord5', 'ord6']);
 });
 
 it('leader failover: the standby takes over within the bound and consumers see a gap notice, not an end', async () => {
@@ -100,7 +119,14 @@ it('leader failover: the standby takes over within the bound and consumers see a
   expect(tookMs).toBeLessThan(6_000);
   await until(() => count(c, 'gap', (l) => l.reason === 'failover') >= 2, 'the gap notices');
   // One per live key of the consumer.
-  expect(new Set(c.lines().filter((l) => l.type === 'gap' && l.reason === 'failover').map((l) => l.key))).toEqual(new Set(['trade.005930', 'book.000660']));
+  expect(
+    new Set(
+      c
+        .lines()
+        .filter((l) => l.type === 'gap' && l.reason === 'failover')
+        .map((l) => l.key),
+    ),
+  ).toEqual(new Set(['trade.005930', 'book.000660']));
   // gwB registered every key with interest on its own session.
   await until(() => server.counters.logins === 2 && server.loggedIn() >= 1, 'gwB to log in');
   await until(() => regCount(server, '005930', '0B') === 2 && regCount(server, '000660', '0D') === 2, 'the keys registered again');
@@ -122,7 +148,17 @@ it('nats-server restarted mid-stream: gateway and consumers recover, account eve
   await nats.restart({ hard: true, downMs: 500 });
   // Fills made while NATS was down wait in the gateway.
   for (const n of [4, 5, 6]) server.publish(fill(n));
-  await until(() => new Set(c.lines().filter((l) => l.type === 'order').map((l) => l.orderId)).size === 6, 'every fill', 20_000);
+  await until(
+    () =>
+      new Set(
+        c
+          .lines()
+          .filter((l) => l.type === 'order')
+          .map((l) => l.orderId),
+      ).size === 6,
+    'every fill',
+    20_000,
+  );
   await until(() => count(c, 'gap', (l) => l.reason === 'reconnect') >= 1, 'a gap notice for the outage');
   // Market data flows again once the consumer's lease reached the gateway.
   await until(

@@ -12,7 +12,8 @@ const streamOf = (stream: 'trade' | 'book', symbol: string): string => `${symbol
 
 async function weexRig(): Promise<BrokerRig> {
   const server = await startWeexServer({ pingIntervalMs: 60_000, symbols: ['BTCUSDT', 'ETHUSDT'] });
-  const opened = (side: 'public' | 'private'): number => server.upgrades.filter((u) => u.status === 101 && u.path.endsWith(`/ws/${side}`)).length;
+  const opened = (side: 'public' | 'private'): number =>
+    server.upgrades.filter((u) => u.status === 101 && u.path.endsWith(`/ws/${side}`)).length;
   const subscribes = (): string[][] =>
     server.received.flatMap(({ side, frame }) => {
       if (side !== 'public') return [];
@@ -42,9 +43,11 @@ describe('gateway on WEEX', () => {
     symbol: 'BTCUSDT',
     bookSymbol: 'ETHUSDT',
     startServer: weexRig,
-    trade: (symbol, price, size, n) => trade({ broker: 'weex', symbol, price, size, side: 'buy', tradeId: `t${n}`, timestamp: T0 + n * 1_000 }),
+    trade: (symbol, price, size, n) =>
+      trade({ broker: 'weex', symbol, price, size, side: 'buy', tradeId: `t${n}`, timestamp: T0 + n * 1_000 }),
     book: (symbol, bid, ask, n) => book({ broker: 'weex', symbol, bids: [[bid, 10]], asks: [[ask, 20]], timestamp: T0 + n * 1_000 }),
-    fill: (n) => fill({ broker: 'weex', symbol: 'BTCUSDT', orderId: orderId(n), side: 'buy', price: 90_000, qty: n, timestamp: T0 + n * 1_000 }),
+    fill: (n) =>
+      fill({ broker: 'weex', symbol: 'BTCUSDT', orderId: orderId(n), side: 'buy', price: 90_000, qty: n, timestamp: T0 + n * 1_000 }),
     orderId,
     unknownSymbol: { symbol: 'NOPEUSDT', message: /invalid symbol : NOPEUSDT/ },
   });

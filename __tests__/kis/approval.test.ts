@@ -39,10 +39,12 @@ describe('KIS approval key', () => {
       fatal: false,
       code: '503',
     });
-    await expect(requestApprovalKey({ restUrl: 'http://x', appKey: 'a', appSecret: 'b', fetch: respond(200, '{}') })).rejects.toMatchObject({
-      kind: 'auth',
-      fatal: true,
-    });
+    await expect(requestApprovalKey({ restUrl: 'http://x', appKey: 'a', appSecret: 'b', fetch: respond(200, '{}') })).rejects.toMatchObject(
+      {
+        kind: 'auth',
+        fatal: true,
+      },
+    );
   });
 });
 

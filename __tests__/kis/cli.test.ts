@@ -7,7 +7,6 @@ import { KisServer } from '../../src/app/servers/kis/server';
 import { Trade } from '../../src/model';
 import { registered } from './support';
 
-
 const trade = (price: number, second: number): Trade => ({
   kind: 'trade',
   broker: 'sim',
@@ -42,7 +41,14 @@ describe('rx-market stream kis (CLI)', () => {
     expect(lines).toHaveLength(3);
     const events = lines.map((l) => JSON.parse(l));
     expect(events.map((e) => e.price)).toEqual([71900, 72000, 72100]);
-    expect(events[0]).toMatchObject({ kind: 'trade', broker: 'kis', symbol: '005930', size: 10, side: 'buy', time: '2026-03-05T09:00:00+09:00' });
+    expect(events[0]).toMatchObject({
+      kind: 'trade',
+      broker: 'kis',
+      symbol: '005930',
+      size: 10,
+      side: 'buy',
+      time: '2026-03-05T09:00:00+09:00',
+    });
     expect(events[0].raw).toBeUndefined();
     expect(stderr).toMatch(/\[status\] open/);
     expect(stderr).not.toContain(server.appSecret);
@@ -55,7 +61,10 @@ describe('rx-market stream kis (CLI)', () => {
       kind: 'book',
       broker: 'sim',
       symbol: '005930',
-      asks: [{ price: 72000, size: 1 }, { price: 72100, size: 2 }],
+      asks: [
+        { price: 72000, size: 1 },
+        { price: 72100, size: 2 },
+      ],
       bids: [{ price: 71900, size: 3 }],
       exchange: 'KRX',
       time: '2026-03-05T09:00:00+09:00',
@@ -64,7 +73,12 @@ describe('rx-market stream kis (CLI)', () => {
     });
     const { code, stdout } = await r.done;
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ kind: 'book', asks: [{ price: 72000, size: 1 }], bids: [{ price: 71900, size: 3 }], exchange: 'KRX' });
+    expect(JSON.parse(stdout)).toMatchObject({
+      kind: 'book',
+      asks: [{ price: 72000, size: 1 }],
+      bids: [{ price: 71900, size: 3 }],
+      exchange: 'KRX',
+    });
   });
 
   it('streams decrypted order notices', async () => {
@@ -87,7 +101,15 @@ describe('rx-market stream kis (CLI)', () => {
     });
     const { code, stdout } = await r.done;
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ kind: 'order', broker: 'kis', orderId: '0000012345', side: 'sell', status: 'accepted', orderQty: 3, orderPrice: 72000 });
+    expect(JSON.parse(stdout)).toMatchObject({
+      kind: 'order',
+      broker: 'kis',
+      orderId: '0000012345',
+      side: 'sell',
+      status: 'accepted',
+      orderQty: 3,
+      orderPrice: 72000,
+    });
   });
 
   it('keeps going across bad frames and a reconnect that needs a new approval key (OPSP0011)', async () => {
@@ -104,7 +126,12 @@ describe('rx-market stream kis (CLI)', () => {
     server.publish(trade(72000, 1));
     const { code, stdout, stderr } = await r.done;
     expect(code).toBe(0);
-    expect(stdout.trim().split('\n').map((l) => JSON.parse(l).price)).toEqual([71900, 72000]);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).price),
+    ).toEqual([71900, 72000]);
     expect(server.counters.invalidApproval).toBeGreaterThanOrEqual(1);
     expect(stderr).toMatch(/\[status\] reconnecting/);
     expect(stderr).toMatch(/OPSP0011/);

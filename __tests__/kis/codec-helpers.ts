@@ -27,7 +27,10 @@ export function makeCodec(reportedLayouts = new Set<string>()): ModelCodec {
     if (e.type !== 'data') return e;
     const result = toModel(e.message, NOW);
     if (!result.ok) {
-      return { type: 'report', error: new FeedError({ kind: 'decode', broker: 'kis', message: `${e.message.record.trId}: ${result.reason}`, raw: frame }) };
+      return {
+        type: 'report',
+        error: new FeedError({ kind: 'decode', broker: 'kis', message: `${e.message.record.trId}: ${result.reason}`, raw: frame }),
+      };
     }
     return { type: 'data', key: e.key, message: result.event.kind === 'order' ? fills.apply(result.event) : result.event };
   };

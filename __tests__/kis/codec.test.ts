@@ -292,7 +292,13 @@ describe('KIS codec: records and layouts', () => {
     ['H0STASP0', 64, true],
     ['H0STCNT0', 49, true],
   ] as const)('%s with %i values per record: unknown tail reported = %s', (trId, length, unknownTail) => {
-    const base = trId.includes('CNT') ? valuesOf(frames.H0STCNT0) : trId.includes('ASP') ? valuesOf(frames.H0STASP0) : trId.includes('ANC') ? valuesOf(frames.H0STANC0_2024) : valuesOf(frames.H0STMKO0);
+    const base = trId.includes('CNT')
+      ? valuesOf(frames.H0STCNT0)
+      : trId.includes('ASP')
+        ? valuesOf(frames.H0STASP0)
+        : trId.includes('ANC')
+          ? valuesOf(frames.H0STANC0_2024)
+          : valuesOf(frames.H0STMKO0);
     const values = [...base, ...Array.from({ length: length - base.length }, (_, i) => `X${i}`)].slice(0, length);
     const events = makeCodec().decode(frameOf(trId, [values, values]));
     expect(data(events)).toHaveLength(2);

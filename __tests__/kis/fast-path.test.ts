@@ -34,16 +34,45 @@ const digits = (min: number, max: number) => {
   return (bounds.length > 0 ? fc.oneof(fc.integer({ min, max }), fc.constantFrom(...bounds)) : fc.integer({ min, max })).chain(digitRun);
 };
 const numberText = fc
-  .tuple(spaces, fc.constantFrom('', '+', '-', '+-'), digits(0, 22), fc.option(fc.tuple(fc.constantFrom('.', 'e', ','), digits(0, 14)), { nil: undefined }), spaces)
+  .tuple(
+    spaces,
+    fc.constantFrom('', '+', '-', '+-'),
+    digits(0, 22),
+    fc.option(fc.tuple(fc.constantFrom('.', 'e', ','), digits(0, 14)), { nil: undefined }),
+    spaces,
+  )
   .map(([a, sign, int, frac, b]) => `${a}${sign}${int}${frac ? frac[0] + frac[1] : ''}${b}`);
 const wireString = fc.oneof(
   { weight: 5, arbitrary: numberText },
   { weight: 2, arbitrary: digits(5, 9) },
-  { weight: 2, arbitrary: fc.constantFrom('', ' ', '005930', ' 005930 ', '1', '2', '3', '4', '5', '9', 'constructor', '0x10', '1e5', 'Infinity', '20260305', '093015') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      '005930',
+      ' 005930 ',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '9',
+      'constructor',
+      '0x10',
+      '1e5',
+      'Infinity',
+      '20260305',
+      '093015',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
 );
 
-const kisFrames = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'kis', 'samples.json'), 'utf8')).frames as Record<string, { frame: string }>;
+const kisFrames = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'kis', 'samples.json'), 'utf8')).frames as Record<
+  string,
+  { frame: string }
+>;
 /** The values of the first record of a sample frame. */
 const sampleValues = (name: string): string[] => {
   const { frame } = kisFrames[name];
@@ -55,7 +84,10 @@ const sampleValues = (name: string): string[] => {
 /** A record of `trId` from a sample: some values replaced by random ones, maybe a longer tail. */
 function recordOf(base: readonly string[]): fc.Arbitrary<string[]> {
   return fc
-    .tuple(fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), wireString), { maxLength: 6 }), fc.array(fc.constantFrom('', 'x', '7'), { maxLength: 2 }))
+    .tuple(
+      fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), wireString), { maxLength: 6 }),
+      fc.array(fc.constantFrom('', 'x', '7'), { maxLength: 2 }),
+    )
     .map(([changes, tail]) => {
       const out = [...base];
       for (const [i, v] of changes) out[i] = v.replace(/[\^|]/g, '');
@@ -157,7 +189,8 @@ describe('kis fast path = eager path', () => {
           const events = makeCodec().decode(`0|${trId}|001|${values.join('^')}`);
           const data = events.filter((e) => e.type === 'data');
           expect(data.length).toBe(a.ok ? 1 : 0);
-          if (a.ok && data[0]?.type === 'data') expect(JSON.stringify((data[0].message as { raw: unknown }).raw)).toBe(JSON.stringify(eager));
+          if (a.ok && data[0]?.type === 'data')
+            expect(JSON.stringify((data[0].message as { raw: unknown }).raw)).toBe(JSON.stringify(eager));
           if (!a.ok) expect(events.map((e) => e.type === 'report' && e.error.message)).toContain(`${trId}: ${a.reason}`);
         }),
         { seed: SEED, numRuns: 600 },

@@ -51,12 +51,23 @@ describe('KIS feed against the loopback server', () => {
       kind: 'book',
       broker: 'sim',
       symbol: '005930',
-      asks: [{ price: 72000, size: 3 }, { price: 72100, size: 4 }],
+      asks: [
+        { price: 72000, size: 3 },
+        { price: 72100, size: 4 },
+      ],
       bids: [{ price: 71900, size: 7 }],
       ...at('2026-03-05T09:01:04+09:00'),
       raw: undefined,
     });
-    server.publish({ kind: 'status', broker: 'sim', symbol: '005930', phase: 'open', code: '112', ...at('2026-03-05T09:00:00+09:00'), raw: undefined });
+    server.publish({
+      kind: 'status',
+      broker: 'sim',
+      symbol: '005930',
+      phase: 'open',
+      code: '112',
+      ...at('2026-03-05T09:00:00+09:00'),
+      raw: undefined,
+    });
     server.sendRecords('H0STANC0', [valuesOf(frames.H0STANC0_2024).map((v, i) => (i === 0 ? '005930' : v))]);
 
     expect((await trades).map((t) => [t.price, t.size, t.side, t.time, t.exchange])).toEqual([
@@ -64,7 +75,10 @@ describe('KIS feed against the loopback server', () => {
       [71800, 5, 'sell', '2026-03-05T09:01:03+09:00', 'KRX'],
     ]);
     const [book] = await books;
-    expect(book.asks).toEqual([{ price: 72000, size: 3 }, { price: 72100, size: 4 }]);
+    expect(book.asks).toEqual([
+      { price: 72000, size: 3 },
+      { price: 72100, size: 4 },
+    ]);
     expect(book.bids).toEqual([{ price: 71900, size: 7 }]);
     expect(book.time.slice(11)).toBe('09:01:04+09:00');
     expect(book.broker).toBe('kis');
@@ -102,7 +116,15 @@ describe('KIS feed against the loopback server', () => {
     ]);
     expect((await krxStatus)[0]).toMatchObject({ kind: 'status', symbol: '396300', halted: false });
     expect((await unStatus)[0]).toMatchObject({ kind: 'status', symbol: '100840' });
-    expect((await notices)[0]).toMatchObject({ kind: 'order', symbol: '005930', orderId: '0000012345', side: 'buy', status: 'filled', fillQty: 10, fillPrice: 71000 });
+    expect((await notices)[0]).toMatchObject({
+      kind: 'order',
+      symbol: '005930',
+      orderId: '0000012345',
+      side: 'buy',
+      status: 'filled',
+      fillQty: 10,
+      fillPrice: 71000,
+    });
   });
 
   it('turns one frame of N records into N events', async () => {
@@ -353,9 +375,7 @@ describe('KIS feed against the loopback server', () => {
   it('runs a strategy written against the normalized model unchanged', async () => {
     // The same function a Kiwoom user would write: model types in, a signal out.
     const strategy = (trades$: Observable<Trade>, books$: Observable<OrderBook>) =>
-      combineLatest([trades$.pipe(vwap({ trades: 2 })), books$.pipe(spread())]).pipe(
-        map(([v, s]) => ({ vwap: v, spread: s })),
-      );
+      combineLatest([trades$.pipe(vwap({ trades: 2 })), books$.pipe(spread())]).pipe(map(([v, s]) => ({ vwap: v, spread: s })));
     const feed = feedFor(server);
     const signals = firstValueFrom(
       strategy(feed.trades$('005930', { exchange: 'KRX' }), feed.orderBook$('005930', { exchange: 'KRX' })).pipe(
@@ -366,7 +386,16 @@ describe('KIS feed against the loopback server', () => {
       ),
     );
     await server.waitFor(registered('H0STCNT0|005930', 'H0STASP0|005930'));
-    server.publish({ kind: 'book', broker: 'sim', symbol: '005930', asks: [{ price: 101, size: 1 }], bids: [{ price: 99, size: 1 }], ...at('2026-03-05T09:00:01+09:00'), raw: undefined, exchange: 'KRX' });
+    server.publish({
+      kind: 'book',
+      broker: 'sim',
+      symbol: '005930',
+      asks: [{ price: 101, size: 1 }],
+      bids: [{ price: 99, size: 1 }],
+      ...at('2026-03-05T09:00:01+09:00'),
+      raw: undefined,
+      exchange: 'KRX',
+    });
     server.publish(trade(100, 1, 'buy', undefined, 'KRX'));
     server.publish(trade(110, 1, 'sell', undefined, 'KRX'));
     expect(await signals).toEqual([{ vwap: 105, spread: 2 }]);

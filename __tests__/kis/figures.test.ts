@@ -35,7 +35,7 @@ describe('KIS session figures', () => {
   it('the sign code wins over the text: unsigned magnitudes with sign 5 read negative, a stray minus with sign 2 positive', () => {
     expect(trade({ 4: '100', 5: '0.14' })).toMatchObject({ change: -100, changePercent: -0.14, direction: 'down' });
     expect(trade({ 4: '100', 5: '0.14', 3: '4' })).toMatchObject({ change: -100, changePercent: -0.14, direction: 'down' }); // lower limit
-    expect(trade({ 3: '2', 4: '-300' , 5: '-0.42' })).toMatchObject({ change: 300, changePercent: 0.42, direction: 'up' });
+    expect(trade({ 3: '2', 4: '-300', 5: '-0.42' })).toMatchObject({ change: 300, changePercent: 0.42, direction: 'up' });
     expect(trade({ 3: '1', 4: '21570', 5: '30.00' })).toMatchObject({ change: 21570, changePercent: 30, direction: 'up' }); // upper limit
     expect(trade({ 3: '3', 4: '0', 5: '0.00' })).toMatchObject({ change: 0, changePercent: 0, direction: 'flat' });
   });
@@ -58,7 +58,12 @@ describe('KIS session figures', () => {
 
   it('the NXT and integrated trade feeds carry the same figures', () => {
     for (const trId of ['H0NXCNT0', 'H0UNCNT0']) {
-      expect(trade({}, trId)).toMatchObject({ change: -100, changePercent: -0.14, cumulativeVolume: 3052507, cumulativeTurnover: 219853241700 });
+      expect(trade({}, trId)).toMatchObject({
+        change: -100,
+        changePercent: -0.14,
+        cumulativeVolume: 3052507,
+        cumulativeTurnover: 219853241700,
+      });
     }
   });
 
@@ -82,7 +87,9 @@ describe('KIS session figures', () => {
   });
 
   it('helpers: withDirection and sessionFigures on bare fields', () => {
-    expect([withDirection(5, 'down'), withDirection(-5, 'up'), withDirection(-5, 'flat'), withDirection(-5, undefined)]).toEqual([-5, 5, -5, -5]);
+    expect([withDirection(5, 'down'), withDirection(-5, 'up'), withDirection(-5, 'flat'), withDirection(-5, undefined)]).toEqual([
+      -5, 5, -5, -5,
+    ]);
     expect(sessionFigures({ PRDY_VRSS: '', ACML_VOL: '0' }, undefined)).toEqual({ cumulativeVolume: 0 });
   });
 });

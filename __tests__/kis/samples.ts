@@ -24,7 +24,11 @@ export function frameOf(trId: string, records: readonly (readonly string[])[]): 
 }
 
 /** A successful subscribe reply carrying a key/iv. */
-export function subscribeReply(trId: string, trKey: string, cipher = { key: 'abcdefghijklmnopabcdefghijklmnop', iv: '0123456789abcdef' }): string {
+export function subscribeReply(
+  trId: string,
+  trKey: string,
+  cipher = { key: 'abcdefghijklmnopabcdefghijklmnop', iv: '0123456789abcdef' },
+): string {
   return JSON.stringify({
     header: { tr_id: trId, tr_key: trKey, encrypt: 'N' },
     body: { rt_cd: '0', msg_cd: 'OPSP0000', msg1: 'SUBSCRIBE SUCCESS', output: { iv: cipher.iv, key: cipher.key } },

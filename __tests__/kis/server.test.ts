@@ -16,7 +16,12 @@ class Client {
     return new Client(ws);
   }
   request(approvalKey: string, trType: '1' | '2', trId: string, trKey: string): void {
-    this.ws.send(JSON.stringify({ header: { approval_key: approvalKey, custtype: 'P', tr_type: trType, 'content-type': 'utf-8' }, body: { input: { tr_id: trId, tr_key: trKey } } }));
+    this.ws.send(
+      JSON.stringify({
+        header: { approval_key: approvalKey, custtype: 'P', tr_type: trType, 'content-type': 'utf-8' },
+        body: { input: { tr_id: trId, tr_key: trKey } },
+      }),
+    );
   }
   async next(count = 1): Promise<string[]> {
     const start = Date.now();
@@ -74,7 +79,9 @@ describe('KIS loopback server', () => {
     c.request(key, '1', 'H0XXXXX0', '005930');
     c.request(key, '1', 'H0STCNI0', 'someone-else');
     c.request('unknown-key', '1', 'H0STCNT0', '000660');
-    const replies = (await c.next(7)).map((f) => JSON.parse(f).body as { msg_cd: string; rt_cd: string; output?: { key: string; iv: string } });
+    const replies = (await c.next(7)).map(
+      (f) => JSON.parse(f).body as { msg_cd: string; rt_cd: string; output?: { key: string; iv: string } },
+    );
     expect(replies.map((r) => r.msg_cd)).toEqual(['OPSP0000', 'OPSP0002', 'OPSP0001', 'OPSP0003', 'OPSP8991', 'OPSP8992', 'OPSP0011']);
     expect(replies[0].rt_cd).toBe('0');
     expect(replies[0].output!.key).toHaveLength(32);
@@ -135,7 +142,9 @@ describe('KIS loopback server', () => {
     const c = await connect();
     c.request(key, '1', 'H0STCNT0', '005930');
     c.request(key, '1', 'H0STCNI0', server.htsId);
-    const acks = (await c.next(2)).map((f) => JSON.parse(f) as { header: { encrypt: string }; body: { output: { key: string; iv: string } } });
+    const acks = (await c.next(2)).map(
+      (f) => JSON.parse(f) as { header: { encrypt: string }; body: { output: { key: string; iv: string } } },
+    );
     // The official client decrypts a tr_id's frames only when its ack says encrypt "Y".
     expect(acks.map((a) => a.header.encrypt)).toEqual(['N', 'Y']);
     const notice = acks[1].body;
@@ -161,12 +170,26 @@ describe('KIS loopback server', () => {
     expect(trade).toMatchObject({ type: 'data', envelope: { encrypted: false, trId: 'H0STCNT0', count: 1 } });
     const values = (trade as { envelope: { payload: string } }).envelope.payload.split('^');
     expect(values).toHaveLength(46);
-    expect([values[0], values[1], values[2], values[12], values[21], values[33]]).toEqual(['005930', '090102', '71900', '3', '5', '20260305']);
+    expect([values[0], values[1], values[2], values[12], values[21], values[33]]).toEqual([
+      '005930',
+      '090102',
+      '71900',
+      '3',
+      '5',
+      '20260305',
+    ]);
     const env = parseEnvelope(noticeFrame);
     expect(env).toMatchObject({ type: 'data', envelope: { encrypted: true, trId: 'H0STCNI0', count: 1 } });
     const plain = decryptPayload((env as { envelope: { payload: string } }).envelope.payload, notice.output).split('^');
     expect(plain).toHaveLength(26);
-    expect([plain[0], plain[2], plain[4], plain[9], plain[13], plain[16]]).toEqual([server.htsId, '77', '02', '0000000005', '1', '000000005']);
+    expect([plain[0], plain[2], plain[4], plain[9], plain[13], plain[16]]).toEqual([
+      server.htsId,
+      '77',
+      '02',
+      '0000000005',
+      '1',
+      '000000005',
+    ]);
     expect(server.subscribedSymbols()).toEqual(['005930']);
     expect(server.counters.dataFramesSent).toBe(2);
   });
@@ -213,21 +236,69 @@ describe('KIS loopback server', () => {
     c.request(key, '1', 'H0STMKO0', '005930');
     await c.next(3);
     server.setPreviousClose('005930', 72_000);
-    const at = (s: number) => ({ time: `2026-03-05T09:01:0${s}+09:00`, timestamp: Date.parse(`2026-03-05T09:01:0${s}+09:00`), raw: undefined });
+    const at = (s: number) => ({
+      time: `2026-03-05T09:01:0${s}+09:00`,
+      timestamp: Date.parse(`2026-03-05T09:01:0${s}+09:00`),
+      raw: undefined,
+    });
     const base = { broker: 'kis', symbol: '005930' };
-    server.publish({ kind: 'book', ...base, ...at(1), asks: [{ price: 71_900, size: 10 }, { price: 72_000, size: 4 }], bids: [{ price: 71_800, size: 6 }] });
+    server.publish({
+      kind: 'book',
+      ...base,
+      ...at(1),
+      asks: [
+        { price: 71_900, size: 10 },
+        { price: 72_000, size: 4 },
+      ],
+      bids: [{ price: 71_800, size: 6 }],
+    });
     server.publish({ kind: 'trade', ...base, ...at(2), price: 71_900, size: 3, side: 'buy' });
     server.publish({ kind: 'trade', ...base, ...at(3), price: 71_800, size: 2, side: 'sell' });
     server.publish({ kind: 'status', ...base, symbol: '', ...at(4), phase: 'preClose', code: '2' });
     const frames = await c.next(4);
     const records = frames.map((f) => (parseEnvelope(f) as { envelope: { payload: string } }).envelope.payload.split('^'));
     const book = Object.fromEntries(layouts.H0STASP0[0].map((n, i) => [n, records[0][i]]));
-    expect(book).toMatchObject({ ASKP1: '71900', BIDP1: '71800', ASKP_RSQN1: '10', TOTAL_ASKP_RSQN: '14', TOTAL_BIDP_RSQN: '6', ACML_VOL: '0' });
+    expect(book).toMatchObject({
+      ASKP1: '71900',
+      BIDP1: '71800',
+      ASKP_RSQN1: '10',
+      TOTAL_ASKP_RSQN: '14',
+      TOTAL_BIDP_RSQN: '6',
+      ACML_VOL: '0',
+    });
     const [first, second] = [records[1], records[2]].map((r) => Object.fromEntries(layouts.H0STCNT0[0].map((n, i) => [n, r[i]])));
-    expect(first).toMatchObject({ STCK_PRPR: '71900', PRDY_VRSS_SIGN: '5', PRDY_VRSS: '-100', PRDY_CTRT: '-0.14', ACML_VOL: '3', ACML_TR_PBMN: '215700' });
-    expect(first).toMatchObject({ STCK_OPRC: '71900', STCK_HGPR: '71900', STCK_LWPR: '71900', ASKP1: '71900', BIDP1: '71800', CCLD_DVSN: '1' });
-    expect(second).toMatchObject({ STCK_PRPR: '71800', PRDY_VRSS: '-200', ACML_VOL: '5', ACML_TR_PBMN: '359300', STCK_LWPR: '71800', LWPR_HOUR: '090103' });
-    expect(second).toMatchObject({ HGPR_VRSS_PRPR: '-100', HGPR_VRSS_PRPR_SIGN: '5', SELN_CNTG_SMTN: '2', SHNU_CNTG_SMTN: '3', CTTR: '150.00', CCLD_DVSN: '5' });
+    expect(first).toMatchObject({
+      STCK_PRPR: '71900',
+      PRDY_VRSS_SIGN: '5',
+      PRDY_VRSS: '-100',
+      PRDY_CTRT: '-0.14',
+      ACML_VOL: '3',
+      ACML_TR_PBMN: '215700',
+    });
+    expect(first).toMatchObject({
+      STCK_OPRC: '71900',
+      STCK_HGPR: '71900',
+      STCK_LWPR: '71900',
+      ASKP1: '71900',
+      BIDP1: '71800',
+      CCLD_DVSN: '1',
+    });
+    expect(second).toMatchObject({
+      STCK_PRPR: '71800',
+      PRDY_VRSS: '-200',
+      ACML_VOL: '5',
+      ACML_TR_PBMN: '359300',
+      STCK_LWPR: '71800',
+      LWPR_HOUR: '090103',
+    });
+    expect(second).toMatchObject({
+      HGPR_VRSS_PRPR: '-100',
+      HGPR_VRSS_PRPR_SIGN: '5',
+      SELN_CNTG_SMTN: '2',
+      SHNU_CNTG_SMTN: '3',
+      CTTR: '150.00',
+      CCLD_DVSN: '5',
+    });
     expect(second.WGHN_AVRG_STCK_PRC).toBe('71860.00');
     // A market-wide transition reaches every stock registered for MKO, with the KIS code.
     expect(records[3].slice(0, 4)).toEqual(['005930', 'N', '(null)', '121']);

@@ -60,7 +60,8 @@ describe('KIS venues on the loopback server', () => {
     server = await KisServer.start({ pingIntervalMs: 0 });
     const feed = feedFor(server);
     const got: Record<string, Trade[]> = { KRX: [], NXT: [], UN: [] };
-    for (const exchange of ['KRX', 'NXT', 'UN'] as const) subs.add(feed.trades$('005930', { exchange }).subscribe((t) => got[exchange].push(t)));
+    for (const exchange of ['KRX', 'NXT', 'UN'] as const)
+      subs.add(feed.trades$('005930', { exchange }).subscribe((t) => got[exchange].push(t)));
     await server.waitFor(registered('H0STCNT0|005930', 'H0NXCNT0|005930', 'H0UNCNT0|005930'));
     server.publish(trade(100, 10, 'KRX', '2026-03-05T10:00:01+09:00'));
     server.publish(trade(101, 3, 'NXT', '2026-03-05T10:00:02+09:00'));
@@ -84,23 +85,81 @@ describe('KIS venues on the loopback server', () => {
     server = await KisServer.start({ pingIntervalMs: 0 });
     const feed = feedFor(server);
     const got: Record<string, OrderBook[]> = { KRX: [], NXT: [], UN: [] };
-    for (const exchange of ['KRX', 'NXT', 'UN'] as const) subs.add(feed.orderBook$('005930', { exchange }).subscribe((b) => got[exchange].push(b)));
+    for (const exchange of ['KRX', 'NXT', 'UN'] as const)
+      subs.add(feed.orderBook$('005930', { exchange }).subscribe((b) => got[exchange].push(b)));
     await server.waitFor(registered('H0STASP0|005930', 'H0NXASP0|005930', 'H0UNASP0|005930'));
-    server.publish(book('KRX', [[100, 5], [101, 7]], [[99, 4], [98, 1]]));
-    server.publish(book('NXT', [[100, 2], [102, 1]], [[99, 1], [97, 3]]));
+    server.publish(
+      book(
+        'KRX',
+        [
+          [100, 5],
+          [101, 7],
+        ],
+        [
+          [99, 4],
+          [98, 1],
+        ],
+      ),
+    );
+    server.publish(
+      book(
+        'NXT',
+        [
+          [100, 2],
+          [102, 1],
+        ],
+        [
+          [99, 1],
+          [97, 3],
+        ],
+      ),
+    );
     await until('the books', () => got.UN.length === 2 && got.NXT.length === 1 && got.KRX.length === 1);
     const levels = (b: OrderBook) => [b.asks.map((l) => [l.price, l.size]), b.bids.map((l) => [l.price, l.size])];
-    expect(levels(got.KRX[0])).toEqual([[[100, 5], [101, 7]], [[99, 4], [98, 1]]]);
-    expect(levels(got.NXT[0])).toEqual([[[100, 2], [102, 1]], [[99, 1], [97, 3]]]);
+    expect(levels(got.KRX[0])).toEqual([
+      [
+        [100, 5],
+        [101, 7],
+      ],
+      [
+        [99, 4],
+        [98, 1],
+      ],
+    ]);
+    expect(levels(got.NXT[0])).toEqual([
+      [
+        [100, 2],
+        [102, 1],
+      ],
+      [
+        [99, 1],
+        [97, 3],
+      ],
+    ]);
     expect(levels(got.UN[1])).toEqual([
-      [[100, 7], [101, 7], [102, 1]],
-      [[99, 5], [98, 1], [97, 3]],
+      [
+        [100, 7],
+        [101, 7],
+        [102, 1],
+      ],
+      [
+        [99, 5],
+        [98, 1],
+        [97, 3],
+      ],
     ]);
     expect([got.UN[1].totalAskSize, got.UN[1].totalBidSize]).toEqual([15, 9]);
     // NXT moves up through KRX's ask: KRX's crossing asks are left out of the integrated book.
     server.publish(book('NXT', [[102, 2]], [[101, 1]]));
     await until('the crossed update', () => got.UN.length === 3);
-    expect(levels(got.UN[2])).toEqual([[[102, 2]], [[101, 1], [99, 4], [98, 1]]]);
+    expect(levels(got.UN[2])).toEqual([
+      [[102, 2]],
+      [
+        [101, 1],
+        [99, 4],
+        [98, 1],
+      ],
+    ]);
   });
 
   it('integratedBook alone: no other venue yet is the venue book without its venue', () => {
@@ -125,7 +184,8 @@ describe('KIS venues in the simulator', () => {
     sim = await startSimulator(kisModule, { symbols: ['005930'], seed: 4, sessionStart: '10:00', tradesPerSecond: 30, trader: false });
     const feed = kisFromEnv(sim.env);
     const got: Record<string, Trade[]> = { KRX: [], NXT: [], UN: [] };
-    for (const exchange of ['KRX', 'NXT', 'UN'] as const) subs.add(feed.trades$('005930', { exchange }).subscribe((t) => got[exchange].push(t)));
+    for (const exchange of ['KRX', 'NXT', 'UN'] as const)
+      subs.add(feed.trades$('005930', { exchange }).subscribe((t) => got[exchange].push(t)));
     await until('prints on every feed', () => got.NXT.length >= 5 && got.KRX.length >= 5 && got.UN.length >= 15, 20_000);
     subs.unsubscribe();
     const id = (t: Trade) => `${t.time}|${t.price}|${t.size}`;

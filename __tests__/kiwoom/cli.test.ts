@@ -16,7 +16,6 @@ afterEach(async () => {
   await server.close();
 });
 
-
 function cli(args: readonly string[], env: Readonly<Record<string, string>> = server.env): CliRun {
   return spawnCli(args, env);
 }
@@ -38,7 +37,17 @@ describe('rx-market stream kiwoom', () => {
     await server.waitFor(() => server.registrations().includes('0B|005930'), 15_000);
     const at = kstInstant(Date.parse('2026-11-20T09:01:01+09:00'));
     for (const price of [60700, 60800, 60600, 60500]) {
-      server.publish({ kind: 'trade', broker: 'kiwoom', symbol: '005930', price, size: 500, side: 'buy', direction: 'down', ...at, raw: {} });
+      server.publish({
+        kind: 'trade',
+        broker: 'kiwoom',
+        symbol: '005930',
+        price,
+        size: 500,
+        side: 'buy',
+        direction: 'down',
+        ...at,
+        raw: {},
+      });
     }
     expect(await run.code).toBe(0);
     const out = lines(run.stdout());
@@ -72,7 +81,15 @@ describe('rx-market stream kiwoom', () => {
     server.broadcastRaw(server.sampleFrame('0J'));
     expect(await run.code).toBe(0);
     const [line] = lines(run.stdout());
-    expect(line).toMatchObject({ kind: 'raw', broker: 'kiwoom', type: '0J', symbol: '001', value: 1762.61, direction: 'down', change: -189.51 });
+    expect(line).toMatchObject({
+      kind: 'raw',
+      broker: 'kiwoom',
+      type: '0J',
+      symbol: '001',
+      value: 1762.61,
+      direction: 'down',
+      change: -189.51,
+    });
   });
 
   it('orders prints order events of the account', async () => {
@@ -80,7 +97,14 @@ describe('rx-market stream kiwoom', () => {
     await server.waitFor(() => server.registrations().includes('00|'), 15_000);
     server.broadcastRaw(server.sampleFrame('00'));
     expect(await run.code).toBe(0);
-    expect(lines(run.stdout())[0]).toMatchObject({ kind: 'order', broker: 'kiwoom', symbol: '005930', orderId: '0000018', side: 'buy', status: 'accepted' });
+    expect(lines(run.stdout())[0]).toMatchObject({
+      kind: 'order',
+      broker: 'kiwoom',
+      symbol: '005930',
+      orderId: '0000018',
+      side: 'buy',
+      status: 'accepted',
+    });
   });
 
   it('book prints levels best first as {price, size} with JSON numbers', async () => {
@@ -168,7 +192,10 @@ describe('rx-market stream kiwoom', () => {
     expect(code).not.toBe(0);
     expect(code).not.toBe(3); // not the timeout: the fatal error
     expect(run.stdout()).toBe('');
-    const errorLines = run.stderr().split('\n').filter((l) => l.startsWith('rx-market:'));
+    const errorLines = run
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('rx-market:'));
     expect(errorLines).toHaveLength(1);
     expect(errorLines[0]).toMatch(/token request refused/);
     expect(run.stderr()).not.toMatch(/not-the-secret/);
@@ -189,13 +216,22 @@ describe('rx-market stream kiwoom', () => {
     server.broadcastRaw(server.sampleFrame('1h'));
     expect(await vi.code).toBe(0);
     expect(lines(vi.stdout())).toEqual([
-      expect.objectContaining({ kind: 'volatilityInterruption', broker: 'kiwoom', symbol: '005930', active: true, viType: 'static', triggerPrice: 4125 }),
+      expect.objectContaining({
+        kind: 'volatilityInterruption',
+        broker: 'kiwoom',
+        symbol: '005930',
+        active: true,
+        viType: 'static',
+        triggerPrice: 4125,
+      }),
     ]);
     const nav = cli(['stream', 'kiwoom', 'etf-nav', '069500', '--count', '1', '--timeout', '20']);
     await server.waitFor(() => server.registrations().includes('0G|069500'), 15_000);
     server.broadcastRaw(server.sampleFrame('0G'));
     expect(await nav.code).toBe(0);
-    expect(lines(nav.stdout())).toEqual([expect.objectContaining({ kind: 'etfNav', broker: 'kiwoom', symbol: '069500', nav: 7488.27, premiumPercent: -0.04 })]);
+    expect(lines(nav.stdout())).toEqual([
+      expect.objectContaining({ kind: 'etfNav', broker: 'kiwoom', symbol: '069500', nav: 7488.27, premiumPercent: -0.04 }),
+    ]);
   });
 
   it('--help lists every Kiwoom stream', async () => {
@@ -203,7 +239,12 @@ describe('rx-market stream kiwoom', () => {
     for (const args of [['--help'], ['stream', '--help']]) {
       const { stdout } = await cli(args).done;
       const line = stdout.split('\n').find((l) => /^\s+kiwoom\s/.test(l)) ?? '';
-      expect(line.split(/[\s,*]+/).filter(Boolean).slice(1)).toEqual(['trades', 'book', 'quotes', 'orders', 'positions', ...names.slice(0, 6), 'index', 'status', 'raw']);
+      expect(
+        line
+          .split(/[\s,*]+/)
+          .filter(Boolean)
+          .slice(1),
+      ).toEqual(['trades', 'book', 'quotes', 'orders', 'positions', ...names.slice(0, 6), 'index', 'status', 'raw']);
     }
   });
   it('etf-nav 069500 prints NAVs from `rx-market sim` (the simulated market, not raw frames)', async () => {

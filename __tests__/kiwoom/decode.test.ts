@@ -190,13 +190,26 @@ describe('kiwoom: named values', () => {
 
   it('0F member firms', () => {
     const r = decodeOne('real-0F-member-firms.json', '0F');
-    expect(r.fields).toMatchObject({ sellBroker1: '미래에셋', sellBrokerCode1: '005', buyBrokerCode1: '993', sellBrokerColor1: '!!!!', exchangeCode: '2' });
+    expect(r.fields).toMatchObject({
+      sellBroker1: '미래에셋',
+      sellBrokerCode1: '005',
+      buyBrokerCode1: '993',
+      sellBrokerColor1: '!!!!',
+      exchangeCode: '2',
+    });
     expect(r.fields.buyBroker1).toBeUndefined();
   });
 
   it('0G ETF NAV', () => {
     const r = decodeOne('real-0G-etf-nav.json', '0G');
-    expect(r.fields).toMatchObject({ nav: 7488.27, navDirection: 'up', navChange: 9.57, trackingError: 1.82, lastPrice: 7485, navPriceDivergence: -0.04 });
+    expect(r.fields).toMatchObject({
+      nav: 7488.27,
+      navDirection: 'up',
+      navChange: 9.57,
+      trackingError: 1.82,
+      lastPrice: 7485,
+      navPriceDivergence: -0.04,
+    });
   });
 
   it('0H expected match: sell-side quantity', () => {
@@ -219,7 +232,15 @@ describe('kiwoom: named values', () => {
 
   it('0U breadth', () => {
     const r = decodeOne('real-0U-sector-breadth.json', '0U');
-    expect(r.fields).toMatchObject({ advancing: 46, limitUp: 1, unchanged: 166, declining: 204, limitDown: 16, value: 1757.42, tradedRatio: 43.2 });
+    expect(r.fields).toMatchObject({
+      advancing: 46,
+      limitUp: 1,
+      unchanged: 166,
+      declining: 204,
+      limitDown: 16,
+      value: 1757.42,
+      tradedRatio: 43.2,
+    });
   });
 
   it('0g stock info: blank-space text is absent', () => {
@@ -229,7 +250,13 @@ describe('kiwoom: named values', () => {
 
   it('0m ELW theoretical', () => {
     const r = decodeOne('real-0m-elw-theoretical.json', '0m');
-    expect(r.fields).toMatchObject({ time: '2026-11-20T14:00:00+09:00', lastPrice: 450, direction: 'flat', impliedVolatility: 0, lpImpliedVolatility: 0 });
+    expect(r.fields).toMatchObject({
+      time: '2026-11-20T14:00:00+09:00',
+      lastPrice: 450,
+      direction: 'flat',
+      impliedVolatility: 0,
+      lpImpliedVolatility: 0,
+    });
   });
 
   it('0s market session', () => {
@@ -240,12 +267,25 @@ describe('kiwoom: named values', () => {
 
   it('0u ELW indicators', () => {
     const r = decodeOne('real-0u-elw-indicators.json', '0u');
-    expect(r.fields).toEqual({ time: '2026-11-20T11:18:47+09:00', parity: 69.13, premium: 0, gearing: 1037.04, breakEvenRate: 44.73, capitalSupportPoint: 44.78 });
+    expect(r.fields).toEqual({
+      time: '2026-11-20T11:18:47+09:00',
+      parity: 69.13,
+      premium: 0,
+      gearing: 1037.04,
+      breakEvenRate: 44.73,
+      capitalSupportPoint: 44.78,
+    });
   });
 
   it('0w program trading', () => {
     const r = decodeOne('real-0w-program-trading.json', '0w');
-    expect(r.fields).toMatchObject({ lastPrice: 60200, direction: 'down', programBuyQty: 8043, programBuyValue: 483, programNetBuyQty: 8043 });
+    expect(r.fields).toMatchObject({
+      lastPrice: 60200,
+      direction: 'down',
+      programBuyQty: 8043,
+      programBuyValue: 483,
+      programNetBuyQty: 8043,
+    });
   });
 
   it('1h volatility interruption', () => {

@@ -54,17 +54,45 @@ const reference = {
 
 // --- wire-like strings, valid and not --------------------------------------------------------
 const spaces = fc.constantFrom('', ' ', '  ', '\t', '\u00a0', '\ufeff', '\u3000', '\n', '\u2028');
-const digitRun = (length: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: length, maxLength: length }).map((d) => d.join(''));
+const digitRun = (length: number) =>
+  fc.array(fc.constantFrom(...'0123456789'), { minLength: length, maxLength: length }).map((d) => d.join(''));
 /** Digit strings, their lengths biased to the bounds (15/16: exact sums vs Number(); 20/21, 12/13: the limits). */
 const digits = (min: number, max: number) =>
-  fc.oneof(fc.integer({ min, max }), fc.constantFrom(...[0, 1, 12, 13, 15, 16, 20, 21].filter((n) => n >= min && n <= max))).chain(digitRun);
+  fc
+    .oneof(fc.integer({ min, max }), fc.constantFrom(...[0, 1, 12, 13, 15, 16, 20, 21].filter((n) => n >= min && n <= max)))
+    .chain(digitRun);
 const numberText = fc
-  .tuple(spaces, fc.constantFrom('', '+', '-', '--', '+-'), digits(0, 22), fc.option(fc.tuple(fc.constantFrom('.', ',', 'e', 'E'), digits(0, 14)), { nil: undefined }), spaces)
+  .tuple(
+    spaces,
+    fc.constantFrom('', '+', '-', '--', '+-'),
+    digits(0, 22),
+    fc.option(fc.tuple(fc.constantFrom('.', ',', 'e', 'E'), digits(0, 14)), { nil: undefined }),
+    spaces,
+  )
   .map(([a, sign, int, frac, b]) => `${a}${sign}${int}${frac ? frac[0] + frac[1] : ''}${b}`);
 const timeText = fc
   .tuple(spaces, fc.integer({ min: 0, max: 29 }), fc.integer({ min: 0, max: 69 }), fc.integer({ min: 0, max: 69 }), spaces)
   .map(([a, h, m, s, b]) => `${a}${String(h).padStart(2, '0')}${String(m).padStart(2, '0')}${String(s).padStart(2, '0')}${b}`);
-const odd = fc.constantFrom('0x10', '1e5', 'Infinity', 'NaN', '-', '.', '.5', '5.', '1_000', '١٢', 'Y', 'n', 'A005930', '00000000', '000000', 'constructor', 'toString', '접수');
+const odd = fc.constantFrom(
+  '0x10',
+  '1e5',
+  'Infinity',
+  'NaN',
+  '-',
+  '.',
+  '.5',
+  '5.',
+  '1_000',
+  '١٢',
+  'Y',
+  'n',
+  'A005930',
+  '00000000',
+  '000000',
+  'constructor',
+  'toString',
+  '접수',
+);
 const wireString = fc.oneof(
   { weight: 5, arbitrary: numberText },
   { weight: 2, arbitrary: timeText },
@@ -178,9 +206,16 @@ describe('kiwoom fast path = eager path', () => {
     const codes = realCodes.filter((c) => c !== '02');
     fc.assert(
       fc.property(
-        fc.constantFrom<RealCode>(...codes).chain((code) =>
-          fc.tuple(fc.constant(code), valuesFor(tables[code] as unknown as FieldTable<Spec>), fc.constantFrom('005930', '005930_NX', '005930_AL', ''), fc.option(fc.constantFrom('주식체결', 'x'), { nil: undefined })),
-        ),
+        fc
+          .constantFrom<RealCode>(...codes)
+          .chain((code) =>
+            fc.tuple(
+              fc.constant(code),
+              valuesFor(tables[code] as unknown as FieldTable<Spec>),
+              fc.constantFrom('005930', '005930_NX', '005930_AL', ''),
+              fc.option(fc.constantFrom('주식체결', 'x'), { nil: undefined }),
+            ),
+          ),
         ([code, values, item, name]) => {
           const frame = JSON.stringify({ trnm: 'REAL', data: [{ type: code, item, ...(name === undefined ? {} : { name }), values }] });
           const [event] = codec.decode(frame);

@@ -131,7 +131,9 @@ describe('kiwoom feed against the loopback server', () => {
     );
     await server.waitFor(() => trades.values.length + index.values.length + nx.values.length === 3);
     await new Promise((r) => setTimeout(r, 20));
-    expect(trades.values.map((v) => [v.symbol, v.exchange, v.price, v.side, v.direction])).toEqual([['005930', 'KRX', 60700, 'sell', 'down']]);
+    expect(trades.values.map((v) => [v.symbol, v.exchange, v.price, v.side, v.direction])).toEqual([
+      ['005930', 'KRX', 60700, 'sell', 'down'],
+    ]);
     expect(nx.values.map((v) => [v.symbol, v.exchange, v.price])).toEqual([['005930', 'NXT', 60800]]);
     expect(index.values.map((v) => [v.symbol, v.value])).toEqual([['001', 2500.5]]);
     expect(server.registrations().sort()).toEqual(['0B|005930', '0B|005930_NX', '0J|001']);
@@ -294,7 +296,14 @@ describe('kiwoom feed against the loopback server', () => {
     });
     server.publish({ kind: 'position', broker: 'kiwoom', symbol: '005930', qty: 10, avgPrice: 60700, ...now(), raw: {} });
     await server.waitFor(() => orders.values.length === 1 && balance.values.length === 1);
-    expect(orders.values[0]).toMatchObject({ orderId: '0000123', status: 'accepted', orderQty: 10, orderPrice: 60700, unfilledQty: 10, side: 'buy' });
+    expect(orders.values[0]).toMatchObject({
+      orderId: '0000123',
+      status: 'accepted',
+      orderQty: 10,
+      orderPrice: 60700,
+      unfilledQty: 10,
+      side: 'buy',
+    });
     expect(balance.values[0]).toMatchObject({ symbol: '005930', qty: 10, avgPrice: 60700 });
   });
 

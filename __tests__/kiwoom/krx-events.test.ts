@@ -1,7 +1,14 @@
 /** Kiwoom's KRX-specific types (0G, 0H, 0m, 0u, 0w, 1h) → the model's KRX events, from the official samples. */
 import { decodeRecord, RealRecord } from '../../src/brokers/kiwoom/wire/record';
 import { RealCode } from '../../src/brokers/kiwoom/wire/real-types';
-import { toElwGreeks, toElwIndicators, toEtfNav, toExpectedTrade, toProgramTrading, toVolatilityInterruption } from '../../src/brokers/kiwoom/mapping';
+import {
+  toElwGreeks,
+  toElwIndicators,
+  toEtfNav,
+  toExpectedTrade,
+  toProgramTrading,
+  toVolatilityInterruption,
+} from '../../src/brokers/kiwoom/mapping';
 import { NOW, fixture, tables } from './support';
 
 function record<C extends RealCode>(file: string, code: C, patch: Record<string, string | undefined> = {}): RealRecord<C> {
@@ -56,9 +63,22 @@ describe('KRX events from Kiwoom', () => {
 
   it('0m → ElwGreeks and 0u → ElwIndicators', () => {
     const g = record('real-0m-elw-theoretical.json', '0m', { '672': '0.5321', '671': '23.10' });
-    expect(toElwGreeks(g)).toMatchObject({ kind: 'elwGreeks', symbol: g.symbol, lastPrice: 450, delta: 0.5321, impliedVolatility: 23.1, theoreticalPrice: 0 });
+    expect(toElwGreeks(g)).toMatchObject({
+      kind: 'elwGreeks',
+      symbol: g.symbol,
+      lastPrice: 450,
+      delta: 0.5321,
+      impliedVolatility: 23.1,
+      theoreticalPrice: 0,
+    });
     const i = record('real-0u-elw-indicators.json', '0u');
-    expect(toElwIndicators(i)).toMatchObject({ kind: 'elwIndicators', parity: 69.13, gearing: 1037.04, breakEvenPercent: 44.73, capitalSupportPercent: 44.78 });
+    expect(toElwIndicators(i)).toMatchObject({
+      kind: 'elwIndicators',
+      parity: 69.13,
+      gearing: 1037.04,
+      breakEvenPercent: 44.73,
+      capitalSupportPercent: 44.78,
+    });
   });
 
   it('0w → ProgramTrading in the unit Kiwoom sends', () => {
@@ -95,7 +115,10 @@ describe('KRX events from Kiwoom', () => {
     });
     const released = toVolatilityInterruption(record('real-1h-volatility-interruption.json', '1h', { '9068': '2' }), NOW);
     expect(released).toMatchObject({ active: false, time: '2026-11-20T11:17:03+09:00' });
-    const bare = toVolatilityInterruption(record('real-1h-volatility-interruption.json', '1h', { '1223': undefined, '1224': undefined, '1225': '동적' }), NOW);
+    const bare = toVolatilityInterruption(
+      record('real-1h-volatility-interruption.json', '1h', { '1223': undefined, '1224': undefined, '1225': '동적' }),
+      NOW,
+    );
     expect(bare).toMatchObject({ active: true, viType: 'dynamic', referencePrice: 0, timestamp: NOW });
     expect(bare).not.toHaveProperty('triggeredAt');
   });

@@ -65,7 +65,15 @@ describe('kiwoom mapping', () => {
     const r = decodeRecord(tables, '0B', entry);
     if ('error' in r) throw new Error(r.error);
     const t = toTrade(r, NOW);
-    expect(t).toMatchObject({ price: 60700, size: 500, side: 'buy', direction: 'flat', time: '2026-11-20T10:00:00+09:00', timestamp: NOW, timeSource: 'receive' });
+    expect(t).toMatchObject({
+      price: 60700,
+      size: 500,
+      side: 'buy',
+      direction: 'flat',
+      time: '2026-11-20T10:00:00+09:00',
+      timestamp: NOW,
+      timeSource: 'receive',
+    });
     expect('cumulativeVolume' in t).toBe(false);
     expect(r.extra).toEqual({ '13': '1.25' });
     // A time that is there but unreadable is a broken frame: the mapping refuses it (reported by the feed).
@@ -105,7 +113,14 @@ describe('kiwoom mapping', () => {
 
   it('0C → Quote stamped with the receive time', () => {
     const q = toQuote(record('real-0C-best-quote.json', '0C'), NOW);
-    expect(q).toMatchObject({ kind: 'quote', symbol: '005930', bestAsk: 20800, bestBid: 20700, time: '2026-11-20T10:00:00+09:00', timestamp: NOW });
+    expect(q).toMatchObject({
+      kind: 'quote',
+      symbol: '005930',
+      bestAsk: 20800,
+      bestBid: 20700,
+      time: '2026-11-20T10:00:00+09:00',
+      timestamp: NOW,
+    });
   });
 
   it('00 → OrderEvent (accepted market buy)', () => {
@@ -130,7 +145,15 @@ describe('kiwoom mapping', () => {
 
   it('00 fills: per-fill price/qty from 914/915, cumulative from 911', () => {
     const partial = toOrderEvent(
-      record('real-00-order.json', '00', { '913': '체결', '900': '10', '902': '4', '910': '60700', '911': '6', '914': '60800', '915': '2' }),
+      record('real-00-order.json', '00', {
+        '913': '체결',
+        '900': '10',
+        '902': '4',
+        '910': '60700',
+        '911': '6',
+        '914': '60800',
+        '915': '2',
+      }),
     );
     expect(partial).toMatchObject({ status: 'partiallyFilled', filledQty: 6, unfilledQty: 4, fillPrice: 60800, fillQty: 2 });
     const done = toOrderEvent(record('real-00-order.json', '00', { '913': '체결', '900': '10', '902': '0', '914': '60700', '915': '10' }));
@@ -189,7 +212,15 @@ describe('kiwoom mapping', () => {
       code: 'b',
       time: '2026-11-20T17:00:00+09:00',
     });
-    expect(['0', '3', '2', '4', 'R', 'V', 'x'].map(marketPhaseOf)).toEqual(['preOpen', 'open', 'preClose', 'closed', 'open', 'closed', 'unknown']);
+    expect(['0', '3', '2', '4', 'R', 'V', 'x'].map(marketPhaseOf)).toEqual([
+      'preOpen',
+      'open',
+      'preClose',
+      'closed',
+      'open',
+      'closed',
+      'unknown',
+    ]);
   });
 
   it('02 and condition snapshots → ConditionEvents', () => {
@@ -212,7 +243,18 @@ describe('kiwoom mapping', () => {
 describe('kiwoom encoding (model → REAL entry) round-trips through decoding', () => {
   const at = kstInstant(Date.parse('2026-11-20T09:01:01+09:00'));
   const events: MarketEvent[] = [
-    { kind: 'trade', broker: 'kiwoom', symbol: '005930', exchange: 'NXT', price: 60700, size: 500, side: 'sell', direction: 'up', ...at, raw: {} },
+    {
+      kind: 'trade',
+      broker: 'kiwoom',
+      symbol: '005930',
+      exchange: 'NXT',
+      price: 60700,
+      size: 500,
+      side: 'sell',
+      direction: 'up',
+      ...at,
+      raw: {},
+    },
     {
       kind: 'book',
       broker: 'kiwoom',
@@ -269,7 +311,12 @@ describe('kiwoom encoding (model → REAL entry) round-trips through decoding', 
                 : undefined;
     const { raw: _a, ...expected } = event;
     // The day's figures and book totals come from the server's tape, not from the event: checked apart.
-    const tapeFields = r.type === '0B' ? ['change', 'changePercent', 'cumulativeVolume', 'cumulativeTurnover'] : r.type === '0D' ? ['totalBidSize', 'totalAskSize'] : [];
+    const tapeFields =
+      r.type === '0B'
+        ? ['change', 'changePercent', 'cumulativeVolume', 'cumulativeTurnover']
+        : r.type === '0D'
+          ? ['totalBidSize', 'totalAskSize']
+          : [];
     const { raw: _b, ...rest } = back as MarketEvent & Record<string, unknown>;
     const actual = Object.fromEntries(Object.entries(rest).filter(([k]) => !tapeFields.includes(k)));
     expect(actual).toEqual(expected);
@@ -282,7 +329,9 @@ describe('kiwoom encoding (model → REAL entry) round-trips through decoding', 
       encodeEvent({ kind: 'position', broker: 'kiwoom', symbol: '000660', qty: 3, avgPrice: 100, ...at, raw: {} })!.entry,
     ).toMatchObject({ type: '04', item: '000660', values: { '9001': '000660', '930': '3', '931': '100' } });
     // Signed against the previous close (here inferred from the bid: unchanged).
-    expect(encodeEvent({ kind: 'quote', broker: 'kiwoom', symbol: '005930', bestAsk: 101, bestBid: 100, ...at, raw: {} })!.entry.values).toEqual({
+    expect(
+      encodeEvent({ kind: 'quote', broker: 'kiwoom', symbol: '005930', bestAsk: 101, bestBid: 100, ...at, raw: {} })!.entry.values,
+    ).toEqual({
       '27': '+101',
       '28': '100',
     });

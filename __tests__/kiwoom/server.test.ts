@@ -106,7 +106,17 @@ describe('kiwoom loopback server', () => {
 
     const at = { time: '2026-11-20T09:01:01+09:00', timestamp: Date.parse('2026-11-20T09:01:01+09:00') };
     server.publish({ kind: 'trade', broker: 'kiwoom', symbol: '035720', price: 1, size: 1, ...at, raw: {} });
-    server.publish({ kind: 'trade', broker: 'kiwoom', symbol: '005930', price: 60700, size: 500, side: 'buy', direction: 'down', ...at, raw: {} });
+    server.publish({
+      kind: 'trade',
+      broker: 'kiwoom',
+      symbol: '005930',
+      price: 60700,
+      size: 500,
+      side: 'buy',
+      direction: 'down',
+      ...at,
+      raw: {},
+    });
     await server.waitFor(() => c.frames.length === 5);
     expect(c.frames[4]).toMatchObject({
       trnm: 'REAL',
@@ -169,7 +179,11 @@ describe('kiwoom loopback server', () => {
     const second = await connect();
     second.send({ trnm: 'LOGIN', token: (await token()).token });
     await server.waitFor(() => first.closed() && second.frames.length === 1);
-    expect(first.frames[1]).toEqual({ trnm: 'SYSTEM', code: 'R10001', message: '동일한 App key로 접속이 되었습니다. 기존 세션은 종료가 됩니다' });
+    expect(first.frames[1]).toEqual({
+      trnm: 'SYSTEM',
+      code: 'R10001',
+      message: '동일한 App key로 접속이 되었습니다. 기존 세션은 종료가 됩니다',
+    });
     expect(second.frames[0]).toMatchObject({ trnm: 'LOGIN', return_code: 0 });
     expect(second.closed()).toBe(false);
     expect(server.loggedIn()).toBe(1);
@@ -192,7 +206,16 @@ describe('kiwoom loopback server', () => {
     const data = c.frames[2].data as { type: string; values: Record<string, string> }[];
     expect(data.map((e) => e.type)).toEqual(['0D', '0B', '0D', '0C']);
     expect(data[0].values).toMatchObject({ '41': '+70100', '51': '-69900', '61': '5', '71': '7', '42': '0', '121': '5', '125': '7' });
-    expect(data[1].values).toMatchObject({ '10': '+70100', '11': '+100', '12': '+0.14', '15': '+5', '13': '5', '25': '2', '27': '+70100', '28': '-69900' });
+    expect(data[1].values).toMatchObject({
+      '10': '+70100',
+      '11': '+100',
+      '12': '+0.14',
+      '15': '+5',
+      '13': '5',
+      '25': '2',
+      '27': '+70100',
+      '28': '-69900',
+    });
     expect(data[2].values).toMatchObject({ '41': '+70200', '61': '3', '81': '+3', '91': '0', '122': '-2' });
     expect(data[3].values).toEqual({ '27': '+70200', '28': '-69900' });
     expect(Object.keys(data[0].values).sort()).toEqual(Object.keys(sampleEntries['0D'].values).sort());

@@ -52,7 +52,12 @@ it('streams every KRX type from the simulated market, consistent with its trades
   const breadth = collect(feed.stream$('0U', '001'));
   const all = { expected, nav, greeks, indicators, program, priced, members, info, gold, breadth };
   await until(() => Object.values(all).every((s) => s.length > 0) && trades.length > 10, 60_000).catch(() => {
-    throw new Error(`missing: ${Object.entries(all).filter(([, s]) => s.length === 0).map(([k]) => k).join(', ')}`);
+    throw new Error(
+      `missing: ${Object.entries(all)
+        .filter(([, s]) => s.length === 0)
+        .map(([k]) => k)
+        .join(', ')}`,
+    );
   });
   expect(errors.filter((e) => e.kind === 'decode')).toEqual([]);
 

@@ -52,13 +52,20 @@ describe('kiwoom token', () => {
     const down: Fetch = async () => {
       throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
     };
-    await expect(issueToken('http://x', creds, down)).rejects.toMatchObject({ fatal: false, message: expect.stringMatching(/ECONNREFUSED/) });
+    await expect(issueToken('http://x', creds, down)).rejects.toMatchObject({
+      fatal: false,
+      message: expect.stringMatching(/ECONNREFUSED/),
+    });
   });
 
   it('caches until shortly before expiry, then issues again; invalidate forces a new one', async () => {
     let now = 0;
     let n = 0;
-    const cache = new TokenCache(async () => ({ token: `t${++n}`, expiresAt: 100_000 }), () => now, 10_000);
+    const cache = new TokenCache(
+      async () => ({ token: `t${++n}`, expiresAt: 100_000 }),
+      () => now,
+      10_000,
+    );
     expect(await cache.get()).toEqual({ token: 't1', fresh: true });
     now = 50_000;
     expect(await cache.get()).toEqual({ token: 't1', fresh: false });
@@ -72,7 +79,10 @@ describe('kiwoom token', () => {
 
   it('a token without a readable expiry is issued again for every connection', async () => {
     let n = 0;
-    const cache = new TokenCache(async () => ({ token: `t${++n}` }), () => 0);
+    const cache = new TokenCache(
+      async () => ({ token: `t${++n}` }),
+      () => 0,
+    );
     await cache.get();
     expect(await cache.get()).toEqual({ token: 't2', fresh: true });
   });

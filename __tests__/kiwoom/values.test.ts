@@ -1,7 +1,21 @@
 /** The value pieces Kiwoom's field tables are built from, and the table combinator's encoding. */
 import { isRight } from 'fp-ts/Either';
 import { opt, req, table } from '../../src/brokers/kiwoom/wire/fields';
-import { INVALID, aggressor, changeSign, code, date, direction, duration, price, qty, rate, signedNumber, size, time } from '../../src/brokers/kiwoom/wire/values';
+import {
+  INVALID,
+  aggressor,
+  changeSign,
+  code,
+  date,
+  direction,
+  duration,
+  price,
+  qty,
+  rate,
+  signedNumber,
+  size,
+  time,
+} from '../../src/brokers/kiwoom/wire/values';
 
 describe('kiwoom value pieces', () => {
   it('signed prices: magnitude and direction; space or no sign = flat', () => {
@@ -33,7 +47,13 @@ describe('kiwoom value pieces', () => {
   });
 
   it('codes: one leading A stripped from 7-character codes only', () => {
-    expect(['A005930', '005930', 'A00593', '0004V0', ' A005930 '].map(code.parse)).toEqual(['005930', '005930', 'A00593', '0004V0', '005930']);
+    expect(['A005930', '005930', 'A00593', '0004V0', ' A005930 '].map(code.parse)).toEqual([
+      '005930',
+      '005930',
+      'A00593',
+      '0004V0',
+      '005930',
+    ]);
   });
 
   it('times: HHMMSS on the trading date in KST; 000000 is none; out of range is invalid', () => {

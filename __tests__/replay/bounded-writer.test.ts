@@ -14,7 +14,10 @@ describe('recording writer back-pressure', () => {
     const path = join(dir, 'big.ndjson.gz');
     const writer = createRecordingWriter(path, header, { maxQueuedBytes: 64 * 1024 });
     await writer.opened;
-    const frame = JSON.stringify({ trnm: 'REAL', data: [{ type: '0B', item: '005930', values: { '10': '-60700', pad: 'x'.repeat(900) } }] });
+    const frame = JSON.stringify({
+      trnm: 'REAL',
+      data: [{ type: '0B', item: '005930', values: { '10': '-60700', pad: 'x'.repeat(900) } }],
+    });
     // Written in one go, faster than gzip and the file can take it.
     for (let i = 0; i < 1_000; i++) writer.write({ at: 1_000_000 + i, frame });
     const failure = await writer.failed;

@@ -47,7 +47,11 @@ describe('rx-market record and replay', () => {
     const received: string[] = [];
     const client = new Subscription();
     client.add(feed.frames$.subscribe((f) => received.push(f.frame)));
-    client.add(cliStreams(kiwoomModule).trades.open(feed, ['005930'], {}).subscribe({ error: () => undefined }));
+    client.add(
+      cliStreams(kiwoomModule)
+        .trades.open(feed, ['005930'], {})
+        .subscribe({ error: () => undefined }),
+    );
     try {
       expect(await replay.exited).toBe(0);
       // Only data frames go out: the recorded session's LOGIN/REG acks and PINGs would confuse
@@ -73,12 +77,15 @@ describe('rx-market record and replay', () => {
 
   it('record fails at once, before connecting, when it cannot write --out', async () => {
     // No --duration: before the file was checked up front this ran until Ctrl-C.
-    const record = runCli(['record', 'kiwoom', 'trades', '005930', '--out', join(dir, 'missing-dir', 'x.gz')], cleanEnv({
-      KIWOOM_APPKEY: 'k',
-      KIWOOM_SECRETKEY: 's',
-      KIWOOM_REST_URL: 'http://127.0.0.1:9',
-      KIWOOM_WS_URL: 'ws://127.0.0.1:9/ws',
-    }));
+    const record = runCli(
+      ['record', 'kiwoom', 'trades', '005930', '--out', join(dir, 'missing-dir', 'x.gz')],
+      cleanEnv({
+        KIWOOM_APPKEY: 'k',
+        KIWOOM_SECRETKEY: 's',
+        KIWOOM_REST_URL: 'http://127.0.0.1:9',
+        KIWOOM_WS_URL: 'ws://127.0.0.1:9/ws',
+      }),
+    );
     expect(await record.exited).toBe(1);
     expect(record.stderr()).toMatch(/rx-market record: ENOENT: no such file or directory, open '.*missing-dir/);
     expect(record.stderr()).not.toMatch(/recording kiwoom/);

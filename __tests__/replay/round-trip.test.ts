@@ -53,7 +53,9 @@ describe('record → replay round trip through real Kiwoom loopback servers', ()
     expect(recording.frames.length).toBeGreaterThan(5);
     // The file holds what the connection received, in order (the recorder stopped at most a frame or two early).
     expect(recording.frames.map((f) => f.frame)).toEqual(seen.slice(0, recording.frames.length).map((f) => f.frame));
-    expect(recording.frames.map((f) => f.t)).toEqual(seen.slice(0, recording.frames.length).map((f) => Math.max(0, f.at - recording.header.startedAt)));
+    expect(recording.frames.map((f) => f.t)).toEqual(
+      seen.slice(0, recording.frames.length).map((f) => Math.max(0, f.at - recording.header.startedAt)),
+    );
 
     // 2. Replay it through a fresh server (no pings, no market of its own) to a new client.
     const server = await startKiwoomServer({ pingIntervalMs: 0 });
@@ -64,7 +66,11 @@ describe('record → replay round trip through real Kiwoom loopback servers', ()
     let activeKeys = 0;
     client.add(replayFeed.frames$.subscribe((f) => received.push(f.frame)));
     client.add(replayFeed.subscriptions$.subscribe((keys) => (activeKeys = keys.filter((k) => k.state === 'active').length)));
-    client.add(merge(...symbols.map((s) => cliStreams(kiwoomModule).trades.open(replayFeed, [s], {}))).subscribe((t) => tradesReplayed.push(t as Trade)));
+    client.add(
+      merge(...symbols.map((s) => cliStreams(kiwoomModule).trades.open(replayFeed, [s], {}))).subscribe((t) =>
+        tradesReplayed.push(t as Trade),
+      ),
+    );
     try {
       await waitUntil(() => server.subscribedSymbols().length === symbols.length, 'the client to subscribe');
       await waitUntil(() => activeKeys === symbols.length, 'the subscription acks');

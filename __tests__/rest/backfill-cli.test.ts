@@ -29,7 +29,17 @@ const lines = (text: string): Record<string, unknown>[] =>
 /** A trade `secondsAgo` seconds ago (whole seconds: KRX times are). */
 function trade(price: number, secondsAgo: number) {
   const at = kstInstant(Math.floor(Date.now() / 1000) * 1000 - secondsAgo * 1000);
-  return { kind: 'trade' as const, broker: 'kiwoom', symbol: '005930', price, size: 10, side: 'buy' as const, direction: 'up' as const, ...at, raw: {} };
+  return {
+    kind: 'trade' as const,
+    broker: 'kiwoom',
+    symbol: '005930',
+    price,
+    size: 10,
+    side: 'buy' as const,
+    direction: 'up' as const,
+    ...at,
+    raw: {},
+  };
 }
 
 /** Once the CLI streams live: trades after `waitMs`. */
@@ -49,7 +59,10 @@ describe('rx-market stream ... trades --backfill', () => {
     // The first two REST answers fail (503): the backfill retries while a live trade arrives, which
     // the retried answer then holds too: it must print once.
     server.rest.inject('serverError', 2);
-    const run: CliRun = spawnCli(['stream', 'kiwoom', 'trades', '005930', '--backfill', '5m', '--count', '5', '--timeout', '30'], server.env);
+    const run: CliRun = spawnCli(
+      ['stream', 'kiwoom', 'trades', '005930', '--backfill', '5m', '--count', '5', '--timeout', '30'],
+      server.env,
+    );
     await liveAfter(0, [60400]);
     await liveAfter(1_500, [60500]);
     expect(await run.code).toBe(0);
@@ -82,13 +95,34 @@ describe('rx-market stream ... trades --backfill', () => {
     try {
       const t0 = Date.now() - 10_000;
       for (let i = 0; i < 5; i++) {
-        weex.publish({ kind: 'trade', broker: 'weex', symbol: 'BTCUSDT', price: 70000 + i, size: 0.5, side: 'buy', time: new Date(t0 + i * 1000).toISOString(), timestamp: t0 + i * 1000, raw: {} });
+        weex.publish({
+          kind: 'trade',
+          broker: 'weex',
+          symbol: 'BTCUSDT',
+          price: 70000 + i,
+          size: 0.5,
+          side: 'buy',
+          time: new Date(t0 + i * 1000).toISOString(),
+          timestamp: t0 + i * 1000,
+          raw: {},
+        });
       }
       const run = spawnCli(['stream', 'weex', 'trades', 'BTCUSDT', '--backfill', '2', '--count', '3', '--timeout', '30'], weex.env);
       const started = Date.now();
-      while (!weex.subscribedStreams('public').includes('BTCUSDT@trade') && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 20));
+      while (!weex.subscribedStreams('public').includes('BTCUSDT@trade') && Date.now() - started < 15_000)
+        await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 500));
-      weex.publish({ kind: 'trade', broker: 'weex', symbol: 'BTCUSDT', price: 70010, size: 0.5, side: 'sell', time: new Date().toISOString(), timestamp: Date.now(), raw: {} });
+      weex.publish({
+        kind: 'trade',
+        broker: 'weex',
+        symbol: 'BTCUSDT',
+        price: 70010,
+        size: 0.5,
+        side: 'sell',
+        time: new Date().toISOString(),
+        timestamp: Date.now(),
+        raw: {},
+      });
       expect(await run.code).toBe(0);
       const out = lines(run.stdout());
       expect(out.map((t) => [t.price, t.source ?? 'ws'])).toEqual([

@@ -23,9 +23,26 @@ beforeEach(async () => {
   errors = [];
   const credentials = { appKey: server.env.KIWOOM_APPKEY, secretKey: server.env.KIWOOM_SECRETKEY };
   const tokens = new TokenCache(() => issueToken(server.restUrl, credentials, (u, i) => fetch(u, i)), Date.now);
-  rest = kiwoomRest({ restUrl: server.restUrl, tokens, budget, report: (e) => errors.push(e), timeoutMs: 400, backoff: { initialMs: 50, maxMs: 100 }, maxPages: 5 });
+  rest = kiwoomRest({
+    restUrl: server.restUrl,
+    tokens,
+    budget,
+    report: (e) => errors.push(e),
+    timeoutMs: 400,
+    backoff: { initialMs: 50, maxMs: 100 },
+    maxPages: 5,
+  });
   const now = Date.now();
-  server.publish({ kind: 'quote', broker: 'kiwoom', symbol: '005930', bestBid: 70000, bestAsk: 70100, time: new Date(now).toISOString(), timestamp: now, raw: {} });
+  server.publish({
+    kind: 'quote',
+    broker: 'kiwoom',
+    symbol: '005930',
+    bestBid: 70000,
+    bestAsk: 70100,
+    time: new Date(now).toISOString(),
+    timestamp: now,
+    raw: {},
+  });
 });
 afterEach(() => server.close());
 
@@ -64,7 +81,10 @@ it('a fault that does not go away: the call fails with the last FeedError after 
 it('paging that never ends: stopped after maxPages with a FeedError, never a loop', async () => {
   server.rest.inject('endlessPaging');
   const before = server.rest.requests.length;
-  await expect(lastValueFrom(rest.account())).rejects.toMatchObject({ kind: 'limit', message: expect.stringMatching(/paging did not end after 5 pages/) });
+  await expect(lastValueFrom(rest.account())).rejects.toMatchObject({
+    kind: 'limit',
+    message: expect.stringMatching(/paging did not end after 5 pages/),
+  });
   expect(server.rest.requests.length - before).toBeLessThanOrEqual(5);
 });
 

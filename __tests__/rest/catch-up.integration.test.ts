@@ -45,7 +45,16 @@ interface Harness {
   readonly perFill: boolean;
 }
 
-function order(h: Harness, n: number, side: Side, qty: number, price: number, status: OrderStatus, filled: number, fill?: number): OrderEvent {
+function order(
+  h: Harness,
+  n: number,
+  side: Side,
+  qty: number,
+  price: number,
+  status: OrderStatus,
+  filled: number,
+  fill?: number,
+): OrderEvent {
   const now = Date.now();
   return {
     kind: 'order',

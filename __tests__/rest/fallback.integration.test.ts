@@ -36,7 +36,12 @@ const AFTER_MS = 500;
 
 interface Harness {
   readonly server: BrokerServer;
-  readonly feed: { readonly errors$: Observable<FeedError>; readonly status$: Observable<FeedStatus>; quotes$(symbol: string): Observable<Quote>; close?(): void };
+  readonly feed: {
+    readonly errors$: Observable<FeedError>;
+    readonly status$: Observable<FeedStatus>;
+    quotes$(symbol: string): Observable<Quote>;
+    close?(): void;
+  };
   readonly budget: RestBudget;
   readonly spacingMs: number;
   live(): boolean;
@@ -113,7 +118,14 @@ const cases: readonly [string, () => Promise<Harness>][] = [
         },
         { backoff: OUTAGE },
       );
-      return { server, feed, budget, spacingMs: 250, symbol: 'BTCUSDT', live: () => server.subscribedStreams('public').includes('BTCUSDT@bookTicker') };
+      return {
+        server,
+        feed,
+        budget,
+        spacingMs: 250,
+        symbol: 'BTCUSDT',
+        live: () => server.subscribedStreams('public').includes('BTCUSDT@bookTicker'),
+      };
     },
   ],
 ];
@@ -131,7 +143,18 @@ describe.each(cases)('%s: hybrid fallback during a long outage', (_name, start) 
     h = await start();
     const SYMBOL = h.symbol ?? KRX_SYMBOL;
     const now = Date.now();
-    h.server.publish({ kind: 'quote', broker: 'x', symbol: SYMBOL, bestBid: 70000, bestAsk: 70100, bestBidSize: 5, bestAskSize: 7, time: new Date(now).toISOString(), timestamp: now, raw: {} });
+    h.server.publish({
+      kind: 'quote',
+      broker: 'x',
+      symbol: SYMBOL,
+      bestBid: 70000,
+      bestAsk: 70100,
+      bestBidSize: 5,
+      bestAskSize: 7,
+      time: new Date(now).toISOString(),
+      timestamp: now,
+      raw: {},
+    });
     const quotes: Quote[] = [];
     const states: { at: number; state: string }[] = [];
     const errors: FeedError[] = [];

@@ -45,7 +45,13 @@ const cases: readonly [string, () => Promise<Harness>][] = [
     'kiwoom',
     async () => {
       const server = await startKiwoomServer({ pingIntervalMs: 0 });
-      const feed = kiwoom({ appKey: server.env.KIWOOM_APPKEY, secretKey: server.env.KIWOOM_SECRETKEY, restUrl: server.restUrl, wsUrl: server.wsUrl, rest: { restOnly: { pollMs: POLL_MS } } });
+      const feed = kiwoom({
+        appKey: server.env.KIWOOM_APPKEY,
+        secretKey: server.env.KIWOOM_SECRETKEY,
+        restUrl: server.restUrl,
+        wsUrl: server.wsUrl,
+        rest: { restOnly: { pollMs: POLL_MS } },
+      });
       return { server, feed, symbol: '005930', orderId: (n) => String(n).padStart(7, '0'), sockets: () => server.counters.connections };
     },
   ],
@@ -62,7 +68,13 @@ const cases: readonly [string, () => Promise<Harness>][] = [
         restUrl: server.restUrl,
         rest: { restOnly: { pollMs: POLL_MS } },
       });
-      return { server, feed, symbol: 'BTCUSDT', orderId: (n) => String(737185556881998100n + BigInt(n)), sockets: () => server.upgrades.length };
+      return {
+        server,
+        feed,
+        symbol: 'BTCUSDT',
+        orderId: (n) => String(737185556881998100n + BigInt(n)),
+        sockets: () => server.upgrades.length,
+      };
     },
   ],
 ];
@@ -98,7 +110,18 @@ describe.each(cases)('%s: REST-only mode', (_name, start) => {
       };
     };
     const now = Date.now();
-    h.server.publish({ kind: 'quote', broker: 'x', symbol: h.symbol, bestBid: 70000, bestAsk: 70100, bestBidSize: 5, bestAskSize: 7, time: new Date(now).toISOString(), timestamp: now, raw: {} });
+    h.server.publish({
+      kind: 'quote',
+      broker: 'x',
+      symbol: h.symbol,
+      bestBid: 70000,
+      bestAsk: 70100,
+      bestBidSize: 5,
+      bestAskSize: 7,
+      time: new Date(now).toISOString(),
+      timestamp: now,
+      raw: {},
+    });
     const quotes: Quote[] = [];
     const trades: Trade[] = [];
     const orders: OrderEvent[] = [];
@@ -110,7 +133,17 @@ describe.each(cases)('%s: REST-only mode', (_name, start) => {
     await until(() => quotes.length >= 3, 'three polled quotes');
     // Let the baseline of the account land, then trade and fill.
     await sleep(2 * POLL_MS);
-    h.server.publish({ kind: 'trade', broker: 'x', symbol: h.symbol, price: 70050, size: 3, side: 'buy', time: new Date().toISOString(), timestamp: Date.now(), raw: {} });
+    h.server.publish({
+      kind: 'trade',
+      broker: 'x',
+      symbol: h.symbol,
+      price: 70050,
+      size: 3,
+      side: 'buy',
+      time: new Date().toISOString(),
+      timestamp: Date.now(),
+      raw: {},
+    });
     h.server.publish(order(1, 'accepted', 0));
     h.server.publish(order(1, 'partiallyFilled', 1, 1));
     await sleep(1_100); // KRX REST times are whole seconds

@@ -35,7 +35,11 @@ describe('loopback servers and CORS', () => {
       const token = await fetch(`${kiwoom.restUrl}/oauth2/token`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:4200' },
-        body: JSON.stringify({ grant_type: 'client_credentials', appkey: kiwoom.env.KIWOOM_APPKEY, secretkey: kiwoom.env.KIWOOM_SECRETKEY }),
+        body: JSON.stringify({
+          grant_type: 'client_credentials',
+          appkey: kiwoom.env.KIWOOM_APPKEY,
+          secretkey: kiwoom.env.KIWOOM_SECRETKEY,
+        }),
       });
       expect(token.headers.get('access-control-allow-origin')).toBe('*');
       expect(await token.json()).toMatchObject({ return_code: 0 });

@@ -34,8 +34,7 @@ describe.each([
   const events = run(options, 42, STEPS);
   const config = marketConfig(options);
   const grid = (symbol: string) => config.instruments.find((i) => i.symbol === symbol)!.grid;
-  const ofKind = <K extends MarketEvent['kind']>(kind: K) =>
-    events.filter((e): e is Extract<MarketEvent, { kind: K }> => e.kind === kind);
+  const ofKind = <K extends MarketEvent['kind']>(kind: K) => events.filter((e): e is Extract<MarketEvent, { kind: K }> => e.kind === kind);
 
   it('books are sorted, on the tick grid, never crossed, with positive sizes and full depth', () => {
     const books = ofKind('book');
@@ -44,7 +43,8 @@ describe.each([
     for (const b of books) {
       const g = grid(b.symbol);
       const levels = [...b.asks, ...b.bids];
-      const sorted = b.asks.every((l, i) => i === 0 || l.price > b.asks[i - 1].price) &&
+      const sorted =
+        b.asks.every((l, i) => i === 0 || l.price > b.asks[i - 1].price) &&
         b.bids.every((l, i) => i === 0 || l.price < b.bids[i - 1].price);
       if (
         b.asks.length !== config.depth ||
@@ -162,7 +162,9 @@ describe('KRX specifics', () => {
     const firstTrade = events.findIndex((e) => e.kind === 'trade');
     const notices = events.slice(0, firstTrade).filter((e) => e.kind === 'status' && e.symbol === '');
     expect(notices.map((e) => e.kind === 'status' && [e.phase, e.code])).toEqual([['open', '3']]);
-    const opening = events.filter((e): e is Trade => e.kind === 'trade' && (e.raw as { auction?: boolean }).auction === true && e.timestamp === events[0].timestamp);
+    const opening = events.filter(
+      (e): e is Trade => e.kind === 'trade' && (e.raw as { auction?: boolean }).auction === true && e.timestamp === events[0].timestamp,
+    );
     expect(opening.map((t) => t.symbol).sort()).toEqual(KRX_INSTRUMENTS.map((i) => i.symbol).sort());
     expect(opening.every((t) => t.side === undefined)).toBe(true);
   });
@@ -220,7 +222,9 @@ describe('the KRX calendar in simulated time', () => {
 
   it('the afternoon: closing call, close, after-hours sessions, each with its notice; prints only where the session allows', () => {
     const events = day('15:19:00', 3_700); // to 16:20:40
-    const notices = events.filter((e): e is MarketStatus => e.kind === 'status' && e.symbol === '').map((e) => [kst(e), e.code, (e.raw as { kisCode?: string }).kisCode]);
+    const notices = events
+      .filter((e): e is MarketStatus => e.kind === 'status' && e.symbol === '')
+      .map((e) => [kst(e), e.code, (e.raw as { kisCode?: string }).kisCode]);
     expect(notices).toEqual([
       ['15:19:00', '3', '112'],
       ['15:20:00', '2', '121'],
@@ -263,4 +267,3 @@ describe('the KRX calendar in simulated time', () => {
     expect(events.some((e) => e.kind === 'trade' && kst(e) > '09:00:00')).toBe(true);
   });
 });
-

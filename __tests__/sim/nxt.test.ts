@@ -18,7 +18,15 @@ function run(sessionStart: string, steps: number, speed = 1, seed = 5): MarketEv
   const events: MarketEvent[] = [];
   const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
   scheduler.run(() => {
-    const sub = simulateMarket({ broker: 'kis', seed, scheduler, trader: false, sessionStart, speed, symbols: ['005930', '000660'] }).subscribe((e) => events.push(e));
+    const sub = simulateMarket({
+      broker: 'kis',
+      seed,
+      scheduler,
+      trader: false,
+      sessionStart,
+      speed,
+      symbols: ['005930', '000660'],
+    }).subscribe((e) => events.push(e));
     scheduler.schedule(() => sub.unsubscribe(), steps * 100 - 1);
   });
   return events;
@@ -103,8 +111,18 @@ describe('the NXT venue of the KIS simulator', () => {
 
   it('nxtSessionAt follows the calendar', () => {
     const at = (h: number, m: number, s = 0) => nxtSessionAt(DAY + hms(h, m, s) * 1000);
-    expect([at(7, 59), at(8, 0), at(8, 49, 59), at(8, 50), at(9, 0, 29), at(9, 0, 30), at(15, 20), at(15, 25), at(15, 31), at(19, 59), at(20, 0)]).toEqual([
-      'closed', 'pre', 'pre', 'closed', 'closed', 'main', 'main', 'closed', 'after', 'after', 'closed',
-    ]);
+    expect([
+      at(7, 59),
+      at(8, 0),
+      at(8, 49, 59),
+      at(8, 50),
+      at(9, 0, 29),
+      at(9, 0, 30),
+      at(15, 20),
+      at(15, 25),
+      at(15, 31),
+      at(19, 59),
+      at(20, 0),
+    ]).toEqual(['closed', 'pre', 'pre', 'closed', 'closed', 'main', 'main', 'closed', 'after', 'after', 'closed']);
   });
 });

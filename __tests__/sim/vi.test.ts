@@ -36,7 +36,10 @@ describe('VIs in the simulated market', () => {
     expect(vi).toBeDefined();
     expect(vi!.timestamp - start).toBeLessThanOrEqual(BOUND_MS);
     const reference = (vi!.raw as { viReference: number }).viReference;
-    const trigger = events.slice(0, events.indexOf(vi!)).filter((e): e is Trade => e.kind === 'trade' && e.symbol === '005930').pop()!;
+    const trigger = events
+      .slice(0, events.indexOf(vi!))
+      .filter((e): e is Trade => e.kind === 'trade' && e.symbol === '005930')
+      .pop()!;
     expect(Math.abs(trigger.price - reference) / reference).toBeGreaterThanOrEqual(0.02);
   });
 
@@ -63,7 +66,8 @@ describe('VIs in the simulated market', () => {
     for (const at of last.values()) longest = Math.max(longest, t0 + steps * config.stepMs - at);
     expect(longest).toBeLessThanOrEqual(BOUND_MS);
     // Shocks lean back toward the previous close: ten minutes of VIs do not run a stock away.
-    for (const s of state.symbols) expect(Math.abs((s.lastPrice ?? s.instrument.startPrice) / s.instrument.startPrice - 1)).toBeLessThan(0.15);
+    for (const s of state.symbols)
+      expect(Math.abs((s.lastPrice ?? s.instrument.startPrice) / s.instrument.startPrice - 1)).toBeLessThan(0.15);
   });
 });
 

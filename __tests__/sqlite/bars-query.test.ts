@@ -31,7 +31,14 @@ describe('minuteBarsSql (the documented query over stored trades)', () => {
   it('gives the OHLCV bars of the stored trades, for any trades', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ price: fc.integer({ min: 1, max: 1_000_000 }), size: fc.integer({ min: 1, max: 10_000 }), timestamp: fc.integer({ min: 0, max: 10 * 60_000 }) }), { minLength: 1, maxLength: 60 }),
+        fc.array(
+          fc.record({
+            price: fc.integer({ min: 1, max: 1_000_000 }),
+            size: fc.integer({ min: 1, max: 10_000 }),
+            timestamp: fc.integer({ min: 0, max: 10 * 60_000 }),
+          }),
+          { minLength: 1, maxLength: 60 },
+        ),
         async (ts) => {
           const db = new Database(':memory:');
           try {

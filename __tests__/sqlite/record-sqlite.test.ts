@@ -57,7 +57,13 @@ describe('record --sqlite', () => {
     const db = new Database(file);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const rows = db.prepare('SELECT price, size, symbol, broker, timestamp FROM trades ORDER BY rowid').all() as { price: number; size: number; symbol: string; broker: string; timestamp: number }[];
+    const rows = db.prepare('SELECT price, size, symbol, broker, timestamp FROM trades ORDER BY rowid').all() as {
+      price: number;
+      size: number;
+      symbol: string;
+      broker: string;
+      timestamp: number;
+    }[];
     db.close();
     expect(rows.length).toBeGreaterThanOrEqual(seen);
     for (const r of rows) {

@@ -8,14 +8,15 @@ function naive(side: 'bid' | 'ask', ops: readonly [number, number][]): { price: 
     if (size > 0) m.set(price, size);
     else m.delete(price);
   }
-  return [...m.entries()]
-    .sort((a, b) => (side === 'ask' ? a[0] - b[0] : b[0] - a[0]))
-    .map(([price, size]) => ({ price, size }));
+  return [...m.entries()].sort((a, b) => (side === 'ask' ? a[0] - b[0] : b[0] - a[0])).map(([price, size]) => ({ price, size }));
 }
 
 const op = fc.tuple(
   fc.integer({ min: 1, max: 300 }).map((p) => p / 4),
-  fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1000 }).map((s) => s / 10)),
+  fc.oneof(
+    fc.constant(0),
+    fc.integer({ min: 1, max: 1000 }).map((s) => s / 10),
+  ),
 );
 
 describe('BookSide', () => {

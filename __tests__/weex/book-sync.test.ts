@@ -61,7 +61,13 @@ describe('stepSync', () => {
     const { state } = run([...inputs, snapshot(10, [lv(99, 1)], [lv(101, 2)])]);
     expect(state.status).toBe('synced');
     expect(state.bookId).toBe(12);
-    expect(levels(state)).toEqual({ bids: [{ price: 99, size: 1 }, { price: 98, size: 1 }], asks: [{ price: 101, size: 3 }] });
+    expect(levels(state)).toEqual({
+      bids: [
+        { price: 99, size: 1 },
+        { price: 98, size: 1 },
+      ],
+      asks: [{ price: 101, size: 3 }],
+    });
   });
 
   it('skips stale deltas and applies the next ones once synced', () => {
@@ -78,7 +84,12 @@ describe('stepSync', () => {
     expect(resyncRequests).toEqual(['gap']);
     expect(bookState(state, 'X', 'weex')).toEqual({ status: 'resyncing', resyncs: 1, reason: 'gap' });
 
-    const again = run([snapshot(10, [lv(99, 1)], [lv(101, 1)]), delta(13, 14, [lv(99, 5)]), delta(15, 15, [lv(1, 1)]), snapshot(20, [lv(98, 1)], [])]);
+    const again = run([
+      snapshot(10, [lv(99, 1)], [lv(101, 1)]),
+      delta(13, 14, [lv(99, 5)]),
+      delta(15, 15, [lv(1, 1)]),
+      snapshot(20, [lv(98, 1)], []),
+    ]);
     expect(again.state.status).toBe('synced');
     expect(again.state.resyncs).toBe(1);
     expect(levels(again.state)).toEqual({ bids: [{ price: 98, size: 1 }], asks: [] });
@@ -122,10 +133,7 @@ describe('stepSync', () => {
   });
 
   it('keeps at most `depth` levels a side', () => {
-    const { state } = run(
-      [snapshot(1, [lv(99, 1), lv(98, 1), lv(97, 1)], [lv(101, 1), lv(102, 1)]), delta(2, 2, [lv(100, 1)])],
-      2,
-    );
+    const { state } = run([snapshot(1, [lv(99, 1), lv(98, 1), lv(97, 1)], [lv(101, 1), lv(102, 1)]), delta(2, 2, [lv(100, 1)])], 2);
     expect(levels(state)).toEqual({
       bids: [
         { price: 100, size: 1 },
@@ -161,7 +169,12 @@ const history = fc
   .map((changes) => {
     let id = 100;
     return changes.map((c) => {
-      const d = delta(id + 1, id + c.ids, c.bids.map(([p, s]) => lv(p, s)), c.asks.map(([p, s]) => lv(p, s)));
+      const d = delta(
+        id + 1,
+        id + c.ids,
+        c.bids.map(([p, s]) => lv(p, s)),
+        c.asks.map(([p, s]) => lv(p, s)),
+      );
       id += c.ids;
       return d;
     });
@@ -171,8 +184,8 @@ function naiveBook(deltas: readonly BookMessage[]) {
   const bids = new Map<number, number>();
   const asks = new Map<number, number>();
   for (const d of deltas) {
-    for (const l of d.bids) (l.size > 0 ? bids.set(l.price, l.size) : bids.delete(l.price));
-    for (const l of d.asks) (l.size > 0 ? asks.set(l.price, l.size) : asks.delete(l.price));
+    for (const l of d.bids) l.size > 0 ? bids.set(l.price, l.size) : bids.delete(l.price);
+    for (const l of d.asks) l.size > 0 ? asks.set(l.price, l.size) : asks.delete(l.price);
   }
   const sorted = (m: Map<number, number>, dir: 1 | -1) =>
     [...m.entries()].sort((a, b) => dir * (a[0] - b[0])).map(([price, size]) => ({ price, size }));
@@ -181,7 +194,11 @@ function naiveBook(deltas: readonly BookMessage[]) {
 
 function snapshotAfter(deltas: readonly BookMessage[], lastId: number): BookMessage {
   const book = naiveBook(deltas);
-  return snapshot(lastId, book.bids.map((l) => lv(l.price, l.size)), book.asks.map((l) => lv(l.price, l.size)));
+  return snapshot(
+    lastId,
+    book.bids.map((l) => lv(l.price, l.size)),
+    book.asks.map((l) => lv(l.price, l.size)),
+  );
 }
 
 describe('stepSync properties', () => {
@@ -206,24 +223,28 @@ describe('stepSync properties', () => {
 
   it('a lost delta after the snapshot is always detected, and no book is shown until a new snapshot', () => {
     fc.assert(
-      fc.property(history.filter((d) => d.length >= 2), fc.nat(), (deltas, k) => {
-        const lost = k % (deltas.length - 1); // any but the last: a later delta must reveal it
-        let state = initialSync(1_000);
-        const inputs: BookInput[] = [snapshot(100, [], []), ...deltas.filter((_, i) => i !== lost)];
-        const shown: number[] = [];
-        let requests = 0;
-        for (const input of inputs) {
-          const step = stepSync(state, input);
-          state = step.state;
-          if (step.resync) requests += 1;
-          const view = bookState(state, 'X', 'weex');
-          if (view.book) shown.push(view.book.raw.lastUpdateId);
-        }
-        expect(requests).toBe(1);
-        expect(state.status).toBe('resyncing');
-        // Every book shown came before the loss.
-        expect(shown.every((id) => id < deltas[lost].firstId)).toBe(true);
-      }),
+      fc.property(
+        history.filter((d) => d.length >= 2),
+        fc.nat(),
+        (deltas, k) => {
+          const lost = k % (deltas.length - 1); // any but the last: a later delta must reveal it
+          let state = initialSync(1_000);
+          const inputs: BookInput[] = [snapshot(100, [], []), ...deltas.filter((_, i) => i !== lost)];
+          const shown: number[] = [];
+          let requests = 0;
+          for (const input of inputs) {
+            const step = stepSync(state, input);
+            state = step.state;
+            if (step.resync) requests += 1;
+            const view = bookState(state, 'X', 'weex');
+            if (view.book) shown.push(view.book.raw.lastUpdateId);
+          }
+          expect(requests).toBe(1);
+          expect(state.status).toBe('resyncing');
+          // Every book shown came before the loss.
+          expect(shown.every((id) => id < deltas[lost].firstId)).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });

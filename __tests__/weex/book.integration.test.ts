@@ -39,45 +39,48 @@ function script(random: () => number, count: number): void {
   for (let i = 0; i < count; i++) server.changeBook(SYMBOL, changes(random, 1 + Math.floor(random() * 4)));
 }
 
-it.each([15, 200] as const)('after injected drops and gaps, depth %i shows only right books and ends equal to the server', async (depth) => {
-  server = await startWeexServer();
-  const random = prng(depth);
-  server.setBook(SYMBOL, {
-    bids: Array.from({ length: 20 }, (_, i) => ({ price: 990 - i * 0.5, size: 1 + i })),
-    asks: Array.from({ length: 20 }, (_, i) => ({ price: 1001 + i * 0.5, size: 1 + i })),
-  });
-  feed = weex({ publicUrl: server.publicUrl }, fast);
-  const states: BookState[] = [];
-  sub = feed.bookSync$(SYMBOL, { depth }).subscribe((s) => states.push(s));
-  await waitFor('first synced book', () => states.some((s) => s.status === 'synced'));
+it.each([15, 200] as const)(
+  'after injected drops and gaps, depth %i shows only right books and ends equal to the server',
+  async (depth) => {
+    server = await startWeexServer();
+    const random = prng(depth);
+    server.setBook(SYMBOL, {
+      bids: Array.from({ length: 20 }, (_, i) => ({ price: 990 - i * 0.5, size: 1 + i })),
+      asks: Array.from({ length: 20 }, (_, i) => ({ price: 1001 + i * 0.5, size: 1 + i })),
+    });
+    feed = weex({ publicUrl: server.publicUrl }, fast);
+    const states: BookState[] = [];
+    sub = feed.bookSync$(SYMBOL, { depth }).subscribe((s) => states.push(s));
+    await waitFor('first synced book', () => states.some((s) => s.status === 'synced'));
 
-  script(random, 40);
-  server.dropDeltas(SYMBOL, 2); // changes the server applies but never sends
-  script(random, 40);
-  await waitFor('resync after the drop', () => states.some((s) => s.resyncs === 1 && s.status === 'synced'));
-  server.injectGap(SYMBOL, 7); // update ids skipped on the wire
-  script(random, 40);
-  await waitFor('the server book', () => {
+    script(random, 40);
+    server.dropDeltas(SYMBOL, 2); // changes the server applies but never sends
+    script(random, 40);
+    await waitFor('resync after the drop', () => states.some((s) => s.resyncs === 1 && s.status === 'synced'));
+    server.injectGap(SYMBOL, 7); // update ids skipped on the wire
+    script(random, 40);
+    await waitFor('the server book', () => {
+      const last = states[states.length - 1];
+      return last.status === 'synced' && last.book.raw.lastUpdateId === server.book(SYMBOL).lastUpdateId;
+    });
+
     const last = states[states.length - 1];
-    return last.status === 'synced' && last.book.raw.lastUpdateId === server.book(SYMBOL).lastUpdateId;
-  });
+    expect(last.resyncs).toBe(2);
+    const now = server.book(SYMBOL, depth);
+    expect({ bids: last.book!.bids, asks: last.book!.asks }).toEqual({ bids: now.bids, asks: now.asks });
 
-  const last = states[states.length - 1];
-  expect(last.resyncs).toBe(2);
-  const now = server.book(SYMBOL, depth);
-  expect({ bids: last.book!.bids, asks: last.book!.asks }).toEqual({ bids: now.bids, asks: now.asks });
-
-  // Never a book that was not synced, and every book shown was the server's book at its id.
-  const shown = states.filter((s) => s.book !== undefined);
-  expect(shown.length).toBeGreaterThan(10);
-  for (const s of shown) {
-    expect(s.status).toBe('synced');
-    const then = server.bookAt(SYMBOL, depth, s.book!.raw.lastUpdateId);
-    expect(then).toBeDefined();
-    expect({ bids: s.book!.bids, asks: s.book!.asks }).toEqual({ bids: then!.bids, asks: then!.asks });
-  }
-  expect(states.filter((s) => s.status === 'resyncing').map((s) => s.status === 'resyncing' && s.reason)).toEqual(['gap', 'gap']);
-});
+    // Never a book that was not synced, and every book shown was the server's book at its id.
+    const shown = states.filter((s) => s.book !== undefined);
+    expect(shown.length).toBeGreaterThan(10);
+    for (const s of shown) {
+      expect(s.status).toBe('synced');
+      const then = server.bookAt(SYMBOL, depth, s.book!.raw.lastUpdateId);
+      expect(then).toBeDefined();
+      expect({ bids: s.book!.bids, asks: s.book!.asks }).toEqual({ bids: then!.bids, asks: then!.asks });
+    }
+    expect(states.filter((s) => s.status === 'resyncing').map((s) => s.status === 'resyncing' && s.reason)).toEqual(['gap', 'gap']);
+  },
+);
 
 it('a dropped connection resyncs the book from the snapshot of the new connection', async () => {
   server = await startWeexServer();

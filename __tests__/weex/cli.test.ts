@@ -7,7 +7,6 @@ import { startWeexServer, WeexServer } from '../../src/app/servers/weex/server';
 import { Trade } from '../../src/model/market';
 import { waitFor } from './support';
 
-
 let server: WeexServer;
 afterEach(async () => {
   killRunningClis();
@@ -36,7 +35,10 @@ describe('rx-market stream weex (CLI)', () => {
     server.publish(trade(64999.5, 'buy'));
     const { code, stdout, stderr } = await r.done;
     expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.kind, l.broker, l.symbol, l.price, l.size, l.side])).toEqual([
       ['trade', 'weex', 'BTCUSDT', 65000.5, 0.25, 'buy'],
       ['trade', 'weex', 'BTCUSDT', 65000, 0.25, 'sell'],
@@ -54,10 +56,21 @@ describe('rx-market stream weex (CLI)', () => {
     server.changeBook('BTCUSDT', { bids: [{ price: 991, size: 3 }] });
     const { code, stdout } = await r.done;
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.kind, l.symbol, l.bids, l.asks])).toEqual([
       ['book', 'BTCUSDT', [{ price: 990, size: 1 }], [{ price: 1001, size: 2 }]],
-      ['book', 'BTCUSDT', [{ price: 991, size: 3 }, { price: 990, size: 1 }], [{ price: 1001, size: 2 }]],
+      [
+        'book',
+        'BTCUSDT',
+        [
+          { price: 991, size: 3 },
+          { price: 990, size: 1 },
+        ],
+        [{ price: 1001, size: 2 }],
+      ],
     ]);
   }, 20_000);
 
@@ -70,14 +83,20 @@ describe('rx-market stream weex (CLI)', () => {
     const r = spawnCli(['stream', 'weex', 'book', 'BTCUSDT', '--depth', '5', '--count', '1', '--timeout', '15'], server.env);
     const { code, stdout } = await r.done;
     expect(code).toBe(0);
-    const [line] = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [line] = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect([line.bids.length, line.asks.length, line.bids[4].price, line.asks[4].price]).toEqual([5, 5, 986, 1005]);
     expect(server.received.some((f) => f.frame.includes('BTCUSDT@depth15'))).toBe(true);
   }, 20_000);
 
   it('orders with a wrong secret: exits non-zero at once with a one-line auth error', async () => {
     server = await startWeexServer();
-    const r = spawnCli(['stream', 'weex', 'orders', '--count', '1', '--timeout', '15'], { ...server.env, WEEX_SECRET_KEY: 'not-the-secret' });
+    const r = spawnCli(['stream', 'weex', 'orders', '--count', '1', '--timeout', '15'], {
+      ...server.env,
+      WEEX_SECRET_KEY: 'not-the-secret',
+    });
     const { code, stdout, stderr } = await r.done;
     expect(code).not.toBe(0);
     expect(stdout).toBe('');

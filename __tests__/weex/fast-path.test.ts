@@ -12,10 +12,17 @@ import { createV3Codec, describeErrors } from '../../src/brokers/weex/codec';
 
 const SEED = 20261203;
 const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?([eE][-+]?\d{1,3})?$/;
-const referenceDecimal = (u: unknown): number | undefined => (typeof u === 'string' && DECIMAL.test(u) && Number.isFinite(Number(u)) ? Number(u) : undefined);
+const referenceDecimal = (u: unknown): number | undefined =>
+  typeof u === 'string' && DECIMAL.test(u) && Number.isFinite(Number(u)) ? Number(u) : undefined;
 
 const digitRun = (n: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n }).map((d) => d.join(''));
-const digits = (max: number) => fc.oneof(fc.integer({ min: 0, max }), fc.constantFrom(0, 1, 3, 4, 29, 30, 31).filter((n) => n <= max)).chain(digitRun);
+const digits = (max: number) =>
+  fc
+    .oneof(
+      fc.integer({ min: 0, max }),
+      fc.constantFrom(0, 1, 3, 4, 29, 30, 31).filter((n) => n <= max),
+    )
+    .chain(digitRun);
 const decimalText = fc
   .tuple(
     fc.constantFrom('', '-', '+', ' '),
@@ -34,18 +41,31 @@ const time = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 2_000_000_000_000 }) },
   { weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 8.64e15, 8.64e15 + 1, 1.5, '1747203188148', '-5', null, 2 ** 53) },
 );
-const id = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 2 ** 40 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>('123', 1.5, null, '1e3', 2 ** 53) });
+const id = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 2 ** 40 }) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>('123', 1.5, null, '1e3', 2 ** 53) },
+);
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 3 });
 
 const wireTrade = fc.record(
-  { T: time, p: decimalish, q: decimalish, m: fc.oneof({ weight: 8, arbitrary: fc.boolean() }, { weight: 1, arbitrary: fc.constantFrom<unknown>('true', 1, null) }), t: maybe(fc.oneof(fc.string({ maxLength: 4 }), fc.constant<unknown>(7))), v: maybe(decimalish) },
+  {
+    T: time,
+    p: decimalish,
+    q: decimalish,
+    m: fc.oneof({ weight: 8, arbitrary: fc.boolean() }, { weight: 1, arbitrary: fc.constantFrom<unknown>('true', 1, null) }),
+    t: maybe(fc.oneof(fc.string({ maxLength: 4 }), fc.constant<unknown>(7))),
+    v: maybe(decimalish),
+  },
   { requiredKeys: ['T', 'p', 'q', 'm'] },
 );
 const tradePush = fc.record({
   e: fc.constantFrom('trade', 'tradeSnapshot'),
   E: time,
   s: fc.oneof({ weight: 8, arbitrary: fc.constantFrom('BTCUSDT', 'ETHUSDT') }, { weight: 1, arbitrary: fc.constantFrom<unknown>(5, null) }),
-  d: fc.oneof({ weight: 10, arbitrary: fc.array(wireTrade, { maxLength: 4 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(null, {}, 'x') }),
+  d: fc.oneof(
+    { weight: 10, arbitrary: fc.array(wireTrade, { maxLength: 4 }) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(null, {}, 'x') },
+  ),
 });
 const plain = fc.tuple(fc.integer({ min: 1, max: 99999 }), fc.integer({ min: 0, max: 999 })).map(([i, f]) => `${i}.${f}`);
 const level = fc.oneof(
@@ -101,7 +121,9 @@ describe('weex fast readers = io-ts codecs', () => {
             expect(mine).toBeUndefined();
             // Through the codec: the io-ts message, as before.
             const [event] = v3.decode(JSON.stringify(push));
-            expect(event.type === 'report' && event.error.message).toBe(`weex: malformed ${(push as { e: string }).e} push: ${describeErrors(theirs.left)}`);
+            expect(event.type === 'report' && event.error.message).toBe(
+              `weex: malformed ${(push as { e: string }).e} push: ${describeErrors(theirs.left)}`,
+            );
           }
         }),
         { seed: SEED, numRuns: 1500 },

@@ -174,7 +174,10 @@ describe('heartbeat', () => {
     subs.add(feed.publicStatus$.subscribe((s) => statuses.push(s)));
     const got: Trade[] = [];
     subs.add(feed.trades$('BTCUSDT').subscribe((t) => got.push(t)));
-    await waitFor('a second connection', () => publicUpgrades().length === 2 && server.subscribedStreams('public').includes('BTCUSDT@trade'));
+    await waitFor(
+      'a second connection',
+      () => publicUpgrades().length === 2 && server.subscribedStreams('public').includes('BTCUSDT@trade'),
+    );
     const reconnecting = statuses.find((s) => s.state === 'reconnecting');
     expect(reconnecting).toBeDefined();
     expect(reconnecting?.state === 'reconnecting' && reconnecting.reason).toContain('ping timeout');
@@ -278,7 +281,16 @@ describe('private streams', () => {
     server.publish({ ...base, symbol: 'ETHUSDT', qty: -2, avgPrice: 3000 });
     server.pushPrivate('account', [{ coin: 'USDT', equity: '1000.5', available: '900.25', frozen: '100.25' }], 'DepositUpdate');
     server.pushPrivate('fill', [
-      { id: 'f1', symbol: 'BTCUSDT', orderId: 'o1', orderSide: 'SELL', fillSize: '0.1', fillValue: '6500.5', fillFee: '3.9', direction: 'MAKER' },
+      {
+        id: 'f1',
+        symbol: 'BTCUSDT',
+        orderId: 'o1',
+        orderSide: 'SELL',
+        fillSize: '0.1',
+        fillValue: '6500.5',
+        fillFee: '3.9',
+        direction: 'MAKER',
+      },
     ]);
     expect((await positions).map((p) => [p.symbol, p.qty, p.avgPrice])).toEqual([
       ['BTCUSDT', 0.5, 64000],
@@ -342,9 +354,16 @@ describe('the guide extras: level-5 books and valued positions', () => {
     // Before any price: the positions as pushed, PnL absent (not zero); then their tickers are watched.
     await waitFor('two positions', () => got.length === 2);
     expect(got.map((p) => 'unrealizedPnl' in p)).toEqual([false, false]);
-    await waitFor('ticker subscriptions', () => ['BTCUSDT@ticker', 'ETHUSDT@ticker'].every((s) => server.subscribedStreams('public').includes(s)));
+    await waitFor('ticker subscriptions', () =>
+      ['BTCUSDT@ticker', 'ETHUSDT@ticker'].every((s) => server.subscribedStreams('public').includes(s)),
+    );
     const ticker = (s: string, last: string, mark: string) =>
-      server.pushPublic(`${s}@ticker`, { e: 'ticker', E: 1_776_192_400_000, s, d: [{ p: '0', P: '0', c: last, o: last, h: last, l: last, v: '1', q: last, m: mark }] });
+      server.pushPublic(`${s}@ticker`, {
+        e: 'ticker',
+        E: 1_776_192_400_000,
+        s,
+        d: [{ p: '0', P: '0', c: last, o: last, h: last, l: last, v: '1', q: last, m: mark }],
+      });
     ticker('BTCUSDT', '65000.5', '65000.3');
     ticker('ETHUSDT', '2990.1', '2989.9');
     await waitFor('valued positions', () => got.length === 4);

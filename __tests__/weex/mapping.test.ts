@@ -73,8 +73,21 @@ describe('V3 → model', () => {
   });
 
   it('kline and bookTicker', () => {
-    expect(toCandles(push('kline', 'kline'))[0]).toMatchObject({ kind: 'candle', interval: '1m', open: 64995, close: 65000.3, volume: 12.5, openTime: 1775121000000 });
-    expect(toQuote(push('bookTicker', 'bookTicker'))).toMatchObject({ kind: 'quote', bestBid: 65000.1, bestBidSize: 0.4, bestAsk: 65000.5, bestAskSize: 1.2 });
+    expect(toCandles(push('kline', 'kline'))[0]).toMatchObject({
+      kind: 'candle',
+      interval: '1m',
+      open: 64995,
+      close: 65000.3,
+      volume: 12.5,
+      openTime: 1775121000000,
+    });
+    expect(toQuote(push('bookTicker', 'bookTicker'))).toMatchObject({
+      kind: 'quote',
+      bestBid: 65000.1,
+      bestBidSize: 0.4,
+      bestAsk: 65000.5,
+      bestAskSize: 1.2,
+    });
   });
 
   it('positions: signed size, average price from open value', () => {
@@ -93,8 +106,20 @@ describe('V3 → model', () => {
       filledQty: 0,
       unfilledQty: 0.1,
     });
-    expect(toFills(push('fill', 'fill'))[0]).toMatchObject({ orderId: '617414920861909658', price: 103812.7, size: 0.1, fee: 6.23, liquidity: 'taker' });
-    expect(toBalances(push('accountSpot', 'account'))[0]).toMatchObject({ kind: 'balance', asset: 'USDT', total: 1000.5, available: 900.25, locked: 100.25 });
+    expect(toFills(push('fill', 'fill'))[0]).toMatchObject({
+      orderId: '617414920861909658',
+      price: 103812.7,
+      size: 0.1,
+      fee: 6.23,
+      liquidity: 'taker',
+    });
+    expect(toBalances(push('accountSpot', 'account'))[0]).toMatchObject({
+      kind: 'balance',
+      asset: 'USDT',
+      total: 1000.5,
+      available: 900.25,
+      locked: 100.25,
+    });
   });
 
   it.each([

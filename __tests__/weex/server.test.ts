@@ -25,10 +25,11 @@ function inbox(ws: WebSocket): { frames: any[]; next: (pred: (f: any) => boolean
   ws.on('message', (d) => {
     const f = JSON.parse(d.toString());
     frames.push(f);
-    for (const w of [...waiters]) if (w.pred(f)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(f);
-    }
+    for (const w of [...waiters])
+      if (w.pred(f)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(f);
+      }
   });
   return {
     frames,
@@ -61,7 +62,10 @@ describe('WEEX loopback server', () => {
     expect(JSON.parse(old.body!).code).toBe('40008');
     const v2 = await connect(server.privateUrl, { ...UA, ...privateHeaders(creds, '/v2/ws/private', Date.now()) });
     expect(JSON.parse(v2.body!).code).toBe('40009');
-    const phrase = await connect(server.privateUrl, { ...UA, ...privateHeaders({ ...creds, passphrase: 'nope' }, '/v3/ws/private', Date.now()) });
+    const phrase = await connect(server.privateUrl, {
+      ...UA,
+      ...privateHeaders({ ...creds, passphrase: 'nope' }, '/v3/ws/private', Date.now()),
+    });
     expect(JSON.parse(phrase.body!).code).toBe('40012');
   });
 
@@ -72,9 +76,29 @@ describe('WEEX loopback server', () => {
     const box = inbox(ws!);
     ws!.send(JSON.stringify({ id: '1', method: 'SUBSCRIBE', params: ['BTCUSDT@depth15'] }));
     expect(await box.next((f) => f.id === '1')).toEqual({ id: '1', result: true });
-    expect(await box.next((f) => f.e === 'depthSnapshot')).toMatchObject({ s: 'BTCUSDT', U: 2, u: 2, l: 15, b: [['99', '1']], a: [['101', '2']] });
-    server.changeBook('BTCUSDT', { bids: [{ price: 99, size: 0 }, { price: 98, size: 3 }] });
-    expect(await box.next((f) => f.e === 'depth')).toMatchObject({ U: 3, u: 4, b: [['99', '0'], ['98', '3']], a: [] });
+    expect(await box.next((f) => f.e === 'depthSnapshot')).toMatchObject({
+      s: 'BTCUSDT',
+      U: 2,
+      u: 2,
+      l: 15,
+      b: [['99', '1']],
+      a: [['101', '2']],
+    });
+    server.changeBook('BTCUSDT', {
+      bids: [
+        { price: 99, size: 0 },
+        { price: 98, size: 3 },
+      ],
+    });
+    expect(await box.next((f) => f.e === 'depth')).toMatchObject({
+      U: 3,
+      u: 4,
+      b: [
+        ['99', '0'],
+        ['98', '3'],
+      ],
+      a: [],
+    });
     server.injectGap('BTCUSDT', 5);
     server.changeBook('BTCUSDT', { asks: [{ price: 102, size: 1 }] });
     expect(await box.next((f) => f.e === 'depth' && f.U > 4)).toMatchObject({ U: 10, u: 10 });
@@ -94,7 +118,10 @@ describe('WEEX loopback server', () => {
     ws!.send(JSON.stringify({ id: '1', method: 'SUBSCRIBE', params: ['ETHUSDT@depth15'] }));
     expect((await box.next((f) => f.e === 'depthSnapshot')).b).toHaveLength(15);
     server.changeBook('ETHUSDT', { bids: [{ price: 100, size: 0 }] }); // level 85 enters the top 15
-    expect((await box.next((f) => f.e === 'depth')).b).toEqual([['100', '0'], ['85', '1']]);
+    expect((await box.next((f) => f.e === 'depth')).b).toEqual([
+      ['100', '0'],
+      ['85', '1'],
+    ]);
     ws!.close();
   });
 
@@ -122,6 +149,8 @@ describe('WEEX loopback server', () => {
     const now = 1_776_000_000_000;
     const headers = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
     expect(checkSignature(headers(privateHeaders(creds, '/v3/ws/private', now)), creds, '/v3/ws/private', now, 30_000)).toBeUndefined();
-    expect(checkSignature(headers(privateHeaders(creds, '/v3/ws/private', now)), creds, '/v3/ws/private', now + 31_000, 30_000)?.code).toBe('40008');
+    expect(checkSignature(headers(privateHeaders(creds, '/v3/ws/private', now)), creds, '/v3/ws/private', now + 31_000, 30_000)?.code).toBe(
+      '40008',
+    );
   });
 });

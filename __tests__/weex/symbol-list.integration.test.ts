@@ -50,7 +50,11 @@ describe('WEEX symbol lists', () => {
       }),
     );
     // The batch is refused as a whole for the unlisted symbol; the codec asks again for the others.
-    await waitFor('BTCUSDT and ETHUSDT subscribed', () => ['BTCUSDT@trade', 'ETHUSDT@trade'].every((s) => server.subscribedStreams('public').includes(s)), 10_000);
+    await waitFor(
+      'BTCUSDT and ETHUSDT subscribed',
+      () => ['BTCUSDT@trade', 'ETHUSDT@trade'].every((s) => server.subscribedStreams('public').includes(s)),
+      10_000,
+    );
     server.publish(trade('BTCUSDT', 65000.3));
     server.publish(trade('ETHUSDT', 3200.1));
     await waitFor('two trades', () => trades.length >= 2, 10_000);
@@ -62,7 +66,9 @@ describe('WEEX symbol lists', () => {
     expect(ended).toBeUndefined();
     expect(server.subscribedStreams('public')).not.toContain('NOPEUSDT@trade');
     const refusals = errors.filter((e) => e.kind === 'rejected');
-    expect(refusals.map((e) => e.message)).toEqual([expect.stringMatching(/NOPEUSDT@trade refused: INVALID_ARGUMENT: invalid symbol : NOPEUSDT/)]);
+    expect(refusals.map((e) => e.message)).toEqual([
+      expect.stringMatching(/NOPEUSDT@trade refused: INVALID_ARGUMENT: invalid symbol : NOPEUSDT/),
+    ]);
     expect(errors.filter((e) => e.kind === 'config').map((e) => [e.fatal, /"bad symbol!"/.test(e.message)])).toEqual([[false, true]]);
     expect(errors).toHaveLength(2);
   });

@@ -20,7 +20,11 @@ const KST_DATE = () => new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 
 
 /** Kiwoom: token over REST, LOGIN, REG; 0B → trade, 0D → book. */
 async function kiwoom(kind, env, symbols, onEvent) {
-  const { token } = await post(`${env.KIWOOM_REST_URL}/oauth2/token`, { grant_type: 'client_credentials', appkey: env.KIWOOM_APPKEY, secretkey: env.KIWOOM_SECRETKEY });
+  const { token } = await post(`${env.KIWOOM_REST_URL}/oauth2/token`, {
+    grant_type: 'client_credentials',
+    appkey: env.KIWOOM_APPKEY,
+    secretkey: env.KIWOOM_SECRETKEY,
+  });
   const ws = new WebSocket(env.KIWOOM_WS_URL);
   const type = kind === 'trades' ? '0B' : '0D';
   const date = KST_DATE();
@@ -70,12 +74,21 @@ async function kiwoom(kind, env, symbols, onEvent) {
 
 /** KIS: approval key over REST, one subscribe per symbol; H0STCNT0 → trade, H0STASP0 → book. */
 async function kis(kind, env, symbols, onEvent) {
-  const { approval_key } = await post(`${env.KIS_REST_URL}/oauth2/Approval`, { grant_type: 'client_credentials', appkey: env.KIS_APPKEY, secretkey: env.KIS_APPSECRET });
+  const { approval_key } = await post(`${env.KIS_REST_URL}/oauth2/Approval`, {
+    grant_type: 'client_credentials',
+    appkey: env.KIS_APPKEY,
+    secretkey: env.KIS_APPSECRET,
+  });
   const ws = new WebSocket(env.KIS_WS_URL);
   const trId = kind === 'trades' ? 'H0STCNT0' : 'H0STASP0';
   ws.on('open', () => {
     for (const s of symbols) {
-      ws.send(JSON.stringify({ header: { approval_key, custtype: 'P', tr_type: '1', 'content-type': 'utf-8' }, body: { input: { tr_id: trId, tr_key: s } } }));
+      ws.send(
+        JSON.stringify({
+          header: { approval_key, custtype: 'P', tr_type: '1', 'content-type': 'utf-8' },
+          body: { input: { tr_id: trId, tr_key: s } },
+        }),
+      );
     }
   });
   ws.on('message', (data) => {
@@ -94,7 +107,16 @@ async function kis(kind, env, symbols, onEvent) {
         const t = f[o + 1];
         const d = f[o + 33];
         const time = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}+09:00`;
-        onEvent({ kind: 'trade', broker: 'kis', symbol: f[o], price: Number(f[o + 2]), size: Number(f[o + 12]), side: f[o + 21] === '1' ? 'buy' : 'sell', time, timestamp: Date.parse(time) });
+        onEvent({
+          kind: 'trade',
+          broker: 'kis',
+          symbol: f[o],
+          price: Number(f[o + 2]),
+          size: Number(f[o + 12]),
+          side: f[o + 21] === '1' ? 'buy' : 'sell',
+          time,
+          timestamp: Date.parse(time),
+        });
       }
     } else if (parts[1] === 'H0STASP0') {
       const asks = [];
@@ -119,14 +141,28 @@ async function weex(kind, env, symbols, onEvent) {
     const msg = JSON.parse(data.toString());
     if (msg.e === 'trade') {
       for (const t of msg.d) {
-        onEvent({ kind: 'trade', broker: 'weex', symbol: msg.s, price: Number(t.p), size: Number(t.q), side: t.m ? 'sell' : 'buy', time: new Date(t.T).toISOString(), timestamp: t.T, tradeId: t.t });
+        onEvent({
+          kind: 'trade',
+          broker: 'weex',
+          symbol: msg.s,
+          price: Number(t.p),
+          size: Number(t.q),
+          side: t.m ? 'sell' : 'buy',
+          time: new Date(t.T).toISOString(),
+          timestamp: t.T,
+          tradeId: t.t,
+        });
       }
     } else if (msg.e === 'depthSnapshot' || msg.e === 'depth') {
       let book = books.get(msg.s);
       if (!book || msg.e === 'depthSnapshot') books.set(msg.s, (book = { bids: new Map(), asks: new Map() }));
       for (const [p, q] of msg.b) q === '0' || Number(q) === 0 ? book.bids.delete(Number(p)) : book.bids.set(Number(p), Number(q));
       for (const [p, q] of msg.a) q === '0' || Number(q) === 0 ? book.asks.delete(Number(p)) : book.asks.set(Number(p), Number(q));
-      const top = (m, dir) => [...m].sort((x, y) => dir * (x[0] - y[0])).slice(0, 15).map(([price, size]) => ({ price, size }));
+      const top = (m, dir) =>
+        [...m]
+          .sort((x, y) => dir * (x[0] - y[0]))
+          .slice(0, 15)
+          .map(([price, size]) => ({ price, size }));
       onEvent({ kind: 'book', broker: 'weex', symbol: msg.s, bids: top(book.bids, -1), asks: top(book.asks, 1) });
     } else if (msg.event === 'ping' || msg.method === 'PING') {
       ws.send(JSON.stringify({ id: msg.id, method: 'PONG' }));

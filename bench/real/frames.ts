@@ -94,15 +94,25 @@ function kisFrame(tr: string, change: Record<number, (i: number) => string>): Fr
 function weexTrade(): Frames {
   const push = JSON.parse(json('weex/v3-frames.json').trade);
   const fill = template(
-    JSON.stringify({ ...push, E: '@E@', s: '@S@', d: [{ ...push.d[0], T: '@T@', t: '@I@', p: '@P@', q: '@Q@', m: '@M@' }] })
-      .replace(/"@(E|T|M)@"/g, '@$1@'),
+    JSON.stringify({ ...push, E: '@E@', s: '@S@', d: [{ ...push.d[0], T: '@T@', t: '@I@', p: '@P@', q: '@Q@', m: '@M@' }] }).replace(
+      /"@(E|T|M)@"/g,
+      '@$1@',
+    ),
     ['E', 'S', 'T', 'I', 'P', 'Q', 'M'],
   );
   return {
     prelude: () => [],
     frame: (i, symbols) => {
       const t = String(1775121040002 + i);
-      return fill({ E: t, S: symbols[i % symbols.length], T: t, I: `b${i}`, P: (65000 + (i % 1000) / 10).toFixed(1), Q: (0.001 * (1 + (i % 500))).toFixed(3), M: i % 2 === 0 ? 'true' : 'false' });
+      return fill({
+        E: t,
+        S: symbols[i % symbols.length],
+        T: t,
+        I: `b${i}`,
+        P: (65000 + (i % 1000) / 10).toFixed(1),
+        Q: (0.001 * (1 + (i % 500))).toFixed(3),
+        M: i % 2 === 0 ? 'true' : 'false',
+      });
     },
   };
 }
@@ -116,7 +126,10 @@ function weexDepth(): Frames {
   const delta = JSON.parse(frames.depth);
   const level = (p: number): string[] => [p.toFixed(1), (1 + (p % 7)).toFixed(3)];
   const fill = template(
-    JSON.stringify({ ...delta, E: '@E@', s: '@S@', U: '@U@', u: '@U@', b: [['@BP@', '@BQ@']], a: [['@AP@', '@AQ@']] }).replace(/"@(E|U)@"/g, '@$1@'),
+    JSON.stringify({ ...delta, E: '@E@', s: '@S@', U: '@U@', u: '@U@', b: [['@BP@', '@BQ@']], a: [['@AP@', '@AQ@']] }).replace(
+      /"@(E|U)@"/g,
+      '@$1@',
+    ),
     ['E', 'S', 'U', 'BP', 'BQ', 'AP', 'AQ'],
   );
   return {

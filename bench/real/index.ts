@@ -26,7 +26,13 @@ import { StreamFlags } from '../../src/app/broker-module';
 import { FrameKind } from './frames';
 
 const { connectBare } = require('./bare.js') as {
-  connectBare(broker: string, kind: string, env: Record<string, string>, symbols: readonly string[], onEvent: (e: unknown) => void): Promise<WebSocket>;
+  connectBare(
+    broker: string,
+    kind: string,
+    env: Record<string, string>,
+    symbols: readonly string[],
+    onEvent: (e: unknown) => void,
+  ): Promise<WebSocket>;
 };
 
 const COUNT = Number(process.env.BENCH_REAL_COUNT ?? 20_000);
@@ -61,12 +67,66 @@ interface Case {
 const stocks = ['005930', '000660', '035720'];
 const coins = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
 const allCases: readonly Case[] = [
-  { label: 'Kiwoom 0B trades', broker: 'kiwoom', stream: 'trades', kind: 'kiwoom-0B', symbols: stocks, flags: {}, cliFlags: [], keys: stocks.map((s) => `0B|${s}`) },
-  { label: 'Kiwoom 0D book', broker: 'kiwoom', stream: 'book', kind: 'kiwoom-0D', symbols: ['005930'], flags: {}, cliFlags: [], keys: ['0D|005930'] },
-  { label: 'KIS H0STCNT0 trades', broker: 'kis', stream: 'trades', kind: 'kis-H0STCNT0', symbols: stocks, flags: { exchange: 'KRX' }, cliFlags: ['--exchange', 'KRX'], keys: stocks.map((s) => `H0STCNT0|${s}`) },
-  { label: 'KIS H0STASP0 book', broker: 'kis', stream: 'book', kind: 'kis-H0STASP0', symbols: ['005930'], flags: { exchange: 'KRX' }, cliFlags: ['--exchange', 'KRX'], keys: ['H0STASP0|005930'] },
-  { label: 'WEEX trade', broker: 'weex', stream: 'trades', kind: 'weex-trade', symbols: coins, flags: {}, cliFlags: [], keys: coins.map((s) => `${s}@trade`) },
-  { label: 'WEEX depth15 book', broker: 'weex', stream: 'book', kind: 'weex-depth', symbols: ['BTCUSDT'], flags: { depth: 15 }, cliFlags: ['--depth', '15'], keys: ['BTCUSDT@depth15'] },
+  {
+    label: 'Kiwoom 0B trades',
+    broker: 'kiwoom',
+    stream: 'trades',
+    kind: 'kiwoom-0B',
+    symbols: stocks,
+    flags: {},
+    cliFlags: [],
+    keys: stocks.map((s) => `0B|${s}`),
+  },
+  {
+    label: 'Kiwoom 0D book',
+    broker: 'kiwoom',
+    stream: 'book',
+    kind: 'kiwoom-0D',
+    symbols: ['005930'],
+    flags: {},
+    cliFlags: [],
+    keys: ['0D|005930'],
+  },
+  {
+    label: 'KIS H0STCNT0 trades',
+    broker: 'kis',
+    stream: 'trades',
+    kind: 'kis-H0STCNT0',
+    symbols: stocks,
+    flags: { exchange: 'KRX' },
+    cliFlags: ['--exchange', 'KRX'],
+    keys: stocks.map((s) => `H0STCNT0|${s}`),
+  },
+  {
+    label: 'KIS H0STASP0 book',
+    broker: 'kis',
+    stream: 'book',
+    kind: 'kis-H0STASP0',
+    symbols: ['005930'],
+    flags: { exchange: 'KRX' },
+    cliFlags: ['--exchange', 'KRX'],
+    keys: ['H0STASP0|005930'],
+  },
+  {
+    label: 'WEEX trade',
+    broker: 'weex',
+    stream: 'trades',
+    kind: 'weex-trade',
+    symbols: coins,
+    flags: {},
+    cliFlags: [],
+    keys: coins.map((s) => `${s}@trade`),
+  },
+  {
+    label: 'WEEX depth15 book',
+    broker: 'weex',
+    stream: 'book',
+    kind: 'weex-depth',
+    symbols: ['BTCUSDT'],
+    flags: { depth: 15 },
+    cliFlags: ['--depth', '15'],
+    keys: ['BTCUSDT@depth15'],
+  },
 ];
 
 /** BENCH_REAL_CASES=kis,weex runs only the cases whose label contains one of the words. */
@@ -88,7 +148,10 @@ class FeedServer {
   }
 
   static async start(broker: string): Promise<FeedServer> {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'server.ts'), broker], { stdio: ['pipe', 'pipe', 'inherit'], cwd: root });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'server.ts'), broker], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      cwd: root,
+    });
     const lines = createInterface({ input: child.stdout! });
     const first = await new Promise<string>((resolve) => lines.once('line', resolve));
     return new FeedServer(child, (JSON.parse(first) as { env: Record<string, string> }).env, lines);
@@ -180,7 +243,11 @@ async function inProcess(server: FeedServer, c: Case, consumer: Consumer, count:
 
 /** The same through a CLI process whose stdout is a pipe. */
 async function throughCli(server: FeedServer, c: Case, args: readonly string[], count: number): Promise<Run> {
-  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...server.env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...server.env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const closed = new Promise((r) => child.once('close', r));
   let lines = 0;
   let first = 0;
@@ -260,7 +327,11 @@ function peakRss(pid: number): number {
 /** spawn → first event on stdout, with the server streaming 1000 frames/s. */
 async function startTime(server: FeedServer, args: readonly string[]): Promise<number> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...server.env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...server.env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const closed = new Promise((r) => child.once('close', r));
   const t1 = await Promise.race([
     new Promise<number>((resolve) => child.stdout!.once('data', () => resolve(performance.now()))),
@@ -297,7 +368,14 @@ export async function run(): Promise<void> {
       const server = servers.get(c.broker)!;
       const rxArgs = [bin, 'stream', c.broker, c.stream, ...c.symbols, ...c.cliFlags];
       const bareArgs = [bareJs, c.broker, c.stream, ...c.symbols];
-      const runs = { bareIn: [] as number[], rxIn: [] as number[], bareCli: [] as number[], rxCli: [] as number[], bareRss: [] as number[], rxRss: [] as number[] };
+      const runs = {
+        bareIn: [] as number[],
+        rxIn: [] as number[],
+        bareCli: [] as number[],
+        rxCli: [] as number[],
+        bareRss: [] as number[],
+        rxRss: [] as number[],
+      };
       let conflatedRuns = 0;
       for (let r = 0; r < ROUNDS; r++) {
         runs.bareIn.push((await inProcess(server, c, bareConsumer(server, c), COUNT)).rate);
@@ -315,7 +393,9 @@ export async function run(): Promise<void> {
       const trade = c.stream === 'trades';
       const goal = (a: number, b: number): string => (trade ? ` ${mark(a / b >= targets.throughput)}` : '');
       const label = conflatedRuns > 0 ? `${c.label} (conflated in ${conflatedRuns} of ${2 * ROUNDS} runs)` : c.label;
-      rows.push(`| ${label} | ${fmt(bi)} | ${fmt(xi)} | ${ratio(xi, bi)}${goal(xi, bi)} | ${fmt(bc)} | ${fmt(xc)} | ${ratio(xc, bc)}${goal(xc, bc)} |`);
+      rows.push(
+        `| ${label} | ${fmt(bi)} | ${fmt(xi)} | ${ratio(xi, bi)}${goal(xi, bi)} | ${fmt(bc)} | ${fmt(xc)} | ${ratio(xc, bc)}${goal(xc, bc)} |`,
+      );
       const [br, xr] = [median(runs.bareRss), median(runs.rxRss)];
       rss.push(`| ${c.label} | ${mib(br)} | ${mib(xr)} | ${ratio(xr, br)} ${mark(xr / br <= targets.rss)} |`);
       console.error(`  ${c.label}: done`);
@@ -325,19 +405,26 @@ export async function run(): Promise<void> {
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) console.log(r);
 
-    console.log('\nConflated: the book stream delivered the latest book per symbol while the consumer lagged (the feed\'s slow-consumer guard); its rate is frames sent per second.');
+    console.log(
+      "\nConflated: the book stream delivered the latest book per symbol while the consumer lagged (the feed's slow-consumer guard); its rate is frames sent per second.",
+    );
     console.log(`\n## peak RSS of the CLI process during the runs above (target: ≤ ${targets.rss}× bare)\n`);
     console.log('| stream | bare CLI | rx-market CLI | ratio |');
     console.log('|---|---:|---:|---:|');
     for (const r of rss) console.log(r);
 
-    console.log(`\n## added latency, socket arrival → subscriber, at a fixed ${LATENCY_RATE / 1000}k frames/s for ${LATENCY_SECONDS} s (target: p99 < ${targets.p99us} µs)\n`);
+    console.log(
+      `\n## added latency, socket arrival → subscriber, at a fixed ${LATENCY_RATE / 1000}k frames/s for ${LATENCY_SECONDS} s (target: p99 < ${targets.p99us} µs)\n`,
+    );
     console.log('| stream | client | p50 | p99 | p99.9 | |');
     console.log('|---|---|---:|---:|---:|---|');
     for (const c of cases.filter((x) => x.stream === 'trades')) {
       const server = servers.get(c.broker)!;
       const n = LATENCY_RATE * LATENCY_SECONDS;
-      for (const [name, consumer] of [['bare', bareConsumer(server, c)], ['rx-market', rxConsumer(server, c)]] as const) {
+      for (const [name, consumer] of [
+        ['bare', bareConsumer(server, c)],
+        ['rx-market', rxConsumer(server, c)],
+      ] as const) {
         const r = await inProcess(server, c, consumer, n, LATENCY_RATE);
         if (!r.latency) {
           console.log(`| ${c.label} | ${name} | n/a | n/a | n/a | |`);
@@ -346,7 +433,9 @@ export async function run(): Promise<void> {
         const steady = r.latency.subarray(Math.floor(n / 10)); // the first 10% warm the JIT
         const p99 = pct(steady, 0.99);
         const us = (x: number): string => `${x.toFixed(1)} µs`;
-        console.log(`| ${c.label} | ${name} | ${us(pct(steady, 0.5))} | ${us(p99)} | ${us(pct(steady, 0.999))} | ${name === 'rx-market' ? mark(p99 < targets.p99us) : ''} |`);
+        console.log(
+          `| ${c.label} | ${name} | ${us(pct(steady, 0.5))} | ${us(p99)} | ${us(pct(steady, 0.999))} | ${name === 'rx-market' ? mark(p99 < targets.p99us) : ''} |`,
+        );
       }
     }
 

@@ -27,10 +27,15 @@ export interface MaSignal {
 }
 
 /** One symbol's signals (a moving average mixes no symbols: call it per symbol). */
-export function movingAverageSignal(feed: Pick<MarketFeed, 'trades$'>, symbol: string, options: MovingAverageOptions = {}): Observable<MaSignal> {
+export function movingAverageSignal(
+  feed: Pick<MarketFeed, 'trades$'>,
+  symbol: string,
+  options: MovingAverageOptions = {},
+): Observable<MaSignal> {
   const period = options.period ?? 20;
   const band = options.band ?? 0.02;
-  if (!Number.isInteger(period) || period < 1) throw new RangeError(`movingAverageSignal: period must be a positive integer, got ${period}`);
+  if (!Number.isInteger(period) || period < 1)
+    throw new RangeError(`movingAverageSignal: period must be a positive integer, got ${period}`);
   return feed.trades$(symbol satisfies Symbols).pipe(
     bufferCount(period, 1),
     filter((window) => window.length === period),

@@ -41,7 +41,10 @@ export const priceLine = (t: Trade): PriceLine => ({
 export function priceBoard(feed: Pick<MarketFeed, 'trades$'>, symbols: Symbols): Observable<PriceBoard> {
   return feed.trades$(symbols).pipe(
     map(priceLine),
-    scan((board: PriceBoard | undefined, changed): PriceBoard => ({ changed, lines: { ...board?.lines, [changed.symbol]: changed } }), undefined),
+    scan(
+      (board: PriceBoard | undefined, changed): PriceBoard => ({ changed, lines: { ...board?.lines, [changed.symbol]: changed } }),
+      undefined,
+    ),
     map((board) => board as PriceBoard),
   );
 }

@@ -77,9 +77,9 @@ export async function runLive(options: LiveOptions = {}): Promise<LiveResult> {
       run.add(feed.status$.subscribe((s: FeedStatus) => log(`status ${JSON.stringify(s)}`)));
       run.add(merge(trades$.pipe(map(() => trades++)), books$.pipe(map(() => books++))).subscribe({ error: fail }));
       run.add(
-        trades$.pipe(bars(options.barMs ?? 5_000)).subscribe((b) =>
-          log(`bar ${b.symbol} O${b.open} H${b.high} L${b.low} C${b.close} V${b.volume} (${b.trades} trades)`),
-        ),
+        trades$
+          .pipe(bars(options.barMs ?? 5_000))
+          .subscribe((b) => log(`bar ${b.symbol} O${b.open} H${b.high} L${b.low} C${b.close} V${b.volume} (${b.trades} trades)`)),
       );
       run.add(
         imbalanceVwap({ trades$, books$ }, options.strategy).subscribe({
@@ -102,7 +102,12 @@ export async function runLive(options: LiveOptions = {}): Promise<LiveResult> {
       }
     });
     // Let the connection close (after its linger) before the server goes away.
-    await firstValueFrom(feed.status$.pipe(first((s) => s.state === 'closed'), timeout({ first: 5_000, with: () => of(undefined) })));
+    await firstValueFrom(
+      feed.status$.pipe(
+        first((s) => s.state === 'closed'),
+        timeout({ first: 5_000, with: () => of(undefined) }),
+      ),
+    );
   } finally {
     await sim?.stop();
   }

@@ -62,23 +62,27 @@ export function toyFeed(url: string, sessionOptions: SessionOptions = {}): Marke
     perSymbol(symbols, 'toy', (s) => session.stream(bookKey(s)).pipe(mapped.map((v) => toBook(s, decoded(ToyBook, v)))), mapped.report);
   return {
     ...feedControls({ broker: 'toy', sessions: [session], errors: [mapped.errors$], symbolOf: (key) => key.split('|')[1] }),
-    trades$: (symbols) => perSymbol(symbols, 'toy', (s) => session.stream(tradeKey(s)).pipe(mapped.map((v) => toTrade(s, decoded(ToyTrade, v)))), mapped.report),
+    trades$: (symbols) =>
+      perSymbol(
+        symbols,
+        'toy',
+        (s) => session.stream(tradeKey(s)).pipe(mapped.map((v) => toTrade(s, decoded(ToyTrade, v)))),
+        mapped.report,
+      ),
     orderBook$,
     // The toy venue has no quote channel: quotes come from the book's top.
     quotes$: (symbols) =>
       orderBook$(symbols).pipe(
-        map(
-          (b): Quote => ({
-            kind: 'quote',
-            broker: 'toy',
-            symbol: b.symbol,
-            ...(b.bids[0] ? { bestBid: b.bids[0].price, bestBidSize: b.bids[0].size } : {}),
-            ...(b.asks[0] ? { bestAsk: b.asks[0].price, bestAskSize: b.asks[0].size } : {}),
-            time: b.time,
-            timestamp: b.timestamp,
-            raw: b.raw,
-          }),
-        ),
+        map((b): Quote => ({
+          kind: 'quote',
+          broker: 'toy',
+          symbol: b.symbol,
+          ...(b.bids[0] ? { bestBid: b.bids[0].price, bestBidSize: b.bids[0].size } : {}),
+          ...(b.asks[0] ? { bestAsk: b.asks[0].price, bestAskSize: b.asks[0].size } : {}),
+          time: b.time,
+          timestamp: b.timestamp,
+          raw: b.raw,
+        })),
       ),
     // No account on the toy venue: the stream completes at once; say so to whoever asks.
     orders$: () => EMPTY,

@@ -44,7 +44,10 @@ describe('Session.close()', () => {
       ts.schedule(() => session.close(), 6);
       expectObservable(session.stream<number>('a')).toBe('--x---|', { x: 1 });
       expectObservable(session.stream<number>('b')).toBe('----y-|', { y: 2 });
-      expectObservable(session.status$.pipe((s: Observable<FeedStatus>) => s), '^').toBe('(co)--(z|)', {
+      expectObservable(
+        session.status$.pipe((s: Observable<FeedStatus>) => s),
+        '^',
+      ).toBe('(co)--(z|)', {
         c: { state: 'connecting', attempt: 1 },
         o: { state: 'open', connections: 1, keys: 2 },
         z: { state: 'closed' },
@@ -73,7 +76,11 @@ describe('Session.close()', () => {
 
   it('drops a pending reconnect: no attempt after close', () => {
     ts.run(({ flush }) => {
-      const { socket, session } = setup((n) => (n === 1 ? { respond: ackEverything, inbound: ts.createColdObservable('--#', {}, new Error('dropped')) } : { respond: ackEverything }));
+      const { socket, session } = setup((n) =>
+        n === 1
+          ? { respond: ackEverything, inbound: ts.createColdObservable('--#', {}, new Error('dropped')) }
+          : { respond: ackEverything },
+      );
       const statuses: string[] = [];
       session.status$.subscribe((s) => statuses.push(state(s)));
       session.stream('a').subscribe();

@@ -178,7 +178,11 @@ describe('pacing: requests spaced as the broker asks', () => {
   it('spaces subscribe frames 100 ms apart, on the first registration and after a reconnect', () => {
     ts.run(({ cold, flush }) => {
       const drop = cold('1s #', undefined, new FeedError({ kind: 'connection', message: 'reset' }));
-      const { socket, session } = setup((n) => ({ respond: ackEverything, inbound: n === 1 ? drop : undefined }), {}, pacedToy({ spacingMs: 100 }));
+      const { socket, session } = setup(
+        (n) => ({ respond: ackEverything, inbound: n === 1 ? drop : undefined }),
+        {},
+        pacedToy({ spacingMs: 100 }),
+      );
       for (const k of ['a', 'b', 'c', 'd']) during(session.stream(k), 0, 3_000);
       flush();
       const subs = (n: number) => socket.sent.filter((s) => s.connection === n && s.frame.includes('"sub"')).map((s) => [s.at, s.frame]);
@@ -200,7 +204,11 @@ describe('pacing: requests spaced as the broker asks', () => {
 
   it('holds frames beyond a window budget until the window allows them', () => {
     ts.run(({ flush }) => {
-      const { socket, session } = setup(() => ({ respond: ackEverything }), {}, pacedToy({ spacingMs: 10, budget: { max: 2, windowMs: 1_000 } }));
+      const { socket, session } = setup(
+        () => ({ respond: ackEverything }),
+        {},
+        pacedToy({ spacingMs: 10, budget: { max: 2, windowMs: 1_000 } }),
+      );
       for (const k of ['a', 'b', 'c']) during(session.stream(k), 0, 2_000);
       flush();
       const subs = socket.sent.filter((s) => s.frame.includes('"sub"')).map((s) => [s.at, s.frame]);
@@ -252,7 +260,11 @@ describe('staleness per key', () => {
 describe('gap notices', () => {
   it('after a reconnect: from the last message to the re-registration, for each live key', () => {
     ts.run(({ cold, expectObservable }) => {
-      const first = cold('50ms a 49ms b 100ms #', { a: toy.data('a', 1), b: toy.data('b', 1) }, new FeedError({ kind: 'connection', message: 'reset' }));
+      const first = cold(
+        '50ms a 49ms b 100ms #',
+        { a: toy.data('a', 1), b: toy.data('b', 1) },
+        new FeedError({ kind: 'connection', message: 'reset' }),
+      );
       const { session } = setup((n) => ({ respond: ackEverything, inbound: n === 1 ? first : undefined }));
       during(session.stream('a'), 0, 1_000);
       during(session.stream('b'), 0, 1_000);
@@ -270,7 +282,9 @@ describe('gap notices', () => {
       const { session } = setup(() => ({ respond: ackEverything, inbound }));
       during(session.stream('a'), 0, 1_000);
       ts.schedule(() => session.refresh('a'), 300);
-      expectObservable(session.gaps$.pipe(map((g) => `${g.from}-${g.to}:${g.reason}`)), '^ 999ms !').toBe('300ms x', { x: '10-300:resync' });
+      expectObservable(session.gaps$.pipe(map((g) => `${g.from}-${g.to}:${g.reason}`)), '^ 999ms !').toBe('300ms x', {
+        x: '10-300:resync',
+      });
     });
   });
 

@@ -67,7 +67,12 @@ describe('REST budget', () => {
     ts.run(({ flush }) => {
       const budget = createRestBudget({ limit: 10, windowMs: 1000, scheduler: ts });
       const order: string[] = [];
-      for (const [name, priority] of [['first', 0], ['low1', 0], ['low2', 0], ['high', 5]] as const) {
+      for (const [name, priority] of [
+        ['first', 0],
+        ['low1', 0],
+        ['low2', 0],
+        ['high', 5],
+      ] as const) {
         budget.take({ priority }).subscribe(() => order.push(name));
       }
       flush();

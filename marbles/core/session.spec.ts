@@ -19,11 +19,7 @@ beforeEach(() => {
 
 const quiet: Partial<SessionOptions> = { livenessMs: 0, keyLingerMs: 100, connectionLingerMs: 1000 };
 
-function setup(
-  script: (n: number) => ScriptedConnection,
-  options: Partial<SessionOptions> = {},
-  toyOptions: ToyOptions = {},
-) {
+function setup(script: (n: number) => ScriptedConnection, options: Partial<SessionOptions> = {}, toyOptions: ToyOptions = {}) {
   const socket = new ScriptedSocket(script, ts);
   const protocol = toyProtocol(toyOptions);
   const session = createSession(protocol, { scheduler: ts, socket: socket.factory, ...quiet, ...options });
@@ -186,22 +182,32 @@ describe('session: login, heartbeat, re-registration', () => {
   it('fails an attempt whose login is never answered, even while the server keeps pinging', () => {
     ts.run(({ cold, flush }) => {
       const pings = cold('40ms p 39ms p 39ms p 39ms p', { p: toy.ping(0) });
-      const { socket, session, errors } = setup(
-        (n) => (n === 1 ? { inbound: pings } : { respond: ackEverything }),
-        { loginTimeoutMs: 100, livenessMs: 1000, connectionLingerMs: 0, backoff: { initialMs: 100, random: () => 0.5 } },
-      );
+      const { socket, session, errors } = setup((n) => (n === 1 ? { inbound: pings } : { respond: ackEverything }), {
+        loginTimeoutMs: 100,
+        livenessMs: 1000,
+        connectionLingerMs: 0,
+        backoff: { initialMs: 100, random: () => 0.5 },
+      });
       during(session.stream('a'), 0, 300);
       flush();
       // no ack by 100: the attempt fails; the next one (at 150) logs in and registers 'a'
       expect(errors.map((e) => [e.kind, e.message])).toEqual([['timeout', 'toy: no answer to the login within 100 ms']]);
       expect(socket.sentOn(2).slice(0, 2)).toEqual([toy.login, toy.sub('a')]);
-      expect(socket.sent.filter((s) => s.connection === 2).map((s) => s.at).slice(0, 2)).toEqual([150, 150]);
+      expect(
+        socket.sent
+          .filter((s) => s.connection === 2)
+          .map((s) => s.at)
+          .slice(0, 2),
+      ).toEqual([150, 150]);
     });
   });
 
   it('answers heartbeats with the reply the protocol gives', () => {
     ts.run(({ cold, flush }) => {
-      const { socket, session } = setup(() => ({ respond: ackEverything, inbound: cold('10ms p 9ms q', { p: toy.ping(1), q: toy.ping(2) }) }));
+      const { socket, session } = setup(() => ({
+        respond: ackEverything,
+        inbound: cold('10ms p 9ms q', { p: toy.ping(1), q: toy.ping(2) }),
+      }));
       during(session.stream('a'), 0, 100);
       flush();
       expect(wire(socket).filter(([, f]) => String(f).includes('pong'))).toEqual([
@@ -272,7 +278,10 @@ describe('reconnect: backoff, reset, fatal errors', () => {
       );
       const delays: number[] = [];
       session.status$.subscribe((s) => s.state === 'reconnecting' && delays.push(s.delayMs));
-      session.stream('a').pipe(takeUntil(timer(800))).subscribe({ error: () => undefined });
+      session
+        .stream('a')
+        .pipe(takeUntil(timer(800)))
+        .subscribe({ error: () => undefined });
       flush();
       expect(delays).toEqual([50, 100, 200, 200, 200, 200]);
       expect(opens).toEqual([0, 50, 150, 350, 550, 750]);
@@ -300,8 +309,15 @@ describe('reconnect: backoff, reset, fatal errors', () => {
         if (n === 3) return { respond: ackEverything, inbound: cold('300ms #', {}, refused) };
         return { refuse: refused };
       };
-      const { session } = setup(script, { connectionLingerMs: 0, keyLingerMs: 0, backoff: { initialMs: 100, random: () => 0.5, healthyAfterMs: 100 } });
-      session.stream('a').pipe(takeUntil(timer(520))).subscribe({ error: () => undefined });
+      const { session } = setup(script, {
+        connectionLingerMs: 0,
+        keyLingerMs: 0,
+        backoff: { initialMs: 100, random: () => 0.5, healthyAfterMs: 100 },
+      });
+      session
+        .stream('a')
+        .pipe(takeUntil(timer(520)))
+        .subscribe({ error: () => undefined });
       flush();
       // 0 ✗ +50 → 50 ✗ +100 → 150 ✓ (healthy at 250) drops at 450 → +50 (reset) → 500 ✗
       expect(opens).toEqual([0, 50, 150, 500]);
@@ -316,8 +332,15 @@ describe('reconnect: backoff, reset, fatal errors', () => {
         if (n === 3) return { respond: ackEverything, inbound: cold('50ms #', {}, refused) };
         return { refuse: refused };
       };
-      const { session } = setup(script, { connectionLingerMs: 0, keyLingerMs: 0, backoff: { initialMs: 100, random: () => 0.5, healthyAfterMs: 100 } });
-      session.stream('a').pipe(takeUntil(timer(420))).subscribe({ error: () => undefined });
+      const { session } = setup(script, {
+        connectionLingerMs: 0,
+        keyLingerMs: 0,
+        backoff: { initialMs: 100, random: () => 0.5, healthyAfterMs: 100 },
+      });
+      session
+        .stream('a')
+        .pipe(takeUntil(timer(420)))
+        .subscribe({ error: () => undefined });
       flush();
       // 150 opens, drops at 200 before healthy: the third failure waits 200
       expect(opens).toEqual([0, 50, 150, 400]);
@@ -349,7 +372,9 @@ describe('reconnect: backoff, reset, fatal errors', () => {
 
   it('does not retry a login the broker refuses for good', () => {
     ts.run(({ flush }) => {
-      const { session, socket } = setup(() => ({ respond: (f) => (f === toy.login ? [toy.loginFatal] : []) }), { backoff: { maxAttempts: 3 } });
+      const { session, socket } = setup(() => ({ respond: (f) => (f === toy.login ? [toy.loginFatal] : []) }), {
+        backoff: { maxAttempts: 3 },
+      });
       const errs: FeedError[] = [];
       session.stream('a').subscribe({ error: (e: FeedError) => errs.push(e) });
       flush();

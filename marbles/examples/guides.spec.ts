@@ -19,13 +19,35 @@ const method =
 describe('guide examples', () => {
   it('topLevels keeps the best three levels a side and the spread', () =>
     strategyTest(({ feed, expectSignals }) => {
-      const b = book({ symbol: '005930', asks: [[101, 1], [102, 2], [103, 3], [104, 4]], bids: [[100, 5], [99, 6], [98, 7], [97, 8]] });
+      const b = book({
+        symbol: '005930',
+        asks: [
+          [101, 1],
+          [102, 2],
+          [103, 3],
+          [104, 4],
+        ],
+        bids: [
+          [100, 5],
+          [99, 6],
+          [98, 7],
+          [97, 8],
+        ],
+      });
       const f = feed({ books: '-b-|' }, { b });
       const x = {
         symbol: '005930',
         time: b.time,
-        asks: [{ price: 101, size: 1 }, { price: 102, size: 2 }, { price: 103, size: 3 }],
-        bids: [{ price: 100, size: 5 }, { price: 99, size: 6 }, { price: 98, size: 7 }],
+        asks: [
+          { price: 101, size: 1 },
+          { price: 102, size: 2 },
+          { price: 103, size: 3 },
+        ],
+        bids: [
+          { price: 100, size: 5 },
+          { price: 99, size: 6 },
+          { price: 98, size: 7 },
+        ],
         spread: 1,
       };
       expectSignals(topLevels({ orderBook$: method(f.books$) }, '005930')).toBe('-x-|', { x });
@@ -66,7 +88,9 @@ describe('guide examples', () => {
       const c = { ...a, qty: 0 };
       const d = { ...a, qty: 4, unrealizedPnl: -200 };
       const f = feed({ positions: '-a-b-b-c-d|' }, { a, b, c, d });
-      expectSignals(riskAlerts({ positions$: () => f.positions$ } as Pick<MarketFeed, 'positions$'>, { maxExposure: 1000, maxLoss: 100 })).toBe('---x-----y|', {
+      expectSignals(
+        riskAlerts({ positions$: () => f.positions$ } as Pick<MarketFeed, 'positions$'>, { maxExposure: 1000, maxLoss: 100 }),
+      ).toBe('---x-----y|', {
         x: { exposure: 1050, unrealizedPnl: -20, breaches: ['exposure'] },
         y: { exposure: 1650, unrealizedPnl: -220, breaches: ['exposure', 'loss'] },
       });

@@ -24,7 +24,23 @@ const at = Date.parse('2026-11-20T09:01:00+09:00');
 const s = { broker: 'kiwoom', symbol: '005930' };
 const real = (e: MarketEvent) => JSON.stringify({ trnm: 'REAL', data: [encodeEvent(e)!.entry] });
 const frames: RecordedFrame[] = [
-  { t: 0, frame: real(book({ ...s, timestamp: at, bids: [[69_900, 500], [69_800, 300]], asks: [[70_000, 100], [70_100, 100]] })) },
+  {
+    t: 0,
+    frame: real(
+      book({
+        ...s,
+        timestamp: at,
+        bids: [
+          [69_900, 500],
+          [69_800, 300],
+        ],
+        asks: [
+          [70_000, 100],
+          [70_100, 100],
+        ],
+      }),
+    ),
+  },
   { t: 50, frame: JSON.stringify({ trnm: 'PING' }) },
   { t: 100, frame: real(trade({ ...s, timestamp: at + 1000, price: 70_000, size: 10, side: 'buy' })) },
   { t: 200, frame: real(trade({ ...s, timestamp: at + 2000, price: 70_000, size: 10, side: 'buy' })) },

@@ -5,13 +5,47 @@ import { imbalanceVwap, Signal } from '../../examples/imbalance-vwap/strategy';
 const px = (price: number) => trade({ symbol: '005930', price, size: 1 });
 // Imbalances over 5 levels: bids-heavy (8 − 2) / 10 = 0.6; asks-heavy −0.6; balanced 0;
 // exactly at the threshold (6 − 4) / 10 = 0.2; one-sided (bids only) 1.
-const bidsHeavy = book({ symbol: '005930', bids: [[99, 5], [98, 3]], asks: [[101, 1], [102, 1]] });
-const asksHeavy = book({ symbol: '005930', bids: [[99, 1], [98, 1]], asks: [[101, 5], [102, 3]] });
+const bidsHeavy = book({
+  symbol: '005930',
+  bids: [
+    [99, 5],
+    [98, 3],
+  ],
+  asks: [
+    [101, 1],
+    [102, 1],
+  ],
+});
+const asksHeavy = book({
+  symbol: '005930',
+  bids: [
+    [99, 1],
+    [98, 1],
+  ],
+  asks: [
+    [101, 5],
+    [102, 3],
+  ],
+});
 const balanced = book({ symbol: '005930', bids: [[99, 2]], asks: [[101, 2]] });
 const atThreshold = book({ symbol: '005930', bids: [[99, 6]], asks: [[101, 4]] });
 const justUnder = book({ symbol: '005930', bids: [[99, 59]], asks: [[101, 41]] }); // (59 − 41) / 100 = 0.18
 const bidsOnly = book({ symbol: '005930', bids: [[99, 2]] });
-const deepAsks = book({ symbol: '005930', bids: [[99, 3], [98, 1]], asks: [[101, 1], [102, 1], [103, 1], [104, 1], [105, 1], [106, 9]] });
+const deepAsks = book({
+  symbol: '005930',
+  bids: [
+    [99, 3],
+    [98, 1],
+  ],
+  asks: [
+    [101, 1],
+    [102, 1],
+    [103, 1],
+    [104, 1],
+    [105, 1],
+    [106, 9],
+  ],
+});
 
 const signal = (side: Signal['side'], price: number, vwap: number, imbalance: number): Signal => ({
   side,
@@ -109,7 +143,10 @@ describe('example: imbalance + VWAP crossover', () => {
   it('follows its VWAP window: with 2 trades the same prices cross earlier', () =>
     strategyTest(({ feed, expectSignals }) => {
       // Window 2: 100 (=), 102 (above 101), 96 (below 99) → sell only; 104 → above 100 → buy.
-      const f = feed({ trades: '-a-b-c-d-|', books: 'p-----q--|' }, { a: px(100), b: px(102), c: px(96), d: px(104), p: asksHeavy, q: bidsHeavy });
+      const f = feed(
+        { trades: '-a-b-c-d-|', books: 'p-----q--|' },
+        { a: px(100), b: px(102), c: px(96), d: px(104), p: asksHeavy, q: bidsHeavy },
+      );
       expectSignals(imbalanceVwap(f, { vwapTrades: 2 })).toBe('-----x-y-|', {
         x: signal('sell', 96, 99, -0.6),
         y: signal('buy', 104, 100, 0.6),

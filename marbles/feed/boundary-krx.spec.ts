@@ -22,8 +22,23 @@ beforeEach(() => {
 const at = { broker: 'kiwoom', time: '2026-11-20T10:57:32+09:00', timestamp: Date.parse('2026-11-20T10:57:32+09:00'), raw: undefined };
 const nav = (value: number): EtfNav => ({ ...at, kind: 'etfNav', symbol: '069500', nav: value, premiumPercent: -0.04 });
 const greeks = (delta: number): ElwGreeks => ({ ...at, kind: 'elwGreeks', symbol: '57JBHH', lastPrice: 450, delta });
-const program = (buyQty: number): ProgramTrading => ({ ...at, kind: 'programTrading', symbol: '005930', buyQty, netBuyQty: -20, valueUnit: 'million KRW' });
-const vi = (count: number): VolatilityInterruption => ({ ...at, kind: 'volatilityInterruption', symbol: '005930', active: true, viType: 'dynamic', triggerPrice: 72_800, count });
+const program = (buyQty: number): ProgramTrading => ({
+  ...at,
+  kind: 'programTrading',
+  symbol: '005930',
+  buyQty,
+  netBuyQty: -20,
+  valueUnit: 'million KRW',
+});
+const vi = (count: number): VolatilityInterruption => ({
+  ...at,
+  kind: 'volatilityInterruption',
+  symbol: '005930',
+  active: true,
+  viType: 'dynamic',
+  triggerPrice: 72_800,
+  count,
+});
 
 describe('boundary: KRX events', () => {
   it('passes the events inside their domains, reports the others as decode errors and goes on', () => {
@@ -69,7 +84,13 @@ describe('boundary: KRX events', () => {
       const socket = new ScriptedSocket(() => ({ inbound, respond }), ts);
       const quiet: SessionOptions = { livenessMs: 0, keyLingerMs: 10, connectionLingerMs: 100, scheduler: ts, socket: socket.factory };
       const feed = kiwoom(
-        { appKey: 'app-key-0001', secretKey: 'secret-key-0001', accessToken: 'token-0001', clock: () => ts.now(), fetch: () => Promise.reject(new Error('offline')) },
+        {
+          appKey: 'app-key-0001',
+          secretKey: 'secret-key-0001',
+          accessToken: 'token-0001',
+          clock: () => ts.now(),
+          fetch: () => Promise.reject(new Error('offline')),
+        },
         quiet,
       );
       const errors: FeedError[] = [];

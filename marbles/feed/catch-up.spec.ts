@@ -51,7 +51,10 @@ describe('account catch-up', () => {
       // The baseline answers at 50 ms and already counts the order and its fill.
       const rest = restOf([cold('50ms (s|)', { s: snapshot([{ ...f, status: 'partiallyFilled' }], [f]) })]);
       const live = hot('10ms a 9ms f 99ms g', { a, f, g: order('1', 'partiallyFilled', 5, 2, 120) });
-      const out = live.pipe(catchUpOrders({ rest, gaps$: hot<Gap>('-'), liveTotals: 'broker', report: () => undefined, scheduler: ts }), map(label));
+      const out = live.pipe(
+        catchUpOrders({ rest, gaps$: hot<Gap>('-'), liveTotals: 'broker', report: () => undefined, scheduler: ts }),
+        map(label),
+      );
       expectObservable(out).toBe('10ms a 9ms b 99ms c', { a: '1:accepted:0', b: '1:partiallyFilled:3', c: '1:partiallyFilled:5' });
     });
   });
@@ -61,11 +64,19 @@ describe('account catch-up', () => {
       const rest = restOf([
         cold('(s|)', { s: snapshot([], []) }),
         // The catch-up answers only after 500 ms: fills 3 (missed in the gap) and 5 (arrived live meanwhile).
-        cold('500ms (s|)', { s: snapshot([order('1', 'partiallyFilled', 5)], [order('1', 'partiallyFilled', 3, 3, 40), order('1', 'partiallyFilled', 5, 2, 90)]) }),
+        cold('500ms (s|)', {
+          s: snapshot(
+            [order('1', 'partiallyFilled', 5)],
+            [order('1', 'partiallyFilled', 3, 3, 40), order('1', 'partiallyFilled', 5, 2, 90)],
+          ),
+        }),
       ]);
       const gaps$ = hot<Gap>('100ms g', { g: { from: 20, to: 100, reason: 'reconnect' } });
       const live = hot('10ms a 109ms f', { a: order('1', 'accepted', 0), f: order('1', 'partiallyFilled', 5, 2, 90) });
-      const out = live.pipe(catchUpOrders({ rest, gaps$, liveTotals: 'broker', report: () => undefined, holdMs: 200, scheduler: ts }), map(label));
+      const out = live.pipe(
+        catchUpOrders({ rest, gaps$, liveTotals: 'broker', report: () => undefined, holdMs: 200, scheduler: ts }),
+        map(label),
+      );
       // f (3, 5] waits from 120 to 300 (the hold), passes; at 600 REST adds the missed (0, 3] and not f again.
       expectObservable(out).toBe('10ms a 289ms f 299ms r', { a: '1:accepted:0', f: '1:partiallyFilled:5', r: '1:partiallyFilled:3r' });
     });
@@ -73,10 +84,16 @@ describe('account catch-up', () => {
 
   it('an answer inside holdMs keeps the order across the gap: REST first, then the held live notices', () => {
     ts.run(({ cold, hot, expectObservable }) => {
-      const rest = restOf([cold('(s|)', { s: snapshot([], []) }), cold('50ms (s|)', { s: snapshot([order('1', 'partiallyFilled', 3)], [order('1', 'partiallyFilled', 3, 3, 40)]) })]);
+      const rest = restOf([
+        cold('(s|)', { s: snapshot([], []) }),
+        cold('50ms (s|)', { s: snapshot([order('1', 'partiallyFilled', 3)], [order('1', 'partiallyFilled', 3, 3, 40)]) }),
+      ]);
       const gaps$ = hot<Gap>('100ms g', { g: { from: 20, to: 100, reason: 'reconnect' } });
       const live = hot('10ms a 109ms f', { a: order('1', 'accepted', 0), f: order('1', 'partiallyFilled', 5, 2, 120) });
-      const out = live.pipe(catchUpOrders({ rest, gaps$, liveTotals: 'broker', report: () => undefined, holdMs: 200, scheduler: ts }), map(label));
+      const out = live.pipe(
+        catchUpOrders({ rest, gaps$, liveTotals: 'broker', report: () => undefined, holdMs: 200, scheduler: ts }),
+        map(label),
+      );
       expectObservable(out).toBe('10ms a 139ms (rf)', { a: '1:accepted:0', r: '1:partiallyFilled:3r', f: '1:partiallyFilled:5' });
     });
   });

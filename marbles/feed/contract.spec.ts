@@ -38,14 +38,32 @@ describe('perSymbol', () => {
 
   it('an empty list or a bad symbol errors the stream when subscribed, not the caller', () => {
     ts.run(({ expectObservable }) => {
-      const noSymbols = perSymbol([], 'toy', () => {
-        throw new Error('not called');
-      }, none);
-      expectObservable(noSymbols).toBe('#', undefined, new FeedError({ kind: 'config', broker: 'toy', message: 'toy: name at least one symbol' }));
-      const bad = perSymbol(['A', 7 as unknown as string], 'toy', () => {
-        throw new Error('not called');
-      }, none);
-      expectObservable(bad.pipe(map(() => 0))).toBe('#', undefined, new FeedError({ kind: 'config', broker: 'toy', message: 'toy: a symbol must be a string, got 7' }));
+      const noSymbols = perSymbol(
+        [],
+        'toy',
+        () => {
+          throw new Error('not called');
+        },
+        none,
+      );
+      expectObservable(noSymbols).toBe(
+        '#',
+        undefined,
+        new FeedError({ kind: 'config', broker: 'toy', message: 'toy: name at least one symbol' }),
+      );
+      const bad = perSymbol(
+        ['A', 7 as unknown as string],
+        'toy',
+        () => {
+          throw new Error('not called');
+        },
+        none,
+      );
+      expectObservable(bad.pipe(map(() => 0))).toBe(
+        '#',
+        undefined,
+        new FeedError({ kind: 'config', broker: 'toy', message: 'toy: a symbol must be a string, got 7' }),
+      );
     });
   });
 });
@@ -60,7 +78,13 @@ const trade = (item: string, price: string) =>
 
 function kiwoomFeed(socket: ScriptedSocket) {
   return kiwoom(
-    { appKey: 'app-key-0001', secretKey: 'secret-key-0001', accessToken: 'token-0001', clock: () => ts.now(), fetch: () => Promise.reject(new Error('offline')) },
+    {
+      appKey: 'app-key-0001',
+      secretKey: 'secret-key-0001',
+      accessToken: 'token-0001',
+      clock: () => ts.now(),
+      fetch: () => Promise.reject(new Error('offline')),
+    },
     { scheduler: ts, socket: socket.factory, livenessMs: 0, keyLingerMs: 10, connectionLingerMs: 100 },
   );
 }
@@ -68,14 +92,22 @@ function kiwoomFeed(socket: ScriptedSocket) {
 describe('a feed stream over a symbol list (Kiwoom)', () => {
   it('is one stream and one batched REG for every symbol', () => {
     ts.run(({ cold, expectObservable, flush }) => {
-      const socket = new ScriptedSocket(() => ({ respond, inbound: cold('--a-b-c', { a: trade('005930', '+100'), b: trade('000660', '+200'), c: trade('035720', '+300') }) }), ts);
+      const socket = new ScriptedSocket(
+        () => ({
+          respond,
+          inbound: cold('--a-b-c', { a: trade('005930', '+100'), b: trade('000660', '+200'), c: trade('035720', '+300') }),
+        }),
+        ts,
+      );
       const feed = kiwoomFeed(socket);
       expectObservable(feed.trades$(['005930', '000660']).pipe(map((t) => `${t.symbol} ${t.price}`)), '^ 20ms !').toBe('--a-b', {
         a: '005930 100',
         b: '000660 200',
       });
       flush();
-      const regs = socket.sent.map((s) => JSON.parse(s.frame) as { trnm: string; data?: { item: string[] }[] }).filter((m) => m.trnm === 'REG');
+      const regs = socket.sent
+        .map((s) => JSON.parse(s.frame) as { trnm: string; data?: { item: string[] }[] })
+        .filter((m) => m.trnm === 'REG');
       expect(regs).toHaveLength(1);
       expect(regs[0].data).toEqual([{ item: ['005930', '000660'], type: ['0B'] }]);
     });
@@ -85,7 +117,10 @@ describe('a feed stream over a symbol list (Kiwoom)', () => {
 describe('MarketFeed.close() (Kiwoom)', () => {
   it('completes every stream, the controls too, and closes the socket now without REMOVE', () => {
     ts.run(({ cold, expectObservable, flush }) => {
-      const socket = new ScriptedSocket(() => ({ respond, inbound: cold('--a--b', { a: trade('005930', '+100'), b: trade('005930', '+101') }) }), ts);
+      const socket = new ScriptedSocket(
+        () => ({ respond, inbound: cold('--a--b', { a: trade('005930', '+100'), b: trade('005930', '+101') }) }),
+        ts,
+      );
       const feed = kiwoomFeed(socket);
       ts.schedule(() => feed.close(), 4);
       expectObservable(feed.trades$('005930').pipe(map((t) => t.price))).toBe('--a-|', { a: 100 });

@@ -5,7 +5,17 @@ import { Trade } from '../../src/model';
 
 /** distinctTrades: a print seen among the last `memory` of its stream is dropped; older ones pass. */
 
-const trade = (id: string, symbol = 'A'): Trade => ({ kind: 'trade', broker: 'toy', symbol, price: 1, size: 1, time: '', timestamp: 0, tradeId: id, raw: undefined });
+const trade = (id: string, symbol = 'A'): Trade => ({
+  kind: 'trade',
+  broker: 'toy',
+  symbol,
+  price: 1,
+  size: 1,
+  time: '',
+  timestamp: 0,
+  tradeId: id,
+  raw: undefined,
+});
 const byId = (t: Trade): string | undefined => t.tradeId;
 
 let ts: TestScheduler;

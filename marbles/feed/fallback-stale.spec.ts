@@ -14,7 +14,16 @@ beforeEach(() => {
   ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 });
 
-const quote = (symbol: string): Quote => ({ kind: 'quote', broker: 'toy', symbol, bestBid: 1, bestAsk: 2, time: '', timestamp: 0, raw: {} });
+const quote = (symbol: string): Quote => ({
+  kind: 'quote',
+  broker: 'toy',
+  symbol,
+  bestBid: 1,
+  bestAsk: 2,
+  time: '',
+  timestamp: 0,
+  raw: {},
+});
 const open: FeedStatus = { state: 'open', since: 0, connections: 1, keys: 2 } as FeedStatus;
 
 describe('fallback for a stale key', () => {
@@ -32,8 +41,18 @@ describe('fallback for a stale key', () => {
       const status$ = hot<FeedStatus>('o', { o: open });
       // A goes stale at 50 ms; a gap notice says it is live again at 320 ms.
       const stale$ = hot('50ms s 269ms g', { s: { symbol: 'A', stale: true }, g: { symbol: 'A', stale: false } });
-      const fallback = createFallback({ rest, status$, stale$, options: { afterMs: 1_000, pollMs: 100 }, report: () => undefined, scheduler: ts });
-      expectObservable(fallback.quotes('A').pipe(map((q) => `${q.symbol}${q.source === 'rest' ? 'r' : ''}`)), '^ 999ms !').toBe('50ms a 99ms a 99ms a', { a: 'Ar' });
+      const fallback = createFallback({
+        rest,
+        status$,
+        stale$,
+        options: { afterMs: 1_000, pollMs: 100 },
+        report: () => undefined,
+        scheduler: ts,
+      });
+      expectObservable(fallback.quotes('A').pipe(map((q) => `${q.symbol}${q.source === 'rest' ? 'r' : ''}`)), '^ 999ms !').toBe(
+        '50ms a 99ms a 99ms a',
+        { a: 'Ar' },
+      );
       expectObservable(fallback.quotes('B'), '^ 999ms !').toBe('-');
       expectObservable(fallback.status$.pipe(map((s) => s.state)), '^ 999ms !').toBe('o', { o: 'open' });
       flush();

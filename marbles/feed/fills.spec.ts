@@ -8,8 +8,12 @@ import { fill, order } from '../../src/testing';
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 /** Brokers that report running totals (Kiwoom, WEEX): facts from the event and a value table. */
-const totals = (values: Record<string, number>) => (e: OrderEvent): FillFacts =>
-  e.fillQty === undefined && e.filledQty === 0 ? { cumulativeQty: 0, cumulativeValue: 0 } : { cumulativeQty: e.filledQty, cumulativeValue: values[`${e.orderId}/${e.filledQty}`] };
+const totals =
+  (values: Record<string, number>) =>
+  (e: OrderEvent): FillFacts =>
+    e.fillQty === undefined && e.filledQty === 0
+      ? { cumulativeQty: 0, cumulativeValue: 0 }
+      : { cumulativeQty: e.filledQty, cumulativeValue: values[`${e.orderId}/${e.filledQty}`] };
 
 /** Brokers that report single fills (KIS): identity = time + quantity + price. */
 const single = (e: OrderEvent): FillFacts => (e.fillQty === undefined ? {} : { id: `${e.timestamp}|${e.fillQty}|${e.fillPrice}` });
@@ -24,14 +28,24 @@ describe('normalizeFills: brokers that report totals', () => {
   it('drops a fill sent again after a reconnect', () =>
     scheduler().run(({ cold, expectObservable }) => {
       const errors: FeedError[] = [];
-      const out = cold('-a-b-a-b-c-|', { a, b, c }).pipe(normalizeFills({ broker: 't', facts: totals(values), report: (e) => errors.push(e) }));
+      const out = cold('-a-b-a-b-c-|', { a, b, c }).pipe(
+        normalizeFills({ broker: 't', facts: totals(values), report: (e) => errors.push(e) }),
+      );
       expectObservable(out).toBe('-a-b-----c-|', { a, b, c });
     }));
 
   it('infers a lost fill from the totals, priced by the value growth', () =>
     scheduler().run(({ cold, expectObservable }) => {
       const out = cold('-a---c---|', { a, c }).pipe(normalizeFills({ broker: 't', facts: totals(values), report: () => undefined }));
-      const lost = { ...c, status: 'partiallyFilled' as const, filledQty: 7, unfilledQty: 3, fillQty: 4, fillPrice: 101, inferred: true as const };
+      const lost = {
+        ...c,
+        status: 'partiallyFilled' as const,
+        filledQty: 7,
+        unfilledQty: 3,
+        fillQty: 4,
+        fillPrice: 101,
+        inferred: true as const,
+      };
       expectObservable(out).toBe('-a---(lc)|', { a, l: lost, c });
     }));
 
@@ -49,7 +63,9 @@ describe('normalizeFills: brokers that report totals', () => {
   it('passes status changes once and keeps the filled total on them', () =>
     scheduler().run(({ cold, expectObservable }) => {
       const cancelled = order({ orderId: '1', side: 'buy', status: 'cancelled', orderQty: 10, filledQty: 3, unfilledQty: 0 });
-      const out = cold('-a-x-x-|', { a, x: cancelled }).pipe(normalizeFills({ broker: 't', facts: totals(values), report: () => undefined }));
+      const out = cold('-a-x-x-|', { a, x: cancelled }).pipe(
+        normalizeFills({ broker: 't', facts: totals(values), report: () => undefined }),
+      );
       expectObservable(out).toBe('-a-x---|', { a, x: cancelled });
     }));
 
@@ -78,7 +94,9 @@ describe('normalizeFills: brokers that report single fills', () => {
   it('adds up distinct fills and drops one sent again on the next connection', () =>
     scheduler().run(({ cold, hot, expectObservable }) => {
       const connections$ = hot('------r---');
-      const out = cold('-a-b--b-c-|', { a: ka, b: kb, c: kc }).pipe(normalizeFills({ broker: 't', facts: single, report: () => undefined, connections$ }));
+      const out = cold('-a-b--b-c-|', { a: ka, b: kb, c: kc }).pipe(
+        normalizeFills({ broker: 't', facts: single, report: () => undefined, connections$ }),
+      );
       expectObservable(out).toBe('-a-b----c-|', {
         a: { ...ka, status: 'partiallyFilled', filledQty: 3, unfilledQty: 7 },
         b: { ...kb, status: 'partiallyFilled', filledQty: 7, unfilledQty: 3 },

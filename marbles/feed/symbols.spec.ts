@@ -16,7 +16,8 @@ beforeEach(() => {
 
 const malformed = (s: string) => new FeedError({ kind: 'config', broker: 'toy', message: `toy: malformed symbol ${JSON.stringify(s)}` });
 const refused = (s: string) => new FeedError({ kind: 'rejected', broker: 'toy', key: `trade|${s}`, message: `toy: trade|${s} refused` });
-const overBudget = (s: string) => new FeedError({ kind: 'limit', broker: 'toy', key: `trade|${s}`, message: 'toy: subscription limit reached (2 keys per connection)' });
+const overBudget = (s: string) =>
+  new FeedError({ kind: 'limit', broker: 'toy', key: `trade|${s}`, message: 'toy: subscription limit reached (2 keys per connection)' });
 const lost = new FeedError({ kind: 'auth', broker: 'toy', fatal: true, message: 'toy: credentials refused' });
 
 /** What each entry's open gives: a stream, or a synchronous throw (a malformed symbol). */

@@ -34,7 +34,10 @@ interface Req {
 }
 const parse = (frame: string): Req => JSON.parse(frame) as Req;
 const reply = (trId: string, trKey: string, rtCd: string, msgCd: string, msg1: string, cipher?: { key: string; iv: string }) =>
-  JSON.stringify({ header: { tr_id: trId, tr_key: trKey, encrypt: 'N' }, body: { rt_cd: rtCd, msg_cd: msgCd, msg1, ...(cipher ? { output: cipher } : {}) } });
+  JSON.stringify({
+    header: { tr_id: trId, tr_key: trKey, encrypt: 'N' },
+    body: { rt_cd: rtCd, msg_cd: msgCd, msg1, ...(cipher ? { output: cipher } : {}) },
+  });
 
 /** A tiny KIS server: every register succeeds with `cipher`, unless `refuse` says otherwise. */
 function responder(cipher: { key: string; iv: string }, refuse: (trKey: string) => string | undefined = () => undefined) {
@@ -71,7 +74,8 @@ function setup(script: (n: number) => ScriptedConnection, options: { maxSubscrip
 }
 
 /** A trade record of `symbol` at `price`. */
-const tradeValues = (symbol: string, price: number) => valuesOf(frames.H0STCNT0).map((v, i) => (i === 0 ? symbol : i === 2 ? String(price) : v));
+const tradeValues = (symbol: string, price: number) =>
+  valuesOf(frames.H0STCNT0).map((v, i) => (i === 0 ? symbol : i === 2 ? String(price) : v));
 
 /** Registered keys in the order they went out on one connection. */
 const registrations = (socket: ScriptedSocket, connection: number) =>
@@ -167,7 +171,8 @@ describe('kis reconnect', () => {
       expect(registrations(socket, 1).sort()).toEqual(keys);
       expect(registrations(socket, 2).sort()).toEqual(keys);
       // Dropped at 300, backoff 50 ms (100 × 0.5), re-registered on open, 100 ms apart (KIS pacing).
-      const registerTimes = (n: number) => socket.sent.filter((s) => s.connection === n && parse(s.frame).header.tr_type === '1').map((s) => s.at);
+      const registerTimes = (n: number) =>
+        socket.sent.filter((s) => s.connection === n && parse(s.frame).header.tr_type === '1').map((s) => s.at);
       expect(registerTimes(1)).toEqual([0, 100, 200]);
       expect(registerTimes(2)).toEqual([350, 450, 550]);
       // The second notice decrypts only with cipher B (no decode error below); it is the same
@@ -182,7 +187,9 @@ describe('kis reconnect', () => {
     ts.run(({ cold, flush }) => {
       const stale = `1|H0STCNI0|001|${encryptPayload(testVector.plaintext, cipherA)}`;
       const { feed, errors } = setup((n) =>
-        n === 1 ? { respond: responder(cipherA), inbound: cold('---#', {}, new Error('dropped')) } : { respond: responder(cipherB), inbound: cold('---s', { s: stale }) },
+        n === 1
+          ? { respond: responder(cipherA), inbound: cold('---#', {}, new Error('dropped')) }
+          : { respond: responder(cipherB), inbound: cold('---s', { s: stale }) },
       );
       const orders = during(feed.orders$(), 0, 500);
       flush();
@@ -264,9 +271,9 @@ describe('kis session figures (official sample frames)', () => {
         respond: responder(cipherA),
         inbound: cold('--a-b-c', { a: frames.H0STCNT0, b: frameOf('H0STCNT0', [empty]), c: frameOf('H0STCNT0', [unsigned]) }),
       }));
-      const figures = feed.trades$('005930', { exchange: 'KRX' }).pipe(
-        map((t) => [t.change, t.changePercent, t.cumulativeVolume, t.cumulativeTurnover, 'change' in t]),
-      );
+      const figures = feed
+        .trades$('005930', { exchange: 'KRX' })
+        .pipe(map((t) => [t.change, t.changePercent, t.cumulativeVolume, t.cumulativeTurnover, 'change' in t]));
       expectObservable(figures, '^------ !').toBe('--a-b-c', {
         a: [-100, -0.14, 3052507, 219853241700, true],
         b: [undefined, undefined, undefined, undefined, false],
@@ -278,11 +285,14 @@ describe('kis session figures (official sample frames)', () => {
   it('orderBook$ carries the total sizes and quotes$ the cumulative volume of the same ASP record', () => {
     ts.run(({ cold, expectObservable }) => {
       const { feed } = setup(() => ({ respond: responder(cipherA), inbound: cold('--a', { a: frames.H0STASP0 }) }));
-      expectObservable(feed.orderBook$('005930', { exchange: 'KRX', depth: 5 }).pipe(map((b) => [b.bids.length, b.totalBidSize, b.totalAskSize])), '^-- !').toBe(
-        '--a',
-        { a: [5, 2095167, 1159362] },
-      );
-      expectObservable(feed.quotes$('005930', { exchange: 'KRX' }).pipe(map((q) => [q.bestBid, q.bestAsk, q.cumulativeVolume])), '^-- !').toBe('--a', {
+      expectObservable(
+        feed.orderBook$('005930', { exchange: 'KRX', depth: 5 }).pipe(map((b) => [b.bids.length, b.totalBidSize, b.totalAskSize])),
+        '^-- !',
+      ).toBe('--a', { a: [5, 2095167, 1159362] });
+      expectObservable(
+        feed.quotes$('005930', { exchange: 'KRX' }).pipe(map((q) => [q.bestBid, q.bestAsk, q.cumulativeVolume])),
+        '^-- !',
+      ).toBe('--a', {
         a: [71800, 71900, 3159115],
       });
     });
@@ -292,9 +302,21 @@ describe('kis session figures (official sample frames)', () => {
     ts.run(({ cold, expectObservable }) => {
       const { feed } = setup(() => ({ respond: responder(cipherA), inbound: cold('--a', { a: frames.H0STANC0_2024 }) }));
       expectObservable(
-        feed.expected$('005930', { exchange: 'KRX' }).pipe(map(({ kind, price, size, change, changePercent, cumulativeVolume, direction }) => ({ kind, price, size, change, changePercent, cumulativeVolume, direction }))),
+        feed.expected$('005930', { exchange: 'KRX' }).pipe(
+          map(({ kind, price, size, change, changePercent, cumulativeVolume, direction }) => ({
+            kind,
+            price,
+            size,
+            change,
+            changePercent,
+            cumulativeVolume,
+            direction,
+          })),
+        ),
         '^-- !',
-      ).toBe('--a', { a: { kind: 'expectedTrade', price: 77600, size: 64, change: 1300, changePercent: 1.7, cumulativeVolume: 221986, direction: 'up' } });
+      ).toBe('--a', {
+        a: { kind: 'expectedTrade', price: 77600, size: 64, change: 1300, changePercent: 1.7, cumulativeVolume: 221986, direction: 'up' },
+      });
     });
   });
 });

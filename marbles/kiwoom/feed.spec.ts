@@ -127,7 +127,10 @@ describe('kiwoom feed (marbles)', () => {
     ts.run(({ cold, expectObservable }) => {
       const inbound = cold('----------l', { l: JSON.stringify({ trnm: 'LOGIN', return_code: 0, return_msg: '' }) });
       const { feed, socket } = setup(() => ({ inbound, respond: responder({ login: false }) }));
-      expectObservable(socket.sent$.pipe(map((f) => (JSON.parse(f) as { trnm: string }).trnm))).toBe('L---------R', { L: 'LOGIN', R: 'REG' });
+      expectObservable(socket.sent$.pipe(map((f) => (JSON.parse(f) as { trnm: string }).trnm))).toBe('L---------R', {
+        L: 'LOGIN',
+        R: 'REG',
+      });
       feed.trades$('005930').subscribe();
       feed.orderBook$('005930').subscribe();
     });
@@ -170,7 +173,12 @@ describe('kiwoom feed (marbles)', () => {
       flush();
       // (its REMOVE waits for Kiwoom's request spacing, see the next spec)
       expect(trnms(socket.sentOn(2)).slice(0, 2)).toEqual(['LOGIN', 'REG']);
-      expect(JSON.parse(socket.sentOn(2)[1])).toEqual({ trnm: 'REG', grp_no: '2', refresh: '1', data: [{ item: ['005930'], type: ['0B'] }] });
+      expect(JSON.parse(socket.sentOn(2)[1])).toEqual({
+        trnm: 'REG',
+        grp_no: '2',
+        refresh: '1',
+        data: [{ item: ['005930'], type: ['0B'] }],
+      });
     });
   });
 
@@ -188,7 +196,12 @@ describe('kiwoom feed (marbles)', () => {
       );
       flush();
       // One REG for both, refused; then one REG per key.
-      expect(socket.sentOn(1).filter((f) => f.includes('"REG"')).map((f) => JSON.parse(f).data)).toEqual([
+      expect(
+        socket
+          .sentOn(1)
+          .filter((f) => f.includes('"REG"'))
+          .map((f) => JSON.parse(f).data),
+      ).toEqual([
         [{ item: ['005930', '999999'], type: ['0B'] }],
         [{ item: ['005930'], type: ['0B'] }],
         [{ item: ['999999'], type: ['0B'] }],

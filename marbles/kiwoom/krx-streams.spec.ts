@@ -35,7 +35,9 @@ function responder(refuse = '\u0000') {
       case 'LOGIN':
         return [JSON.stringify({ trnm: 'LOGIN', return_code: 0, return_msg: '', sor_yn: 'Y' })];
       case 'REG':
-        return msg.data?.some((e) => e.item.includes(refuse)) ? [JSON.stringify({ trnm: 'REG', return_code: 1, return_msg: '등록 종목수 초과' })] : [ok('REG')];
+        return msg.data?.some((e) => e.item.includes(refuse))
+          ? [JSON.stringify({ trnm: 'REG', return_code: 1, return_msg: '등록 종목수 초과' })]
+          : [ok('REG')];
       case 'REMOVE':
         return [ok('REMOVE')];
       default:
@@ -81,7 +83,11 @@ describe('kiwoom KRX event streams (marbles)', () => {
       const { feed, socket } = setup(() => ({ inbound, respond: responder() }));
       const one = feed.etfNav$('069500').pipe(map((n) => `${n.symbol} ${n.nav} ${n.premiumPercent} ${n.time.slice(11, 19)}`));
       expectObservable(one, until(20)).toBe('---a---c', { a: '069500 7488.27 -0.04 10:57:32', c: '069500 7470.1 0.2 10:57:33' });
-      expectObservable(feed.etfNav$(['069500', '102110']).pipe(map((n) => n.symbol)), until(20)).toBe('---a-b-c', { a: '069500', b: '102110', c: '069500' });
+      expectObservable(feed.etfNav$(['069500', '102110']).pipe(map((n) => n.symbol)), until(20)).toBe('---a-b-c', {
+        a: '069500',
+        b: '102110',
+        c: '069500',
+      });
       flush();
       expect(regs(socket.sentOn(1))[0]).toEqual([{ item: ['069500', '102110'], type: ['0G'] }]);
     });
@@ -100,26 +106,38 @@ describe('kiwoom KRX event streams (marbles)', () => {
 
   it('elwGreeks$ and elwIndicators$ of one ELW share a frame', () => {
     ts.run(({ cold, expectObservable }) => {
-      const mixed = JSON.stringify({ trnm: 'REAL', data: [{ ...sampleEntries['0m'], values: { ...sampleEntries['0m'].values, '672': '0.5321' } }, sampleEntries['0u']] });
+      const mixed = JSON.stringify({
+        trnm: 'REAL',
+        data: [{ ...sampleEntries['0m'], values: { ...sampleEntries['0m'].values, '672': '0.5321' } }, sampleEntries['0u']],
+      });
       const inbound = cold('---m', { m: mixed });
       const { feed } = setup(() => ({ inbound, respond: responder() }));
       expectObservable(feed.elwGreeks$('57JBHH').pipe(map((g) => `${g.kind} ${g.lastPrice} ${g.delta}`)), until(10)).toBe('---g', {
         g: 'elwGreeks 450 0.5321',
       });
-      expectObservable(feed.elwIndicators$('57JBHH').pipe(map((i) => `${i.kind} ${i.gearing} ${i.breakEvenPercent}`)), until(10)).toBe('---i', {
-        i: 'elwIndicators 1037.04 44.73',
-      });
+      expectObservable(feed.elwIndicators$('57JBHH').pipe(map((i) => `${i.kind} ${i.gearing} ${i.breakEvenPercent}`)), until(10)).toBe(
+        '---i',
+        {
+          i: 'elwIndicators 1037.04 44.73',
+        },
+      );
     });
   });
 
   it('programTrading$: running totals in million KRW', () => {
     ts.run(({ cold, expectObservable }) => {
-      const inbound = cold('--a--b', { a: real('0w', '005930'), b: real('0w', '005930', { '206': '9043', '208': '543', '210': '9043', '212': '543', '20': '113443' }) });
-      const { feed } = setup(() => ({ inbound, respond: responder() }));
-      expectObservable(feed.programTrading$('005930').pipe(map((p) => `${p.buyQty}/${p.netBuyValue} ${p.valueUnit}`)), until(10)).toBe('--a--b', {
-        a: '8043/483 million KRW',
-        b: '9043/543 million KRW',
+      const inbound = cold('--a--b', {
+        a: real('0w', '005930'),
+        b: real('0w', '005930', { '206': '9043', '208': '543', '210': '9043', '212': '543', '20': '113443' }),
       });
+      const { feed } = setup(() => ({ inbound, respond: responder() }));
+      expectObservable(feed.programTrading$('005930').pipe(map((p) => `${p.buyQty}/${p.netBuyValue} ${p.valueUnit}`)), until(10)).toBe(
+        '--a--b',
+        {
+          a: '8043/483 million KRW',
+          b: '9043/543 million KRW',
+        },
+      );
     });
   });
 
@@ -135,7 +153,11 @@ describe('kiwoom KRX event streams (marbles)', () => {
         b: '000660 on',
         c: '005930 off',
       });
-      expectObservable(feed.volatilityInterruptions$().pipe(line), until(10)).toBe('--a-b-c', { a: '005930 on', b: '000660 on', c: '005930 off' });
+      expectObservable(feed.volatilityInterruptions$().pipe(line), until(10)).toBe('--a-b-c', {
+        a: '005930 on',
+        b: '000660 on',
+        c: '005930 off',
+      });
       flush();
       expect(regs(socket.sentOn(1))).toEqual([[{ item: [''], type: ['1h'] }]]);
     });
@@ -143,11 +165,22 @@ describe('kiwoom KRX event streams (marbles)', () => {
 
   it("trades$: the day's figures where the frame has them; no FID 20 → the receive time, timeSource 'receive'", () => {
     ts.run(({ cold, expectObservable }) => {
-      const bare = JSON.stringify({ trnm: 'REAL', data: [{ type: '0B', name: '주식체결', item: '005930', values: { '10': '60700', '15': '+500', '13': '1.25' } }] });
+      const bare = JSON.stringify({
+        trnm: 'REAL',
+        data: [{ type: '0B', name: '주식체결', item: '005930', values: { '10': '60700', '15': '+500', '13': '1.25' } }],
+      });
       const inbound = cold('--a---b', { a: real('0B', '005930'), b: bare });
       const { feed } = setup(() => ({ inbound, respond: responder() }));
-      const line = map((t: { price: number; change?: number; changePercent?: number; cumulativeVolume?: number; cumulativeTurnover?: number; time: string; timeSource?: string }) =>
-        [t.price, t.change, t.changePercent, t.cumulativeVolume, t.cumulativeTurnover, t.time, t.timeSource ?? 'exchange'].join(' '),
+      const line = map(
+        (t: {
+          price: number;
+          change?: number;
+          changePercent?: number;
+          cumulativeVolume?: number;
+          cumulativeTurnover?: number;
+          time: string;
+          timeSource?: string;
+        }) => [t.price, t.change, t.changePercent, t.cumulativeVolume, t.cumulativeTurnover, t.time, t.timeSource ?? 'exchange'].join(' '),
       );
       expectObservable(feed.trades$('005930').pipe(line), until(10)).toBe('--a---b', {
         a: '20800 -50 -0.24 30379732 632640000000 2026-11-20T16:52:08+09:00 exchange',
@@ -176,7 +209,10 @@ describe('kiwoom KRX event streams (marbles)', () => {
       const inbound = cold('-----a-b', { a: real('0B', '005930'), b: real('0B', '000660', { '20': '165209' }) });
       const { feed, errors } = setup(() => ({ inbound, respond: responder('999999') }));
       // (the refused batch is asked for again one key per REG, paced 500 ms apart: the refusal is known at 1 500 ms)
-      expectObservable(feed.trades$(['005930', '999999', '000660']).pipe(map((t) => t.symbol)), '^ 2000ms !').toBe('-----a-b', { a: '005930', b: '000660' });
+      expectObservable(feed.trades$(['005930', '999999', '000660']).pipe(map((t) => t.symbol)), '^ 2000ms !').toBe('-----a-b', {
+        a: '005930',
+        b: '000660',
+      });
       flush();
       // Once, by the session (a refusal is on errors$ whether or not the stream is a list).
       expect(errors.filter((e) => e.kind === 'rejected').map((e) => /0B\|999999/.test(e.message))).toEqual([true]);

@@ -21,14 +21,23 @@ const respond = (frame: string): string[] => {
   const trnm = (JSON.parse(frame) as { trnm: string }).trnm;
   return trnm === 'LOGIN' || trnm === 'REG' || trnm === 'REMOVE' ? [ok(trnm)] : [];
 };
-const notice = JSON.stringify({ trnm: 'REAL', data: [{ ...sampleEntries['0s'], values: { '215': '3', '20': '090000', '214': '000000' } }] });
+const notice = JSON.stringify({
+  trnm: 'REAL',
+  data: [{ ...sampleEntries['0s'], values: { '215': '3', '20': '090000', '214': '000000' } }],
+});
 
 function setup() {
   const inbound = ts.createColdObservable('---n', { n: notice });
   const socket = new ScriptedSocket(() => ({ inbound, respond }), ts);
   const options: SessionOptions = { livenessMs: 0, keyLingerMs: 10, connectionLingerMs: 100, scheduler: ts, socket: socket.factory };
   const feed = kiwoom(
-    { appKey: 'app-key-0001', secretKey: 'secret-key-0001', accessToken: 'token-0001', clock: () => ts.now(), fetch: () => Promise.reject(new Error('offline')) },
+    {
+      appKey: 'app-key-0001',
+      secretKey: 'secret-key-0001',
+      accessToken: 'token-0001',
+      clock: () => ts.now(),
+      fetch: () => Promise.reject(new Error('offline')),
+    },
     options,
   );
   const errors: FeedError[] = [];

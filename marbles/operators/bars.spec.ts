@@ -35,7 +35,7 @@ describe('bars', () => {
       });
     }));
 
-  it("skips empty intervals by default (a quiet market or a reconnect gap emits nothing)", () =>
+  it('skips empty intervals by default (a quiet market or a reconnect gap emits nothing)', () =>
     strategyTest(({ feed, expectSignals }) => {
       const { trades$ } = feed({ trades: '-a-----------------c--|' }, { a, c });
       expectSignals(trades$.pipe(bars(5))).toBe('-----x--------------y-|', {

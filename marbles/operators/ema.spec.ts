@@ -32,7 +32,11 @@ describe('ema', () => {
 
   it('errors on NaN instead of poisoning every later average', () =>
     strategyTest(({ cold, expectSignals }) => {
-      expectSignals(cold('an|', { a: 1, n: NaN }).pipe(ema(2))).toBe('a#', { a: 1 }, new RangeError('ema: value is not a finite number (NaN)'));
+      expectSignals(cold('an|', { a: 1, n: NaN }).pipe(ema(2))).toBe(
+        'a#',
+        { a: 1 },
+        new RangeError('ema: value is not a finite number (NaN)'),
+      );
     }));
 
   it('rejects a period that is not a positive integer', () => {

@@ -52,7 +52,10 @@ describe('latestPerKey', () => {
       const src$ = cold('abcd|', { a: 1, b: 2, c: 3, d: 4 });
       const parity = latestPerKey<number, string>(hot('---t'), { key: (n) => (n % 2 ? 'odd' : 'even') });
       expectSignals(src$.pipe(parity)).toBe('---x(y|)', {
-        x: new Map([['odd', 3], ['even', 2]]),
+        x: new Map([
+          ['odd', 3],
+          ['even', 2],
+        ]),
         y: new Map([['even', 4]]),
       });
     }));

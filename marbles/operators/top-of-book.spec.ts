@@ -1,7 +1,17 @@
 import { bookImbalance, microPrice, midPrice, spread } from '../../src/operators';
 import { book, quote, strategyTest } from '../../src/testing';
 
-const normal = book({ bids: [[100, 3], [99, 1], [98, 5]], asks: [[101, 1], [102, 1]] });
+const normal = book({
+  bids: [
+    [100, 3],
+    [99, 1],
+    [98, 5],
+  ],
+  asks: [
+    [101, 1],
+    [102, 1],
+  ],
+});
 const bidsOnly = book({ bids: [[100, 2]] });
 const asksOnly = book({ asks: [[101, 2]] });
 const empty = book({});

@@ -71,7 +71,12 @@ describe('vwap', () => {
       );
       const perSymbol = trades$.pipe(
         groupBy((t) => t.symbol),
-        mergeMap((g) => g.pipe(vwap(), map((v) => `${g.key}:${v}`))),
+        mergeMap((g) =>
+          g.pipe(
+            vwap(),
+            map((v) => `${g.key}:${v}`),
+          ),
+        ),
       );
       expectSignals(perSymbol).toBe('xy|', { x: 'TEST:100', y: '000660:200000' });
     }));

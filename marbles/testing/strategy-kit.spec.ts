@@ -60,7 +60,12 @@ describe('strategyTest', () => {
     strategyTest(
       ({ feed, expectSignals }) => {
         const { trades$ } = feed({ trades: 'a' }, { a: trade({ price: 1 }) });
-        expectSignals(trades$.pipe(bars(10, { empty: 'flat' }), map((b) => b.trades))).toBe('10ms a 9ms b 9ms b 9ms b', { a: 1, b: 0 });
+        expectSignals(
+          trades$.pipe(
+            bars(10, { empty: 'flat' }),
+            map((b) => b.trades),
+          ),
+        ).toBe('10ms a 9ms b 9ms b 9ms b', { a: 1, b: 0 });
       },
       { maxFrames: 45 },
     ));
@@ -110,7 +115,11 @@ describe('fromEvents', () => {
   it('keeps the recorded order when a timestamp goes backwards, and honours origin and speed', () => {
     const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
     scheduler.run(({ expectObservable }) => {
-      const events = [{ timestamp: 10, id: 'a' }, { timestamp: 4, id: 'b' }, { timestamp: 20, id: 'c' }];
+      const events = [
+        { timestamp: 10, id: 'a' },
+        { timestamp: 4, id: 'b' },
+        { timestamp: 20, id: 'c' },
+      ];
       expectObservable(fromEvents(events, scheduler).pipe(map((e) => e.id))).toBe('(ab)------(c|)');
       expectObservable(fromEvents(events, scheduler, { origin: 0, speed: 2 }).pipe(map((e) => e.id))).toBe('-----(ab)-(c|)');
     });

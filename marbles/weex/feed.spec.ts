@@ -16,7 +16,17 @@ beforeEach(() => {
 
 const KEY = 'BTCUSDT@depth15';
 const depth = (e: 'depth' | 'depthSnapshot', first: number, last: number, bid: string) =>
-  JSON.stringify({ e, E: last, s: 'BTCUSDT', U: first, u: last, l: 15, d: e === 'depth' ? 'CHANGED' : 'SNAPSHOT', b: [[bid, '1']], a: [['200', '1']] });
+  JSON.stringify({
+    e,
+    E: last,
+    s: 'BTCUSDT',
+    U: first,
+    u: last,
+    l: 15,
+    d: e === 'depth' ? 'CHANGED' : 'SNAPSHOT',
+    b: [[bid, '1']],
+    a: [['200', '1']],
+  });
 
 /** A server that acks every request and answers each depth SUBSCRIBE with the next snapshot id. */
 function answering(snapshotIds: number[]): (frame: string) => string[] {

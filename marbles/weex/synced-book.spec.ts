@@ -43,10 +43,7 @@ const word = (s: BookState): string =>
 /** Each open() gets the next scripted depth stream (its leading silence is the venue's delay). */
 function book(opens: Observable<BookMessage>[], resets$: Observable<unknown> = NEVER) {
   let n = 0;
-  return syncedBook(
-    { open: () => opens[n++], resets$ },
-    { symbol: 'BTCUSDT', depth: 15, broker: 'weex' },
-  ).pipe(map(word));
+  return syncedBook({ open: () => opens[n++], resets$ }, { symbol: 'BTCUSDT', depth: 15, broker: 'weex' }).pipe(map(word));
 }
 
 describe('syncedBook', () => {

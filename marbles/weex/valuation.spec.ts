@@ -31,7 +31,12 @@ describe('withUnrealizedPnl', () => {
     ts.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
       const positions = cold('-a---------b--|', { a: position('BTCUSDT', 0.5, 64000), b: position('BTCUSDT', 0, 0) });
       const prices = hot('   ---x--x--y----z-', { x: mark(65000.3), y: mark(64000), z: mark(1) });
-      const valued = positions.pipe(withUnrealizedPnl(() => prices)).pipe((s: Observable<Position>) => new Observable<unknown[]>((o) => s.subscribe({ next: (p) => o.next(pnl(p)), complete: () => o.complete() })));
+      const valued = positions
+        .pipe(withUnrealizedPnl(() => prices))
+        .pipe(
+          (s: Observable<Position>) =>
+            new Observable<unknown[]>((o) => s.subscribe({ next: (p) => o.next(pnl(p)), complete: () => o.complete() })),
+        );
       expectObservable(valued).toBe('-a-A-----B-C--|', {
         a: ['BTCUSDT', 0.5, undefined, undefined], // no price yet: PnL absent, not zero
         A: ['BTCUSDT', 0.5, 65000.3, 500.15],
@@ -50,16 +55,18 @@ describe('withUnrealizedPnl', () => {
         SOLUSDT: cold('-x', { x: mark(149.75) }),
       };
       const out = positions.pipe(withUnrealizedPnl((s) => byPrice[s]));
-      expectObservable(out.pipe((s: Observable<Position>) => new Observable<unknown[]>((o) => s.subscribe({ next: (p) => o.next(pnl(p)), complete: () => o.complete() })))).toBe(
-        'aAbB-C-|',
-        {
-          a: ['ETHUSDT', -2, undefined, undefined],
-          A: ['ETHUSDT', -2, 2989.9, 20.2],
-          b: ['SOLUSDT', 10, undefined, undefined],
-          B: ['SOLUSDT', 10, 149.75, -5],
-          C: ['ETHUSDT', -2, 3010, -20], // the mark moved against the short
-        },
-      );
+      expectObservable(
+        out.pipe(
+          (s: Observable<Position>) =>
+            new Observable<unknown[]>((o) => s.subscribe({ next: (p) => o.next(pnl(p)), complete: () => o.complete() })),
+        ),
+      ).toBe('aAbB-C-|', {
+        a: ['ETHUSDT', -2, undefined, undefined],
+        A: ['ETHUSDT', -2, 2989.9, 20.2],
+        b: ['SOLUSDT', 10, undefined, undefined],
+        B: ['SOLUSDT', 10, 149.75, -5],
+        C: ['ETHUSDT', -2, 3010, -20], // the mark moved against the short
+      });
     });
   });
 
@@ -73,7 +80,12 @@ describe('withUnrealizedPnl', () => {
           (e, s) => reported.push(`${s}: ${(e as Error).message}`),
         ),
       );
-      expectObservable(out.pipe((s: Observable<Position>) => new Observable<unknown[]>((o) => s.subscribe({ next: (p) => o.next(pnl(p)), complete: () => o.complete() })))).toBe('a-bB-|', {
+      expectObservable(
+        out.pipe(
+          (s: Observable<Position>) =>
+            new Observable<unknown[]>((o) => s.subscribe({ next: (p) => o.next(pnl(p)), complete: () => o.complete() })),
+        ),
+      ).toBe('a-bB-|', {
         a: ['BADUSDT', 1, undefined, undefined],
         b: ['BTCUSDT', 1, undefined, undefined],
         B: ['BTCUSDT', 1, 101, 1],

@@ -10,7 +10,9 @@ import { BrokerModule, CliStream, ContractStreamName, StreamFlags, StreamLine, c
 /** A contract stream of a feed, or a config FeedError when the feed does not have it. */
 export function openContractStream(name: ContractStreamName, feed: MarketFeed, symbols: readonly string[]): Observable<StreamLine> {
   if (!takesSymbols[name] && symbols.length > 0) {
-    return throwError(() => new FeedError({ kind: 'config', broker: feed.broker, message: `${name} is the account's stream and takes no symbols` }));
+    return throwError(
+      () => new FeedError({ kind: 'config', broker: feed.broker, message: `${name} is the account's stream and takes no symbols` }),
+    );
   }
   switch (name) {
     case 'trades':
@@ -48,7 +50,9 @@ function flagged<F extends MarketFeed>(module: BrokerModule<F>, feed: F, flags: 
     throw new FeedError({ kind: 'config', broker: module.name, message: `--type is for the raw stream, not the contract streams` });
   }
   if (module.withFlags) return module.withFlags(feed, rest);
-  const given = Object.entries(rest).filter(([, v]) => v !== undefined).map(([k]) => `--${k}`);
+  const given = Object.entries(rest)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => `--${k}`);
   if (given.length > 0) {
     throw new FeedError({ kind: 'config', broker: module.name, message: `${module.name} takes no ${given.join(', ')} flag` });
   }

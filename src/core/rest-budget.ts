@@ -89,7 +89,8 @@ export function createRestBudget(options: RestBudgetOptions): RestBudget {
     maxBackoffMs: options.maxBackoffMs ?? 60_000,
     record: options.record ?? 1_000,
   };
-  if (!(o.limit > 0) || !(o.windowMs > 0)) throw new RangeError(`REST budget: limit and windowMs must be positive (got ${o.limit} / ${o.windowMs})`);
+  if (!(o.limit > 0) || !(o.windowMs > 0))
+    throw new RangeError(`REST budget: limit and windowMs must be positive (got ${o.limit} / ${o.windowMs})`);
   const msPerUnit = o.windowMs / o.limit;
 
   let tokens = o.burst;
@@ -207,7 +208,12 @@ export function budgetFor(id: string, options: RestBudgetOptions): RestBudget {
  * A fetch-like function whose every call first takes a grant from `budget` (token issuance
  * counts against the same budget as the REST calls of its key). Token calls go first (priority).
  */
-export function budgeted<A extends unknown[], R>(call: (...args: A) => Promise<R>, budget: RestBudget, label: string, priority = 100): (...args: A) => Promise<R> {
+export function budgeted<A extends unknown[], R>(
+  call: (...args: A) => Promise<R>,
+  budget: RestBudget,
+  label: string,
+  priority = 100,
+): (...args: A) => Promise<R> {
   return (...args: A) =>
     new Promise<void>((resolve, reject) => {
       budget.take({ priority, label }).subscribe({ next: () => resolve(), error: reject });

@@ -55,7 +55,12 @@ export type Verdict<A> =
   | { readonly ok: false; readonly error: FeedError; readonly retry: RetryKind; readonly retryAfterMs?: number };
 
 export const accept = <A>(value: A): Verdict<A> => ({ ok: true, value });
-export const refuse = <A = never>(error: FeedError, retry: RetryKind, retryAfterMs?: number): Verdict<A> => ({ ok: false, error, retry, retryAfterMs });
+export const refuse = <A = never>(error: FeedError, retry: RetryKind, retryAfterMs?: number): Verdict<A> => ({
+  ok: false,
+  error,
+  retry,
+  retryAfterMs,
+});
 
 /** One request, built afresh for every attempt (tokens and signatures change). */
 export interface RestRequest<A> {
@@ -167,7 +172,12 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
           try {
             verdict = request.read(reply);
           } catch (err) {
-            verdict = refuse(fail('decode', request.label, `answer could not be read (${err instanceof Error ? err.message : String(err)})`, { raw: excerpt(text) }), 'later');
+            verdict = refuse(
+              fail('decode', request.label, `answer could not be read (${err instanceof Error ? err.message : String(err)})`, {
+                raw: excerpt(text),
+              }),
+              'later',
+            );
           }
           finish(verdict);
         })
@@ -205,7 +215,8 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
         delay: (err: unknown, n: number) => {
           const verdict = asVerdict(err, label);
           const error = clean(verdict.error);
-          if (verdict.retry === 'never' || (verdict.retry === 'reauth' && reauthed)) return throwError(() => error.with({ fatal: error.fatal }));
+          if (verdict.retry === 'never' || (verdict.retry === 'reauth' && reauthed))
+            return throwError(() => error.with({ fatal: error.fatal }));
           options.report?.(error.with({ message: `${error.message}; retrying (attempt ${n + 1} of ${maxAttempts})` }));
           if (verdict.retry === 'quota') {
             // The budget holds every caller of this credential; the retry waits in its queue.
@@ -233,7 +244,8 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
   };
 
   const asVerdict = (err: unknown, label: string): Extract<Verdict<never>, { ok: false }> => {
-    if (typeof err === 'object' && err !== null && (err as { ok?: unknown }).ok === false) return err as Extract<Verdict<never>, { ok: false }>;
+    if (typeof err === 'object' && err !== null && (err as { ok?: unknown }).ok === false)
+      return err as Extract<Verdict<never>, { ok: false }>;
     if (err instanceof FeedError) return { ok: false, error: err, retry: err.fatal ? 'never' : 'later' };
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, error: fail('connection', label, redact(message, secrets())), retry: 'later' };
@@ -250,12 +262,23 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
 export function commonFailure(broker: string, label: string, reply: RestReply): Verdict<never> | undefined {
   const retryAfter = retryAfterMs(reply.header('retry-after'));
   if (reply.status === 429) {
-    return refuse(new FeedError({ kind: 'limit', broker, fatal: false, code: '429', message: `${broker} REST ${label}: HTTP 429 (too many requests)` }), 'quota', retryAfter);
+    return refuse(
+      new FeedError({ kind: 'limit', broker, fatal: false, code: '429', message: `${broker} REST ${label}: HTTP 429 (too many requests)` }),
+      'quota',
+      retryAfter,
+    );
   }
   if (reply.json === undefined || typeof reply.json !== 'object' || reply.json === null) {
     const what = /^\s*</.test(reply.text) ? 'an HTML page' : reply.text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
     return refuse(
-      new FeedError({ kind: reply.status >= 500 ? 'connection' : 'decode', broker, fatal: false, code: String(reply.status), message: `${broker} REST ${label}: HTTP ${reply.status} with ${what}`, raw: excerpt(reply.text) }),
+      new FeedError({
+        kind: reply.status >= 500 ? 'connection' : 'decode',
+        broker,
+        fatal: false,
+        code: String(reply.status),
+        message: `${broker} REST ${label}: HTTP ${reply.status} with ${what}`,
+        raw: excerpt(reply.text),
+      }),
       'later',
     );
   }
@@ -299,11 +322,25 @@ export function pages<A, C>(
           }
           const id = JSON.stringify(next);
           if (seen.has(id)) {
-            subscriber.error(new FeedError({ kind: 'decode', broker, fatal: false, message: `${broker} REST ${label}: the server sent the same next-page cursor twice; paging stopped` }));
+            subscriber.error(
+              new FeedError({
+                kind: 'decode',
+                broker,
+                fatal: false,
+                message: `${broker} REST ${label}: the server sent the same next-page cursor twice; paging stopped`,
+              }),
+            );
             return;
           }
           if (count >= maxPages) {
-            subscriber.error(new FeedError({ kind: 'limit', broker, fatal: false, message: `${broker} REST ${label}: paging did not end after ${maxPages} pages; stopped` }));
+            subscriber.error(
+              new FeedError({
+                kind: 'limit',
+                broker,
+                fatal: false,
+                message: `${broker} REST ${label}: paging did not end after ${maxPages} pages; stopped`,
+              }),
+            );
             return;
           }
           seen.add(id);

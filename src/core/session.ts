@@ -93,9 +93,7 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
       status.next({ state: 'connecting', attempt });
       return toObservable(protocol.open({ attempt, lastError }));
     }).pipe(
-      switchMap((setup) =>
-        openSocket(setup.url, setup.headers).pipe(switchMap((responses) => runConnection(setup.codec, responses))),
-      ),
+      switchMap((setup) => openSocket(setup.url, setup.headers).pipe(switchMap((responses) => runConnection(setup.codec, responses)))),
     );
 
   const runConnection = (codec: SessionCodec<M>, responses: SocketResponses): Observable<typeof HEALTHY> =>
@@ -236,7 +234,12 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
           return codec.decode(frame);
         } catch (err: unknown) {
           const why = err instanceof Error ? err.message : String(err);
-          return [{ type: 'report', error: new FeedError({ kind: 'decode', broker, message: `${broker}: frame could not be decoded (${why})`, raw: frame }) }];
+          return [
+            {
+              type: 'report',
+              error: new FeedError({ kind: 'decode', broker, message: `${broker}: frame could not be decoded (${why})`, raw: frame }),
+            },
+          ];
         }
       };
 
@@ -253,8 +256,7 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
             for (let i = 0; i < events.length && !subscriber.closed; i++) handle(events[i]);
           },
           error: (err: unknown) => fail('socket', err),
-          complete: () =>
-            fail('socket', new FeedError({ kind: 'connection', broker, message: `${broker}: the server ended the stream` })),
+          complete: () => fail('socket', new FeedError({ kind: 'connection', broker, message: `${broker}: the server ended the stream` })),
         }),
       );
 
@@ -267,7 +269,12 @@ export function createSession<M>(protocol: BrokerProtocol<M>, options: SessionOp
             if (!ready) {
               fail(
                 'login',
-                new FeedError({ kind: 'timeout', broker, code: 'LOGIN_TIMEOUT', message: `${broker}: no answer to the login within ${loginTimeoutMs} ms` }),
+                new FeedError({
+                  kind: 'timeout',
+                  broker,
+                  code: 'LOGIN_TIMEOUT',
+                  message: `${broker}: no answer to the login within ${loginTimeoutMs} ms`,
+                }),
               );
             }
           }, loginTimeoutMs);

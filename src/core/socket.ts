@@ -47,8 +47,7 @@ export function webSocketFactory(options: WebSocketFactoryOptions = {}): SocketF
       const invalid = checkUrl(url);
       if (invalid) return throwError(() => invalid);
       const probe: Probe = {};
-      const native = (globalThis as { WebSocket?: new (url: string, protocols: string | string[]) => WebSocketLike })
-        .WebSocket;
+      const native = (globalThis as { WebSocket?: new (url: string, protocols: string | string[]) => WebSocketLike }).WebSocket;
       const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined' && native !== undefined;
       let control: SocketControl | undefined;
       const makeWebSocket = inBrowser

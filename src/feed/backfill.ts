@@ -116,7 +116,11 @@ export function backfillTrades<T extends Trade>(options: BackfillOptions): MonoT
         }
         if (!window.complete) {
           options.report(
-            new FeedError({ kind: 'notice', broker, message: `${broker}: trade backfill of ${symbol} is incomplete: the broker serves only the latest trades, and the gap since ${new Date(gap.from).toISOString()} held more` }),
+            new FeedError({
+              kind: 'notice',
+              broker,
+              message: `${broker}: trade backfill of ${symbol} is incomplete: the broker serves only the latest trades, and the gap since ${new Date(gap.from).toISOString()} held more`,
+            }),
           );
         }
       };
@@ -137,7 +141,11 @@ export function backfillTrades<T extends Trade>(options: BackfillOptions): MonoT
             .subscribe({
               next: ({ symbol, window }) => fill(symbol, gap, window),
               error: (err: unknown) => {
-                options.report(toFeedError(err, { kind: 'connection', broker }).with({ message: `${broker}: trade backfill failed; trades of the gap are missing (${err instanceof Error ? err.message : String(err)})` }));
+                options.report(
+                  toFeedError(err, { kind: 'connection', broker }).with({
+                    message: `${broker}: trade backfill failed; trades of the gap are missing (${err instanceof Error ? err.message : String(err)})`,
+                  }),
+                );
                 finish();
               },
               complete: () => finish(),

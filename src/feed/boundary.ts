@@ -43,7 +43,15 @@ function krxProblem(e: KrxEvent): string | undefined {
       if (!positive(e.nav)) return `ETF NAV ${e.nav}`;
       return (
         firstOutside({ 'ETF price': e.lastPrice }, nonNegative) ??
-        firstOutside({ 'NAV change': e.navChange, 'NAV change rate': e.navChangePercent, 'tracking error': e.trackingError, premium: e.premiumPercent }, finite)
+        firstOutside(
+          {
+            'NAV change': e.navChange,
+            'NAV change rate': e.navChangePercent,
+            'tracking error': e.trackingError,
+            premium: e.premiumPercent,
+          },
+          finite,
+        )
       );
     case 'expectedTrade':
       if (!nonNegative(e.price)) return `expected price ${e.price}`;
@@ -53,18 +61,28 @@ function krxProblem(e: KrxEvent): string | undefined {
       );
     case 'elwGreeks':
       return (
-        firstOutside({ 'ELW price': e.lastPrice, 'theoretical price': e.theoreticalPrice, 'implied volatility': e.impliedVolatility }, nonNegative) ??
-        firstOutside({ delta: e.delta, gamma: e.gamma, theta: e.theta, vega: e.vega, rho: e.rho }, finite)
+        firstOutside(
+          { 'ELW price': e.lastPrice, 'theoretical price': e.theoreticalPrice, 'implied volatility': e.impliedVolatility },
+          nonNegative,
+        ) ?? firstOutside({ delta: e.delta, gamma: e.gamma, theta: e.theta, vega: e.vega, rho: e.rho }, finite)
       );
     case 'elwIndicators':
       return firstOutside(
-        { parity: e.parity, premium: e.premium, gearing: e.gearing, 'break-even': e.breakEvenPercent, 'capital support': e.capitalSupportPercent },
+        {
+          parity: e.parity,
+          premium: e.premium,
+          gearing: e.gearing,
+          'break-even': e.breakEvenPercent,
+          'capital support': e.capitalSupportPercent,
+        },
         finite,
       );
     case 'programTrading':
       return (
-        firstOutside({ 'program buys': e.buyQty, 'program sells': e.sellQty, 'program buy value': e.buyValue, 'program sell value': e.sellValue }, nonNegative) ??
-        firstOutside({ 'program net buys': e.netBuyQty, 'program net buy value': e.netBuyValue }, finite)
+        firstOutside(
+          { 'program buys': e.buyQty, 'program sells': e.sellQty, 'program buy value': e.buyValue, 'program sell value': e.sellValue },
+          nonNegative,
+        ) ?? firstOutside({ 'program net buys': e.netBuyQty, 'program net buy value': e.netBuyValue }, finite)
       );
     case 'volatilityInterruption':
       if (typeof e.active !== 'boolean') return `VI state ${String(e.active)}`;
@@ -170,7 +188,12 @@ export function boundary(broker: string): Boundary {
               for (const event of list) {
                 const problem = isEvent(event) ? modelProblem(event) : undefined;
                 if (problem === undefined) subscriber.next(event);
-                else report(decodeError(`${(event as MarketEvent | KrxEvent).kind} of ${(event as MarketEvent | KrxEvent).symbol} outside the model (${problem})`));
+                else
+                  report(
+                    decodeError(
+                      `${(event as MarketEvent | KrxEvent).kind} of ${(event as MarketEvent | KrxEvent).symbol} outside the model (${problem})`,
+                    ),
+                  );
               }
             },
             error: (err: unknown) => subscriber.error(err),

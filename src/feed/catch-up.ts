@@ -141,7 +141,11 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
           if (s.statuses.has(e.status)) return;
           if (e.status === 'accepted' && s.qty > 0) return;
           s.statuses.add(e.status);
-          emit(options.liveTotals === 'broker' && e.filledQty < s.qty ? { ...e, filledQty: s.qty, unfilledQty: Math.max(0, e.orderQty - s.qty) } : e);
+          emit(
+            options.liveTotals === 'broker' && e.filledQty < s.qty
+              ? { ...e, filledQty: s.qty, unfilledQty: Math.max(0, e.orderQty - s.qty) }
+              : e,
+          );
           return;
         }
         const fillQty = e.fillQty as number;
@@ -180,7 +184,10 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
           } else {
             // Live fills emitted while the baseline was in flight, up to the snapshot: it counts them already.
             const key = canonicalOrderId(o.orderId);
-            const sum = early.reduce((n, e) => n + (e.timestamp <= snap.asOf && canonicalOrderId(e.orderId) === key ? (e.fillQty as number) : 0), 0);
+            const sum = early.reduce(
+              (n, e) => n + (e.timestamp <= snap.asOf && canonicalOrderId(e.orderId) === key ? (e.fillQty as number) : 0),
+              0,
+            );
             const before = Math.max(0, total - sum);
             // Per-order totals (KIS): the fill's price is the order's average.
             s.value += before * (snap.fills.find((f) => canonicalOrderId(f.orderId) === key)?.fillPrice ?? 0);
@@ -334,4 +341,3 @@ function grownPrice(s: { value: number }, f: OrderEvent, q: number): number | un
   const grown = ((f.fillPrice ?? 0) * f.filledQty - s.value) / q;
   return Number.isFinite(grown) && grown > 0 ? grown : f.fillPrice;
 }
-

@@ -43,9 +43,7 @@ export function feedControls(sources: ControlSources): FeedControls {
     broker: sources.broker,
     status$: one ? one.status$ : merge(...sessions.map((s) => s.status$)),
     errors$: own.length === 0 && one ? one.errors$ : merge(...sessions.map((s) => s.errors$), ...own),
-    subscriptions$: one
-      ? one.subscriptions$
-      : combineLatest(sessions.map((s) => s.subscriptions$)).pipe(map((tables) => tables.flat())),
+    subscriptions$: one ? one.subscriptions$ : combineLatest(sessions.map((s) => s.subscriptions$)).pipe(map((tables) => tables.flat())),
     frames$: one ? one.frames$ : merge(...sessions.map((s) => s.frames$)),
     notices$,
     gaps$: gapsOf(notices$),

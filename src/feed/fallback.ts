@@ -112,7 +112,11 @@ export function createFallback(deps: FallbackDeps): Fallback {
 
   const guard = <T>(what: string) =>
     catchError<T, Observable<never>>((err: unknown) => {
-      deps.report(toFeedError(err, { kind: 'connection', broker }).with({ message: `${broker}: fallback ${what} failed (${err instanceof Error ? err.message : String(err)}); next poll in ${pollMs} ms` }));
+      deps.report(
+        toFeedError(err, { kind: 'connection', broker }).with({
+          message: `${broker}: fallback ${what} failed (${err instanceof Error ? err.message : String(err)}); next poll in ${pollMs} ms`,
+        }),
+      );
       return EMPTY;
     });
 
@@ -176,14 +180,19 @@ export function createFallback(deps: FallbackDeps): Fallback {
             if (now && !was) since = scheduler.now();
             was = now;
             return now
-            ? {
-                state: 'degraded',
-                since,
-                pollMs,
-                socket: w.state === 'degraded' ? 'none' : w.state,
-                reason: w.state === 'reconnecting' ? w.reason : w.state === 'closed' && w.error ? w.error.message : `socket ${w.state} for over ${afterMs} ms`,
-              }
-            : s;
+              ? {
+                  state: 'degraded',
+                  since,
+                  pollMs,
+                  socket: w.state === 'degraded' ? 'none' : w.state,
+                  reason:
+                    w.state === 'reconnecting'
+                      ? w.reason
+                      : w.state === 'closed' && w.error
+                        ? w.error.message
+                        : `socket ${w.state} for over ${afterMs} ms`,
+                }
+              : s;
           }),
         );
       });

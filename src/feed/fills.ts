@@ -121,7 +121,11 @@ export function normalizeFills<E extends OrderEvent>(options: NormalizeFillsOpti
 
       const reject = (e: E, why: string): void =>
         options.report(
-          new FeedError({ kind: 'decode', broker: options.broker, message: `${options.broker}: impossible order notice for ${e.orderId} (${why}); dropped` }),
+          new FeedError({
+            kind: 'decode',
+            broker: options.broker,
+            message: `${options.broker}: impossible order notice for ${e.orderId} (${why}); dropped`,
+          }),
         );
 
       const stateOf = (id: string): OrderFills => {
@@ -153,7 +157,8 @@ export function normalizeFills<E extends OrderEvent>(options: NormalizeFillsOpti
         const why = impossibleFill(e, facts);
         if (why !== undefined) return reject(e, why);
         const key = `${e.account ?? ''}\u0000${e.orderId}`;
-        if (facts.cumulativeQty !== undefined) return fromTotals(e, stateOf(key), facts.cumulativeQty, facts.cumulativeValue, facts.lastFillPrice);
+        if (facts.cumulativeQty !== undefined)
+          return fromTotals(e, stateOf(key), facts.cumulativeQty, facts.cumulativeValue, facts.lastFillPrice);
         if (e.fillQty === undefined) {
           const known = orders.get(key);
           // Receipts (cancel, modify) say nothing of fills on some brokers: keep the known total.

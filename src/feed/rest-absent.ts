@@ -27,5 +27,14 @@ export function absentTransport(broker: string, budget: RestBudget): RestTranspo
 /** A REST side whose every call fails with that error. */
 export function absentRest(broker: string, budget: RestBudget): MarketRest & { readonly transport: RestTransport } {
   const none = (): Observable<never> => throwError(() => restAbsentError(broker));
-  return { broker, budget, transport: absentTransport(broker, budget), quotes: none, orderBook: none, trades: none, account: none, openOrders: none };
+  return {
+    broker,
+    budget,
+    transport: absentTransport(broker, budget),
+    quotes: none,
+    orderBook: none,
+    trades: none,
+    account: none,
+    openOrders: none,
+  };
 }

@@ -41,7 +41,12 @@ const entryError = (err: unknown): err is FeedError =>
  *   open('B'):    ---b-b----
  *   result:       -a-b-b-a--
  */
-export function perSymbol<T>(symbols: Symbols, broker: string, open: (symbol: string) => Observable<T>, report: (error: FeedError) => void): Observable<T> {
+export function perSymbol<T>(
+  symbols: Symbols,
+  broker: string,
+  open: (symbol: string) => Observable<T>,
+  report: (error: FeedError) => void,
+): Observable<T> {
   return defer(() => {
     let list: readonly string[];
     try {

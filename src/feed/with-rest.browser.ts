@@ -10,7 +10,9 @@ export type { RestOptions, RestWrappable, WithRest, WithRestDeps } from './with-
 
 export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): WithRest<F> {
   const o = deps.options ?? {};
-  const asked = [o.catchUp === true && 'catchUp', o.backfill && 'backfill', o.fallback && 'fallback', o.restOnly && 'restOnly'].filter(Boolean);
+  const asked = [o.catchUp === true && 'catchUp', o.backfill && 'backfill', o.fallback && 'fallback', o.restOnly && 'restOnly'].filter(
+    Boolean,
+  );
   if (asked.length > 0) {
     throw new FeedError({
       kind: 'config',

@@ -101,16 +101,25 @@ export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): 
         scheduler,
         // A stale market key (quiet while its market is open): poll its symbol until a gap notice says it is live again.
         ...(feed.notices$
-          ? { stale$: feed.notices$.pipe(filter((n) => n.symbol !== undefined && n.symbol !== ''), map((n) => ({ symbol: n.symbol as string, stale: n.type === 'stale' }))) }
+          ? {
+              stale$: feed.notices$.pipe(
+                filter((n) => n.symbol !== undefined && n.symbol !== ''),
+                map((n) => ({ symbol: n.symbol as string, stale: n.type === 'stale' })),
+              ),
+            }
           : {}),
       })
     : undefined;
 
   const orders$ = (): Observable<OrderEvent> =>
-    o.catchUp === false ? feed.orders$() : feed.orders$().pipe(catchUpOrders({ rest, gaps$, liveTotals: deps.liveTotals, report: deps.report, scheduler }));
+    o.catchUp === false
+      ? feed.orders$()
+      : feed.orders$().pipe(catchUpOrders({ rest, gaps$, liveTotals: deps.liveTotals, report: deps.report, scheduler }));
 
   const trades$ = (symbols: Symbols, ...more: never[]): Observable<Trade> =>
-    o.backfill ? feed.trades$(symbols, ...more).pipe(backfillTrades({ rest, gaps$: marketGaps$, symbols: list(symbols), report: deps.report })) : feed.trades$(symbols, ...more);
+    o.backfill
+      ? feed.trades$(symbols, ...more).pipe(backfillTrades({ rest, gaps$: marketGaps$, symbols: list(symbols), report: deps.report }))
+      : feed.trades$(symbols, ...more);
 
   const liveQuotes = (symbols: Symbols, ...more: never[]): Observable<Quote> => (feed.quotes$ ? feed.quotes$(symbols, ...more) : NEVER);
   const quotes$ = (symbols: Symbols, ...more: never[]): Observable<Quote> =>
@@ -133,7 +142,14 @@ export function withRest<F extends RestWrappable>(feed: F, deps: WithRestDeps): 
 /** Every stream by REST polling; no socket. */
 function restOnly<F extends RestWrappable>(feed: F, deps: WithRestDeps, pollMs: number, scheduler: SchedulerLike): WithRest<F> {
   const rest = deps.rest;
-  const fallback = createFallback({ rest, status$: feed.status$, options: { afterMs: 0, pollMs }, report: deps.report, scheduler, always: true });
+  const fallback = createFallback({
+    rest,
+    status$: feed.status$,
+    options: { afterMs: 0, pollMs },
+    report: deps.report,
+    scheduler,
+    always: true,
+  });
   const ticks = (): Observable<Gap> =>
     defer(() => {
       let last = deps.clock();
@@ -146,14 +162,19 @@ function restOnly<F extends RestWrappable>(feed: F, deps: WithRestDeps, pollMs: 
       );
     });
   const unsupported = (what: string) =>
-    throwError(() => new FeedError({ kind: 'config', broker: feed.broker, message: `${feed.broker}: ${what} is not available in REST-only mode` }));
+    throwError(
+      () => new FeedError({ kind: 'config', broker: feed.broker, message: `${feed.broker}: ${what} is not available in REST-only mode` }),
+    );
   const trades$ = (symbols: Symbols): Observable<Trade> =>
     (NEVER as Observable<Trade>).pipe(backfillTrades({ rest, gaps$: ticks(), symbols: list(symbols), report: deps.report }));
   return {
     ...feed,
     rest,
     status$: fallback.status$,
-    orders$: (() => (NEVER as Observable<OrderEvent>).pipe(catchUpOrders({ rest, gaps$: ticks(), liveTotals: deps.liveTotals, report: deps.report, scheduler }))) as F['orders$'],
+    orders$: (() =>
+      (NEVER as Observable<OrderEvent>).pipe(
+        catchUpOrders({ rest, gaps$: ticks(), liveTotals: deps.liveTotals, report: deps.report, scheduler }),
+      )) as F['orders$'],
     trades$: trades$ as unknown as F['trades$'],
     quotes$: ((symbols: Symbols) => merge(...list(symbols).map((s) => fallback.quotes(s)))) as unknown as F['quotes$'],
     orderBook$: ((symbols: Symbols) => merge(...list(symbols).map((s) => fallback.books(s)))) as unknown as F['orderBook$'],

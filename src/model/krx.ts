@@ -24,7 +24,8 @@ export interface EtfNav<Raw = unknown> extends MarketEventBase<Raw> {
  * What a call auction would match at if it ended now (pre-open, closing auction, a volatility
  * interruption): the indicative price and size, with the change against the previous close.
  */
-export interface ExpectedTrade<Raw = unknown> extends MarketEventBase<Raw>, Pick<SessionFigures, 'change' | 'changePercent' | 'cumulativeVolume'> {
+export interface ExpectedTrade<Raw = unknown>
+  extends MarketEventBase<Raw>, Pick<SessionFigures, 'change' | 'changePercent' | 'cumulativeVolume'> {
   readonly kind: 'expectedTrade';
   readonly price: number;
   /** Indicative matched size, where sent. */
@@ -92,9 +93,4 @@ export interface VolatilityInterruption<Raw = unknown> extends MarketEventBase<R
 }
 
 export type KrxEvent<Raw = unknown> =
-  | EtfNav<Raw>
-  | ExpectedTrade<Raw>
-  | ElwGreeks<Raw>
-  | ElwIndicators<Raw>
-  | ProgramTrading<Raw>
-  | VolatilityInterruption<Raw>;
+  EtfNav<Raw> | ExpectedTrade<Raw> | ElwGreeks<Raw> | ElwIndicators<Raw> | ProgramTrading<Raw> | VolatilityInterruption<Raw>;

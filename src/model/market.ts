@@ -102,13 +102,7 @@ export interface Quote<Raw = unknown> extends MarketEventBase<Raw>, SessionFigur
 }
 
 /** Lifecycle of an order as every broker reports it, mapped to one vocabulary. */
-export type OrderStatus =
-  | 'accepted'
-  | 'partiallyFilled'
-  | 'filled'
-  | 'modified'
-  | 'cancelled'
-  | 'rejected';
+export type OrderStatus = 'accepted' | 'partiallyFilled' | 'filled' | 'modified' | 'cancelled' | 'rejected';
 
 /** An order acknowledgement, change or fill on the user's account. */
 export interface OrderEvent<Raw = unknown> extends MarketEventBase<Raw> {
@@ -186,11 +180,4 @@ export interface MarketStatus<Raw = unknown> extends MarketEventBase<Raw> {
 
 /** Any normalized event. */
 export type MarketEvent<Raw = unknown> =
-  | Trade<Raw>
-  | OrderBook<Raw>
-  | Quote<Raw>
-  | OrderEvent<Raw>
-  | Position<Raw>
-  | Balance<Raw>
-  | IndexTick<Raw>
-  | MarketStatus<Raw>;
+  Trade<Raw> | OrderBook<Raw> | Quote<Raw> | OrderEvent<Raw> | Position<Raw> | Balance<Raw> | IndexTick<Raw> | MarketStatus<Raw>;

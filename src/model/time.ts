@@ -34,10 +34,7 @@ function digits(s: string, length: number): boolean {
 }
 
 /** A KST wall-clock time on a trading date, as ISO-8601 and epoch ms; undefined when malformed. */
-export function kstTime(
-  yyyymmdd: string,
-  hhmmss: string,
-): { readonly time: string; readonly timestamp: number } | undefined {
+export function kstTime(yyyymmdd: string, hhmmss: string): { readonly time: string; readonly timestamp: number } | undefined {
   if (!digits(yyyymmdd, 8) || !digits(hhmmss, 6)) return undefined;
   const y = yyyymmdd.slice(0, 4);
   const mo = yyyymmdd.slice(4, 6);

@@ -127,7 +127,8 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
   const subjects: Subjects = subjectsFor(broker, options.prefix);
   const consumerId = options.consumerId ?? randomId();
   if (!isToken(consumerId)) throw config(`consumerId ${JSON.stringify(consumerId)} is not a subject token`);
-  if (options.durable !== undefined && !isToken(options.durable)) throw config(`durable ${JSON.stringify(options.durable)} is not a subject token`);
+  if (options.durable !== undefined && !isToken(options.durable))
+    throw config(`durable ${JSON.stringify(options.durable)} is not a subject token`);
   const leaseMs = options.leaseMs ?? 6_000;
   const renewMs = options.renewMs ?? Math.max(50, Math.floor(leaseMs / 3));
   const lingerMs = options.lingerMs ?? 1_000;
@@ -184,7 +185,10 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
         } catch {
           /* closing anyway */
         }
-        void c.flush().catch(() => undefined).finally(() => void c.close().catch(() => undefined));
+        void c
+          .flush()
+          .catch(() => undefined)
+          .finally(() => void c.close().catch(() => undefined));
       }
       status.next({ state: 'closed' });
     });
@@ -211,7 +215,9 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
         const gateway = jsm.streams.info(subjects.streams.last).then(
           () => undefined,
           (err: unknown) =>
-            config(`no gateway serves broker "${broker}" on this NATS (${errText(err)}); start one with \`rx-market gateway --broker ${broker}\``),
+            config(
+              `no gateway serves broker "${broker}" on this NATS (${errText(err)}); start one with \`rx-market gateway --broker ${broker}\``,
+            ),
         );
         watchConnection(c);
         // The gateway's status: the kept one first, then every change.
@@ -230,7 +236,8 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
           },
         });
         publishLease = () => {
-          if (!c.isClosed()) c.publish(subjects.interest(consumerId), encode({ consumer: consumerId, keys: interest.keys(), ttlMs: leaseMs }));
+          if (!c.isClosed())
+            c.publish(subjects.interest(consumerId), encode({ consumer: consumerId, keys: interest.keys(), ttlMs: leaseMs }));
         };
         renew = setInterval(() => {
           if (interest.keys().length > 0) publishLease();
@@ -238,7 +245,8 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
         pushStatus();
         subscriber.next({ nc: c, jsm, gateway });
         const end = await c.closed();
-        if (!stopped) subscriber.error(toFeedError(end ?? new Error('nats: connection closed'), { kind: 'connection', broker, fatal: true }));
+        if (!stopped)
+          subscriber.error(toFeedError(end ?? new Error('nats: connection closed'), { kind: 'connection', broker, fatal: true }));
       },
       (err: unknown) => subscriber.error(natsError(err)),
     );
@@ -279,7 +287,8 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
 
   /** A notice for one symbol (or for every key) as the core's notices of this feed's live keys. */
   function fanOut(n: WireNotice): void {
-    const keys = n.symbol !== undefined ? interest.keys().filter((k) => k.endsWith(`.${n.symbol}`)) : [...interest.keys(), ...accountLive.keys()];
+    const keys =
+      n.symbol !== undefined ? interest.keys().filter((k) => k.endsWith(`.${n.symbol}`)) : [...interest.keys(), ...accountLive.keys()];
     for (const key of keys) {
       const symbol = n.symbol ?? (key.includes('.') ? key.slice(key.indexOf('.') + 1) : undefined);
       const named = symbol ? { symbol } : {};
@@ -462,7 +471,8 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
       const list = symbolList(symbols);
       if (list.length === 0) return throwError(() => config(`${stream}: name at least one symbol`));
       const bad = list.find((s) => typeof s !== 'string' || !isToken(s));
-      if (bad !== undefined) return throwError(() => config(`${stream}: ${JSON.stringify(bad)} is not a symbol (letters, digits, _ and -)`));
+      if (bad !== undefined)
+        return throwError(() => config(`${stream}: ${JSON.stringify(bad)} is not a symbol (letters, digits, _ and -)`));
       return merge(...list.map((s) => onLink<T>((link) => keyEvents(link, stream, s))));
     });
 

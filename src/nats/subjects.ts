@@ -65,10 +65,20 @@ export interface Subjects {
 
 export function subjectsFor(broker: string, prefix: string = DEFAULT_PREFIX): Subjects {
   if (!isToken(broker)) {
-    throw new FeedError({ kind: 'config', broker, fatal: true, message: `nats: broker name ${JSON.stringify(broker)} is not a subject token (letters, digits, _ and -)` });
+    throw new FeedError({
+      kind: 'config',
+      broker,
+      fatal: true,
+      message: `nats: broker name ${JSON.stringify(broker)} is not a subject token (letters, digits, _ and -)`,
+    });
   }
   if (!prefix.split('.').every(isToken)) {
-    throw new FeedError({ kind: 'config', broker, fatal: true, message: `nats: subject prefix ${JSON.stringify(prefix)} is not made of subject tokens` });
+    throw new FeedError({
+      kind: 'config',
+      broker,
+      fatal: true,
+      message: `nats: subject prefix ${JSON.stringify(prefix)} is not made of subject tokens`,
+    });
   }
   const b = `${prefix}.${broker}`;
   const upper = `${prefix.replace(/\./g, '_')}_${broker}`.toUpperCase();

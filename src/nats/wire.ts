@@ -25,7 +25,14 @@ const kinds = {
   trade: t.type({ kind: t.literal('trade'), price: Num, size: Num }),
   book: t.type({ kind: t.literal('book'), asks: t.array(Level), bids: t.array(Level) }),
   quote: t.type({ kind: t.literal('quote') }),
-  order: t.type({ kind: t.literal('order'), orderId: t.string, side: t.keyof({ buy: null, sell: null }), status: t.string, orderQty: Num, filledQty: Num }),
+  order: t.type({
+    kind: t.literal('order'),
+    orderId: t.string,
+    side: t.keyof({ buy: null, sell: null }),
+    status: t.string,
+    orderQty: Num,
+    filledQty: Num,
+  }),
   position: t.type({ kind: t.literal('position'), qty: Num, avgPrice: Num }),
   balance: t.type({ kind: t.literal('balance'), asset: t.string }),
   index: t.type({ kind: t.literal('index'), value: Num }),
@@ -65,7 +72,10 @@ const WireGap = t.intersection([
   t.type({ type: t.literal('gap'), from: Num, to: Num, reason: t.keyof({ reconnect: null, resync: null, stale: null, failover: null }) }),
   t.partial({ symbol: t.string }),
 ]);
-const WireStale = t.intersection([t.type({ type: t.literal('stale'), since: Num, at: Num, quietMs: Num }), t.partial({ symbol: t.string })]);
+const WireStale = t.intersection([
+  t.type({ type: t.literal('stale'), since: Num, at: Num, quietMs: Num }),
+  t.partial({ symbol: t.string }),
+]);
 export const NoticeEnvelope = t.type({ t: Num, g: t.string, notice: t.union([WireGap, WireStale]) });
 export type WireNotice = t.TypeOf<typeof NoticeEnvelope>['notice'];
 
@@ -97,7 +107,13 @@ export function decode<A>(codec: t.Decoder<unknown, A>, data: Uint8Array, broker
   if (isLeft(result)) {
     const where = result.left
       .slice(0, 3)
-      .map((e) => e.context.map((c) => c.key).filter(Boolean).join('.') || '(root)')
+      .map(
+        (e) =>
+          e.context
+            .map((c) => c.key)
+            .filter(Boolean)
+            .join('.') || '(root)',
+      )
       .join(', ');
     return malformed(broker, subject, text, `bad fields: ${where}`);
   }
@@ -113,7 +129,12 @@ function malformed(broker: string, subject: string, text: string, why: string): 
  * market message of every consumer) asks the same codecs `is` — plain checks, no Either per
  * field — and only a message that fails is decoded again for the error's details.
  */
-export function decodeEvent(kind: EventKind, data: Uint8Array, broker: string, subject: string): { envelope: DataEnvelope; event: MarketEvent } | FeedError {
+export function decodeEvent(
+  kind: EventKind,
+  data: Uint8Array,
+  broker: string,
+  subject: string,
+): { envelope: DataEnvelope; event: MarketEvent } | FeedError {
   let json: unknown;
   try {
     json = JSON.parse(decoder.decode(data));

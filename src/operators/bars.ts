@@ -153,10 +153,13 @@ export function bars(intervalMs: number, options: BarsOptions = {}): OperatorFun
         if (bucket === undefined) return;
         const due = bucket + intervalMs;
         // Real timers may fire a little early: closeThrough is then a no-op and we re-arm.
-        timer = scheduler.schedule(() => {
-          closeThrough(scheduler.now());
-          arm();
-        }, Math.max(0, due - scheduler.now()));
+        timer = scheduler.schedule(
+          () => {
+            closeThrough(scheduler.now());
+            arm();
+          },
+          Math.max(0, due - scheduler.now()),
+        );
       };
 
       const sub = source.subscribe({

@@ -148,7 +148,9 @@ export function toString(a: Exact): string {
   if (d !== 1n) return `${a.n}/${a.d}`;
   const places = Math.max(twos, fives);
   if (places === 0) return a.n.toString();
-  const scaled = abs(a.n * (10n ** BigInt(places) / a.d)).toString().padStart(places + 1, '0');
+  const scaled = abs(a.n * (10n ** BigInt(places) / a.d))
+    .toString()
+    .padStart(places + 1, '0');
   return `${a.n < 0n ? '-' : ''}${scaled.slice(0, -places)}.${scaled.slice(-places)}`;
 }
 

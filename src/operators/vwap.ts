@@ -10,10 +10,7 @@ import { positiveDuration, positiveInteger, tradeProblem } from './check';
  *   time in (now − t, now] (time window);
  * - `'session'`: every trade since subscription (cumulative).
  */
-export type VwapWindow =
-  | { readonly trades: number }
-  | { readonly ms: number; readonly scheduler?: SchedulerLike }
-  | 'session';
+export type VwapWindow = { readonly trades: number } | { readonly ms: number; readonly scheduler?: SchedulerLike } | 'session';
 
 interface Entry {
   readonly at: number;

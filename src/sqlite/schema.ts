@@ -19,10 +19,15 @@ export interface Table {
   readonly columns: readonly Column[];
 }
 
-const opt = (v: unknown): SqlValue => (v === undefined || v === null ? null : typeof v === 'number' || typeof v === 'string' ? v : String(v));
+const opt = (v: unknown): SqlValue =>
+  v === undefined || v === null ? null : typeof v === 'number' || typeof v === 'string' ? v : String(v);
 const text = (name: string, field = name): Column => ({ name, type: 'TEXT', read: (e) => opt(e[field]) });
 const real = (name: string, field = name): Column => ({ name, type: 'REAL', read: (e) => opt(e[field]) });
-const flag = (name: string, field = name): Column => ({ name, type: 'INTEGER', read: (e) => (e[field] === undefined ? null : e[field] ? 1 : 0) });
+const flag = (name: string, field = name): Column => ({
+  name,
+  type: 'INTEGER',
+  read: (e) => (e[field] === undefined ? null : e[field] ? 1 : 0),
+});
 const json = (name: string, field = name): Column => ({ name, type: 'TEXT', read: (e) => JSON.stringify(e[field] ?? null) });
 
 const base: readonly Column[] = [
@@ -98,7 +103,14 @@ export const tables: Readonly<Record<string, Table>> = {
   },
   position: {
     name: 'positions',
-    columns: [...base, real('qty'), real('avg_price', 'avgPrice'), real('available_qty', 'availableQty'), real('last_price', 'lastPrice'), text('account')],
+    columns: [
+      ...base,
+      real('qty'),
+      real('avg_price', 'avgPrice'),
+      real('available_qty', 'availableQty'),
+      real('last_price', 'lastPrice'),
+      text('account'),
+    ],
   },
   balance: {
     name: 'balances',

@@ -39,12 +39,16 @@ export interface SqliteBatch {
  * The schema (a table per kind, indexes on (symbol, timestamp)) is created on subscription; a
  * write that fails (disk full, locked file) errors the stream with SQLite's message.
  */
-export function toSqlite(db: SqliteDatabase, options: ToSqliteOptions = {}): OperatorFunction<MarketEvent | { readonly kind: string }, SqliteBatch> {
+export function toSqlite(
+  db: SqliteDatabase,
+  options: ToSqliteOptions = {},
+): OperatorFunction<MarketEvent | { readonly kind: string }, SqliteBatch> {
   const batchSize = options.batchSize ?? 500;
   const flushMs = options.flushMs ?? 1_000;
   const withRaw = options.raw === true;
   const scheduler = options.scheduler ?? asyncScheduler;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`toSqlite: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`toSqlite: batchSize must be a positive integer, got ${batchSize}`);
   if (!(flushMs >= 0)) throw new RangeError(`toSqlite: flushMs must be 0 or more, got ${flushMs}`);
 
   return (source) =>

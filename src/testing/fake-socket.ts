@@ -1,4 +1,18 @@
-import { NEVER, Observable, SchedulerLike, Subject, asyncScheduler, concat, defer, finalize, map, merge, switchMap, throwError, timer } from 'rxjs';
+import {
+  NEVER,
+  Observable,
+  SchedulerLike,
+  Subject,
+  asyncScheduler,
+  concat,
+  defer,
+  finalize,
+  map,
+  merge,
+  switchMap,
+  throwError,
+  timer,
+} from 'rxjs';
 import { FeedError } from '../core/errors';
 import { SocketControl, SocketFactory, SocketResponses } from '../core/protocol';
 

@@ -287,7 +287,11 @@ export interface ScheduledFault extends Fault {
  * A seeded fault schedule over `seconds`: every kind at least once (in a seeded order), then
  * seeded picks, spaced so each fault has time to be detected and recovered before the next.
  */
-export function faultSchedule(seed: number, seconds: number, kinds: readonly FaultKind[] = ['close', 'reset', 'stall', 'latency', 'drip']): ScheduledFault[] {
+export function faultSchedule(
+  seed: number,
+  seconds: number,
+  kinds: readonly FaultKind[] = ['close', 'reset', 'stall', 'latency', 'drip'],
+): ScheduledFault[] {
   let s = seed >>> 0;
   const next = (): number => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -308,7 +312,13 @@ export function faultSchedule(seed: number, seconds: number, kinds: readonly Fau
     const kind = i < order.length ? (order[i] as FaultKind) : (kinds[Math.floor(next() * kinds.length)] as FaultKind);
     const forMs = kind === 'latency' || kind === 'drip' ? 1_000 + Math.floor(next() * 2_000) : kind === 'stall' ? 12_000 : 0;
     if (at + needs(kind) > seconds * 1_000) break;
-    out.push({ kind, at, forMs, ...(kind === 'latency' ? { ms: 100 + Math.floor(next() * 300) } : {}), ...(kind === 'drip' ? { bytesPerSecond: 4_096 } : {}) });
+    out.push({
+      kind,
+      at,
+      forMs,
+      ...(kind === 'latency' ? { ms: 100 + Math.floor(next() * 300) } : {}),
+      ...(kind === 'drip' ? { bytesPerSecond: 4_096 } : {}),
+    });
     at += spanOf(kind) + Math.floor(next() * 500);
     i += 1;
   }

@@ -222,5 +222,11 @@ export interface StatusInit extends BaseInit {
 }
 
 export function marketStatus(init: StatusInit): MarketStatus {
-  return { kind: 'status', ...base({ symbol: '', ...init }), phase: init.phase, code: init.code ?? init.phase, ...defined({ halted: init.halted }) };
+  return {
+    kind: 'status',
+    ...base({ symbol: '', ...init }),
+    phase: init.phase,
+    code: init.code ?? init.phase,
+    ...defined({ halted: init.halted }),
+  };
 }

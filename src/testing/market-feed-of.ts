@@ -26,10 +26,12 @@ export function marketFeedOf(streams: MarketStreams, broker = 'test'): MarketFee
       subscriber.add(done);
       subscriber.add(source.subscribe(subscriber));
     });
-  const of$ = <T extends { readonly symbol: string }>(events$: Observable<T>) => (symbols: Symbols): Observable<T> => {
-    const wanted = new Set(symbolList(symbols, broker));
-    return untilClosed(events$.pipe(filter((e) => wanted.has(e.symbol))));
-  };
+  const of$ =
+    <T extends { readonly symbol: string }>(events$: Observable<T>) =>
+    (symbols: Symbols): Observable<T> => {
+      const wanted = new Set(symbolList(symbols, broker));
+      return untilClosed(events$.pipe(filter((e) => wanted.has(e.symbol))));
+    };
   return {
     broker,
     status$: status$.asObservable(),

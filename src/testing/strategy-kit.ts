@@ -123,7 +123,10 @@ function sameFrames(a: readonly MarbleFrame[], b: readonly MarbleFrame[], equals
   );
 }
 
-function streamsOf(pick: <K extends MarketEvent['kind']>(kind: K) => Observable<Extract<MarketEvent, { kind: K }>>, events$: Observable<MarketEvent>): MarketStreams {
+function streamsOf(
+  pick: <K extends MarketEvent['kind']>(kind: K) => Observable<Extract<MarketEvent, { kind: K }>>,
+  events$: Observable<MarketEvent>,
+): MarketStreams {
   const orders$ = pick('order');
   const positions$ = pick('position');
   return {

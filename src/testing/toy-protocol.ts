@@ -63,7 +63,12 @@ export function decodeToy(frame: string): FrameEvent<unknown>[] {
     case 'login':
       return msg.ok
         ? [{ type: 'loggedIn' }]
-        : [{ type: 'failed', error: new FeedError({ kind: 'auth', fatal: msg.fatal === true, message: `toy: login refused (${String(msg.why)})` }) }];
+        : [
+            {
+              type: 'failed',
+              error: new FeedError({ kind: 'auth', fatal: msg.fatal === true, message: `toy: login refused (${String(msg.why)})` }),
+            },
+          ];
     case 'ping':
       return [{ type: 'reply', frame: JSON.stringify({ op: 'pong', n: msg.n }) }];
     case 'subbed':
@@ -71,7 +76,13 @@ export function decodeToy(frame: string): FrameEvent<unknown>[] {
     case 'unsubbed':
       return [{ type: 'released', keys }];
     case 'rejected':
-      return [{ type: 'rejected', keys, error: new FeedError({ kind: 'rejected', message: `toy: refused ${keys.join(',')}: ${String(msg.why)}` }) }];
+      return [
+        {
+          type: 'rejected',
+          keys,
+          error: new FeedError({ kind: 'rejected', message: `toy: refused ${keys.join(',')}: ${String(msg.why)}` }),
+        },
+      ];
     case 'again':
       return [{ type: 'resubscribe', keys }];
     case 'notice':

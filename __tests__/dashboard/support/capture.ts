@@ -15,7 +15,10 @@ async function capture(width: number, height: number): Promise<string> {
     const painter = new TerminalPainter(vt.term);
     painter.paint(renderDashboard(sampleState(simulatedEvents(650)), painter.size));
     await vt.settle();
-    return vt.lines().map((l) => l.trimEnd()).join('\n');
+    return vt
+      .lines()
+      .map((l) => l.trimEnd())
+      .join('\n');
   } finally {
     vt.dispose();
   }

@@ -23,7 +23,11 @@ export function simulatedEvents(steps: number, seed = 11, broker = 'kiwoom'): Ma
 }
 
 /** A dashboard state after a feed opened and `events` arrived, ticking every second. */
-export function sampleState(events: readonly MarketEvent[], broker = 'kiwoom', symbols = ['005930', '000660', '005380', '035720']): DashboardState {
+export function sampleState(
+  events: readonly MarketEvent[],
+  broker = 'kiwoom',
+  symbols = ['005930', '000660', '005380', '035720'],
+): DashboardState {
   const actions: DashboardAction[] = [
     { type: 'status', status: { state: 'connecting', attempt: 1 } },
     { type: 'status', status: { state: 'open', connections: 1, keys: 8 } },
@@ -55,14 +59,22 @@ export function signalActions(events: readonly MarketEvent[]): DashboardAction[]
   trades$
     .pipe(
       groupBy((t) => t.symbol),
-      mergeMap((one) => one.pipe(vwap('session'), map((value): DashboardAction => ({ type: 'vwap', symbol: one.key, window: 'session', value })))),
+      mergeMap((one) =>
+        one.pipe(
+          vwap('session'),
+          map((value): DashboardAction => ({ type: 'vwap', symbol: one.key, window: 'session', value })),
+        ),
+      ),
     )
     .subscribe((a) => out.push(a));
   trades$
     .pipe(
       groupBy((t) => t.symbol),
       mergeMap((one) =>
-        one.pipe(vwap({ ms: 60_000, scheduler }), map((value): DashboardAction => ({ type: 'vwap', symbol: one.key, window: 'minute', value }))),
+        one.pipe(
+          vwap({ ms: 60_000, scheduler }),
+          map((value): DashboardAction => ({ type: 'vwap', symbol: one.key, window: 'minute', value })),
+        ),
       ),
     )
     .subscribe((a) => out.push(a));

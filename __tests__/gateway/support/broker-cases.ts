@@ -82,7 +82,7 @@ export function gatewayCases(c: BrokerCase): void {
     await watcher.flush();
     const a = consumer({ trades: [c.symbol] });
     const b = consumer({ trades: [c.symbol] });
-    await until(() => wanting.size === 2, 'both consumers\' leases', 30_000);
+    await until(() => wanting.size === 2, "both consumers' leases", 30_000);
     await watcher.close();
     await until(() => rig.registered('trade', c.symbol), `the gateway to register the trades of ${c.symbol}`, 30_000);
     const prices = [101, 102, 103, 104, 105];
@@ -133,7 +133,7 @@ export function gatewayCases(c: BrokerCase): void {
 
   const unknown = c.unknownSymbol;
   if (unknown) {
-    it('an unknown symbol errors that stream only, in every consumer that asked, with the broker\'s reason', async () => {
+    it("an unknown symbol errors that stream only, in every consumer that asked, with the broker's reason", async () => {
       const a = consumer({ trades: [unknown.symbol, c.symbol] });
       const b = consumer({ trades: [unknown.symbol] });
       const refusal = (p: Proc): Record<string, unknown>[] => lines(p, 'error').filter((l) => l.what === `trades ${unknown.symbol}`);

@@ -17,12 +17,19 @@ const feed = natsFeed({
   consumerId: env.CONSUMER_ID || undefined,
   leaseMs: Number(env.LEASE_MS || 1500),
 });
-const end = (what) => ({ error: (e) => out({ type: 'error', what, kind: e.kind, message: e.message }), complete: () => out({ type: 'complete', what }) });
+const end = (what) => ({
+  error: (e) => out({ type: 'error', what, kind: e.kind, message: e.message }),
+  complete: () => out({ type: 'complete', what }),
+});
 feed.status$.subscribe((s) => out({ type: 'status', state: s.state }));
 feed.gaps$.subscribe((g) => out({ type: 'gap', reason: g.reason, key: g.key }));
 feed.errors$.subscribe((e) => out({ type: 'feed-error', kind: e.kind, message: e.message }));
-for (const s of list(env.TRADES)) feed.trades$(s).subscribe({ next: (t) => out({ type: 'trade', symbol: t.symbol, price: t.price, size: t.size }), ...end(`trades ${s}`) });
-for (const s of list(env.BOOKS)) feed.orderBook$(s).subscribe({ next: (b) => out({ type: 'book', symbol: b.symbol, bid: b.bids[0] && b.bids[0].price }), ...end(`book ${s}`) });
+for (const s of list(env.TRADES))
+  feed.trades$(s).subscribe({ next: (t) => out({ type: 'trade', symbol: t.symbol, price: t.price, size: t.size }), ...end(`trades ${s}`) });
+for (const s of list(env.BOOKS))
+  feed
+    .orderBook$(s)
+    .subscribe({ next: (b) => out({ type: 'book', symbol: b.symbol, bid: b.bids[0] && b.bids[0].price }), ...end(`book ${s}`) });
 if (env.ORDERS === '1') feed.orders$().subscribe({ next: (o) => out({ type: 'order', orderId: o.orderId }), ...end('orders') });
 out({ type: 'ready' });
 process.on('SIGTERM', () => {

@@ -97,7 +97,15 @@ export async function kiwoomGateway(
 }
 
 export function consumerFeed(nats: NatsServer, overrides: Partial<NatsFeedOptions> = {}) {
-  return natsFeed({ servers: nats.url, broker: 'kiwoom', user: nats.consumer.user, pass: nats.consumer.pass, leaseMs: 1_500, lingerMs: 100, ...overrides });
+  return natsFeed({
+    servers: nats.url,
+    broker: 'kiwoom',
+    user: nats.consumer.user,
+    pass: nats.consumer.pass,
+    leaseMs: 1_500,
+    lingerMs: 100,
+    ...overrides,
+  });
 }
 
 /** Polls until `predicate` holds; fails with `what` after `timeoutMs`. */

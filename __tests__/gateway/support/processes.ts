@@ -15,7 +15,11 @@ export interface Proc {
 }
 
 function start(args: readonly string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let out = '';
   let err = '';
@@ -64,11 +68,19 @@ export function startConsumer(nats: NatsServer, spec: ConsumerSpec): Proc {
 }
 
 /** `rx-market gateway` as users run it, with the broker's env and the gateway's NATS user. */
-export function startGatewayCli(nats: NatsServer, brokerEnv: Readonly<Record<string, string>>, args: readonly string[] = [], broker = 'kiwoom'): Proc {
-  return start([path.join(root, 'bin', 'rx-market.js'), 'gateway', '--broker', broker, '--linger-ms', '300', '--lock-ms', '1500', ...args], {
-    ...brokerEnv,
-    ...nats.gatewayEnv,
-  });
+export function startGatewayCli(
+  nats: NatsServer,
+  brokerEnv: Readonly<Record<string, string>>,
+  args: readonly string[] = [],
+  broker = 'kiwoom',
+): Proc {
+  return start(
+    [path.join(root, 'bin', 'rx-market.js'), 'gateway', '--broker', broker, '--linger-ms', '300', '--lock-ms', '1500', ...args],
+    {
+      ...brokerEnv,
+      ...nats.gatewayEnv,
+    },
+  );
 }
 
 export function killProcesses(): void {

@@ -11,7 +11,11 @@ function streamOptions(flags: StreamFlags): KisStreamOptions {
   if (flags.exchange === undefined) return {};
   const exchange = parseExchange(flags.exchange);
   if (exchange === undefined) {
-    throw new FeedError({ kind: 'config', broker: 'kis', message: `--exchange must be KRX, NXT or UN for kis, got ${JSON.stringify(flags.exchange)}` });
+    throw new FeedError({
+      kind: 'config',
+      broker: 'kis',
+      message: `--exchange must be KRX, NXT or UN for kis, got ${JSON.stringify(flags.exchange)}`,
+    });
   }
   return { exchange };
 }

@@ -21,7 +21,12 @@ function venue(flags: StreamFlags): Exchange | undefined {
   if (flags.exchange === undefined) return undefined;
   const v = flags.exchange.toUpperCase();
   if (!(exchanges as readonly string[]).includes(v)) {
-    throw new FeedError({ kind: 'config', broker: 'kiwoom', fatal: true, message: `kiwoom: --exchange must be one of ${exchanges.join(', ')}` });
+    throw new FeedError({
+      kind: 'config',
+      broker: 'kiwoom',
+      fatal: true,
+      message: `kiwoom: --exchange must be one of ${exchanges.join(', ')}`,
+    });
   }
   return v as Exchange;
 }
@@ -56,23 +61,32 @@ function raw(feed: KiwoomFeed, symbols: readonly string[], flags: StreamFlags): 
 }
 
 /** A KRX event stream of one or more stocks, with --exchange. */
-function krx(description: string, open: (feed: KiwoomFeed, symbols: readonly string[], exchange: Exchange | undefined) => Observable<StreamLine>): CliStream<KiwoomFeed> {
+function krx(
+  description: string,
+  open: (feed: KiwoomFeed, symbols: readonly string[], exchange: Exchange | undefined) => Observable<StreamLine>,
+): CliStream<KiwoomFeed> {
   return { description, takesSymbols: true, open: (feed, symbols, flags) => open(feed, symbols, venue(flags)) };
 }
 
 const extras: Record<string, CliStream<KiwoomFeed>> = {
   'etf-nav': krx('ETF net asset value and premium to NAV (0G): ETF codes such as 069500', (f, s, exchange) => f.etfNav$(s, { exchange })),
-  expected: krx('expected auction match, price and size (0H), during call auctions and VIs', (f, s, exchange) => f.expectedTrades$(s, { exchange })),
+  expected: krx('expected auction match, price and size (0H), during call auctions and VIs', (f, s, exchange) =>
+    f.expectedTrades$(s, { exchange }),
+  ),
   'elw-greeks': krx('ELW theoretical price, implied volatility and greeks (0m)', (f, s, exchange) => f.elwGreeks$(s, { exchange })),
-  'elw-indicators': krx('ELW parity, premium, gearing, break-even and capital support (0u)', (f, s, exchange) => f.elwIndicators$(s, { exchange })),
-  program: krx('program trading since the open: buy, sell, net in shares and million KRW (0w)', (f, s, exchange) => f.programTrading$(s, { exchange })),
+  'elw-indicators': krx('ELW parity, premium, gearing, break-even and capital support (0u)', (f, s, exchange) =>
+    f.elwIndicators$(s, { exchange }),
+  ),
+  program: krx('program trading since the open: buy, sell, net in shares and million KRW (0w)', (f, s, exchange) =>
+    f.programTrading$(s, { exchange }),
+  ),
   vi: {
     description: 'volatility interruptions triggered and released (1h); all stocks without symbols',
     takesSymbols: false,
     open: (feed, symbols) => feed.volatilityInterruptions$(symbols.length > 0 ? symbols : undefined),
   },
   index: {
-    description: "sector and market indices (0J): items such as 001 (KOSPI, the default), 101 (KOSDAQ)",
+    description: 'sector and market indices (0J): items such as 001 (KOSPI, the default), 101 (KOSDAQ)',
     takesSymbols: false,
     open: (feed, symbols) => feed.index$(symbols.length > 0 ? symbols : '001'),
   },

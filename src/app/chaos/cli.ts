@@ -26,9 +26,13 @@ async function main(): Promise<void> {
   );
   console.log('');
   console.log(chaosTable(results));
-  const bad = results.some((r) => r.lostOutside > 0 || r.repeats > 0 || (r.account !== undefined && (r.account.lost > 0 || r.account.repeated > 0)));
+  const bad = results.some(
+    (r) => r.lostOutside > 0 || r.repeats > 0 || (r.account !== undefined && (r.account.lost > 0 || r.account.repeated > 0)),
+  );
   const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
-  console.log(`\nrss at end: ${rss} MB${bad ? '   (losses outside fault windows, repeats or account fills lost/repeated: see the table)' : ''}`);
+  console.log(
+    `\nrss at end: ${rss} MB${bad ? '   (losses outside fault windows, repeats or account fills lost/repeated: see the table)' : ''}`,
+  );
 }
 
 main().then(

@@ -100,7 +100,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   if (orderEveryMs > 0 && broker.name === 'kis') env.KIS_ACCOUNT ??= '12345678-01';
   const feed = broker.feedFromEnv(env, options.session);
   const subs = new Subscription();
-  const account = orderEveryMs > 0 ? accountTally(broker.name, feed as unknown as { orders$(): import('rxjs').Observable<OrderEvent> }, subs) : undefined;
+  const account =
+    orderEveryMs > 0 ? accountTally(broker.name, feed as unknown as { orders$(): import('rxjs').Observable<OrderEvent> }, subs) : undefined;
 
   const published = new Map<number, number>(); // seq → publish time
   const seen = new Map<number, number>(); // seq → times received
@@ -160,13 +161,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const detector = left && left.status.state === 'reconnecting' ? left.status.detector : undefined;
     const reconnectGaps = gaps.filter((g) => g.reason === 'reconnect' && g.to >= at && g.to < until);
     const keysBack = new Set(reconnectGaps.map((g) => g.key));
-    const recoveredAt = reconnectGaps.length > 0 && keysBack.size >= symbols.length ? Math.max(...reconnectGaps.map((g) => g.to)) : undefined;
+    const recoveredAt =
+      reconnectGaps.length > 0 && keysBack.size >= symbols.length ? Math.max(...reconnectGaps.map((g) => g.to)) : undefined;
     const end = recoveredAt ?? (f.forMs > 0 ? at + f.forMs + (f.ms ?? 0) + 1_000 : at + 1_000);
     windows.push([at - 250, end]);
     // Subscribe frames on connections opened after the fault.
     // The connection that recovered: the last one opened before every key was back.
     // (Market connections only: WEEX's private one, for the account stream, names no symbol.)
-    const during = proxy.clientFrames.filter((c) => c.at >= at && c.at <= (recoveredAt ?? -Infinity) && symbols.some((sym) => c.text.includes(sym)));
+    const during = proxy.clientFrames.filter(
+      (c) => c.at >= at && c.at <= (recoveredAt ?? -Infinity) && symbols.some((sym) => c.text.includes(sym)),
+    );
     const recovering = during.length > 0 ? Math.max(...during.map((c) => c.connection)) : undefined;
     const onNew = recovering === undefined ? [] : proxy.clientFrames.filter((c) => c.connection === recovering);
     const subFrames = onNew.filter((c) => symbols.some((s) => c.text.includes(s)) && !/REMOVE|UNSUBSCRIBE|"tr_type":"2"/.test(c.text));
@@ -206,7 +210,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const finalRows = rows.map((r, i) => ({ ...r, lostInside: perRow[i]?.inside ?? 0, repeats: perRow[i]?.repeats ?? 0 }));
   // Losses outside every window are the run's, not a fault's: shown on a row of their own.
   const received = [...seen.values()].reduce((a, b) => a + b, 0);
-  return { broker: broker.name, rows: finalRows, published: published.size, received, lostInside, lostOutside, repeats, ...(account ? { account: account.result() } : {}) };
+  return {
+    broker: broker.name,
+    rows: finalRows,
+    published: published.size,
+    received,
+    lostInside,
+    lostOutside,
+    repeats,
+    ...(account ? { account: account.result() } : {}),
+  };
 }
 
 /**
@@ -308,9 +321,14 @@ export function chaosTable(results: readonly ChaosResult[]): string {
         `| ${row.broker} | ${row.fault} | ${(row.at / 1000).toFixed(1)} | ${ms(row.detectedMs)}${row.detector ? ` (${row.detector})` : ''} | ${ms(row.recoveredMs)} | ${row.lostInside} | - | ${row.repeats} | ${row.reregistered} | ${ms(row.minSpacingMs)} |`,
       );
     }
-    lines.push(`| ${r.broker} | **run** | | | | ${r.lostInside} | ${r.lostOutside} | ${r.repeats} | published ${r.published} | received ${r.received} |`);
+    lines.push(
+      `| ${r.broker} | **run** | | | | ${r.lostInside} | ${r.lostOutside} | ${r.repeats} | published ${r.published} | received ${r.received} |`,
+    );
     const a = r.account;
-    if (a) lines.push(`| ${r.broker} | **account fills** | | | | ${a.lost} | | ${a.repeated} | published ${a.published} (${a.orders} orders) | received ${a.received} (${a.byRest} by REST) |`);
+    if (a)
+      lines.push(
+        `| ${r.broker} | **account fills** | | | | ${a.lost} | | ${a.repeated} | published ${a.published} (${a.orders} orders) | received ${a.received} (${a.byRest} by REST) |`,
+      );
   }
   return lines.join('\n');
 }

@@ -48,7 +48,11 @@ export function lineOutput(sink: Sink, options: LineOutputOptions = {}): LineOut
     resolveEnd(how);
   };
   const onError = (err: NodeJS.ErrnoException): void =>
-    end(err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED' ? { quiet: true } : { quiet: false, message: `cannot write the output: ${err.message}` });
+    end(
+      err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED'
+        ? { quiet: true }
+        : { quiet: false, message: `cannot write the output: ${err.message}` },
+    );
   sink.on('error', onError);
 
   const flush = (): void => {

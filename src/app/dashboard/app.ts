@@ -141,7 +141,10 @@ export async function runDashboard(options: DashboardOptions, io: DashboardIO): 
       });
       subscriptions.add(state$.pipe(auditTime(100)).subscribe((state) => painter.paint(renderDashboard(state, painter.size))));
     } else {
-      const every = setInterval(() => io.stdout.write(`${summaryLine({ ...state$.value, now: Date.now() })}\n`), (options.summaryEverySec ?? 2) * 1000);
+      const every = setInterval(
+        () => io.stdout.write(`${summaryLine({ ...state$.value, now: Date.now() })}\n`),
+        (options.summaryEverySec ?? 2) * 1000,
+      );
       subscriptions.add(() => clearInterval(every));
     }
   });

@@ -53,7 +53,10 @@ export function renderDashboard(state: DashboardState, size: ScreenSize): Screen
   rows.push(connectionRow(state));
   rows.push(ratesRow(state));
   rows.push(state.lastError ? [seg(' last error: ', 'dim'), seg(state.lastError, 'warn')] : []);
-  return finish(rows.map((r) => clipRow(r, width)), size);
+  return finish(
+    rows.map((r) => clipRow(r, width)),
+    size,
+  );
 }
 
 function finish(rows: Row[], size: ScreenSize): Screen {
@@ -186,11 +189,18 @@ function accountRow(state: DashboardState): Row {
   const o = state.orders[0];
   if (!o) return [...parts, seg('no orders yet', 'dim')];
   const fill = o.fillQty !== undefined ? ` fill ${formatNumber(o.fillQty)}@${formatNumber(o.fillPrice)}` : '';
-  parts.push(seg(`${o.orderId} ${o.side} ${o.symbol} ${formatNumber(o.orderQty)}@${formatNumber(o.orderPrice)} `), seg(`${o.status}${fill}`, o.side));
+  parts.push(
+    seg(`${o.orderId} ${o.side} ${o.symbol} ${formatNumber(o.orderQty)}@${formatNumber(o.orderPrice)} `),
+    seg(`${o.status}${fill}`, o.side),
+  );
   const positions = Object.values(state.positions).filter((p) => p.qty !== 0);
   parts.push(seg('  holding ', 'dim'));
   parts.push(
-    seg(positions.length === 0 ? 'nothing' : positions.map((p) => `${p.symbol} ${formatNumber(p.qty)}@${formatNumber(round(p.avgPrice))}`).join(', ')),
+    seg(
+      positions.length === 0
+        ? 'nothing'
+        : positions.map((p) => `${p.symbol} ${formatNumber(p.qty)}@${formatNumber(round(p.avgPrice))}`).join(', '),
+    ),
   );
   return parts;
 }
@@ -234,7 +244,9 @@ function ratesRow(state: DashboardState): Row {
   const c = state.counts;
   return [
     seg(' rates/s ', 'dim'),
-    seg(`frames ${formatRate(r.frames)} · trades ${formatRate(r.trades)} · books ${formatRate(r.books)} · account ${formatRate(r.account)}`),
+    seg(
+      `frames ${formatRate(r.frames)} · trades ${formatRate(r.trades)} · books ${formatRate(r.books)} · account ${formatRate(r.account)}`,
+    ),
     seg('  totals ', 'dim'),
     seg(`frames ${formatNumber(c.frames)} · trades ${formatNumber(c.trades)} · errors ${c.errors}`, c.errors > 0 ? 'warn' : undefined),
   ];

@@ -2,19 +2,7 @@
  * A screen as data: rows of styled text segments. The renderer produces it, a painter puts it on
  * a terminal, tests read it as text. Styles name what a thing is, not a colour.
  */
-export type Style =
-  | 'plain'
-  | 'title'
-  | 'dim'
-  | 'heading'
-  | 'ask'
-  | 'bid'
-  | 'buy'
-  | 'sell'
-  | 'ok'
-  | 'warn'
-  | 'bad'
-  | 'selected';
+export type Style = 'plain' | 'title' | 'dim' | 'heading' | 'ask' | 'bid' | 'buy' | 'sell' | 'ok' | 'warn' | 'bad' | 'selected';
 
 export interface Segment {
   readonly text: string;

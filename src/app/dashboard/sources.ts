@@ -57,8 +57,14 @@ export function dashboardActions(feed: MarketFeed, symbols: readonly string[], o
     groupBy((t) => t.symbol),
     mergeMap((one) =>
       merge(
-        one.pipe(vwap('session'), map((value): DashboardAction => ({ type: 'vwap', symbol: one.key, window: 'session', value }))),
-        one.pipe(vwap({ ms: 60_000, scheduler }), map((value): DashboardAction => ({ type: 'vwap', symbol: one.key, window: 'minute', value }))),
+        one.pipe(
+          vwap('session'),
+          map((value): DashboardAction => ({ type: 'vwap', symbol: one.key, window: 'session', value })),
+        ),
+        one.pipe(
+          vwap({ ms: 60_000, scheduler }),
+          map((value): DashboardAction => ({ type: 'vwap', symbol: one.key, window: 'minute', value })),
+        ),
       ),
     ),
     catchError(failed('vwap')),

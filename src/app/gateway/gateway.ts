@@ -89,7 +89,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { nc, broker } = options;
   const subjects: Subjects = subjectsFor(broker, options.prefix);
   const id = options.id ?? `gw${Math.random().toString(36).slice(2, 10)}`;
-  if (!isToken(id)) throw new FeedError({ kind: 'config', broker, fatal: true, message: `gateway id ${JSON.stringify(id)} is not a subject token` });
+  if (!isToken(id))
+    throw new FeedError({ kind: 'config', broker, fatal: true, message: `gateway id ${JSON.stringify(id)} is not a subject token` });
   const log = options.log ?? (() => undefined);
   const lingerMs = options.lingerMs ?? 2_000;
   const checkMs = options.checkMs ?? 250;
@@ -110,7 +111,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     seq += 1;
     nc.publish(subject, encode({ s: seq, t: now(), g: id, e: event }));
   };
-  const publishStatus = (status: FeedStatus): void => nc.publish(subjects.status, encode({ t: now(), g: id, status: statusToJson(status) }));
+  const publishStatus = (status: FeedStatus): void =>
+    nc.publish(subjects.status, encode({ t: now(), g: id, status: statusToJson(status) }));
   const publishNotice = (notice: WireNotice): void => {
     if (notice.type === 'gap' && notice.symbol === undefined) log(`gap notice for every key: ${notice.reason}`);
     nc.publish(subjects.notice, encode({ t: now(), g: id, notice }));
@@ -174,7 +176,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const parsed = key.split('.');
     if (parsed.length !== 2 || !parsed.every(isToken)) return;
     const init = error.toInit();
-    nc.publish(`${subjects.refused(parsed[0] as MarketStream, parsed[1])}`, encode({ t: now(), g: id, error: { ...init, raw: undefined } }));
+    nc.publish(
+      `${subjects.refused(parsed[0] as MarketStream, parsed[1])}`,
+      encode({ t: now(), g: id, error: { ...init, raw: undefined } }),
+    );
     term?.refused.set(key, { error, sentAt: Date.now() });
   };
 
@@ -191,11 +196,28 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!term) return;
     const parsed = parseInterestKey(key);
     if (!parsed) {
-      refuse(key, new FeedError({ kind: 'config', broker, fatal: true, message: `gateway ${broker}: unknown stream or bad symbol in "${key}" (streams: trade, book, quote)` }));
+      refuse(
+        key,
+        new FeedError({
+          kind: 'config',
+          broker,
+          fatal: true,
+          message: `gateway ${broker}: unknown stream or bad symbol in "${key}" (streams: trade, book, quote)`,
+        }),
+      );
       return;
     }
     if (term.keys.size >= maxKeys) {
-      refuse(key, new FeedError({ kind: 'limit', broker, fatal: true, key, message: `gateway ${broker}: at most ${maxKeys} keys per broker connection; "${key}" refused` }));
+      refuse(
+        key,
+        new FeedError({
+          kind: 'limit',
+          broker,
+          fatal: true,
+          key,
+          message: `gateway ${broker}: at most ${maxKeys} keys per broker connection; "${key}" refused`,
+        }),
+      );
       return;
     }
     const stream = streamOf(term.feed, parsed.stream, parsed.symbol);

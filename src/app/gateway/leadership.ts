@@ -67,7 +67,12 @@ export function leadership(kv: KV, key: string, id: string, options: LeadershipO
       myRev = undefined;
       if (held !== undefined) {
         // Clean stop: hand the lock over now (only if it is still ours).
-        running = running.then(() => kv.delete(key, { previousSeq: held }).then(() => undefined, () => undefined));
+        running = running.then(() =>
+          kv.delete(key, { previousSeq: held }).then(
+            () => undefined,
+            () => undefined,
+          ),
+        );
       }
     });
 

@@ -93,6 +93,8 @@ export async function ensureStreams(
       continue;
     }
     // Limits can change; storage cannot (the server refuses): the stream is kept as it is then.
-    await jsm.streams.update(config.name, config).catch((err: unknown) => warn(`stream ${config.name} kept as it was: ${err instanceof Error ? err.message : String(err)}`));
+    await jsm.streams
+      .update(config.name, config)
+      .catch((err: unknown) => warn(`stream ${config.name} kept as it was: ${err instanceof Error ? err.message : String(err)}`));
   }
 }

@@ -87,7 +87,13 @@ function parseLine<A>(codec: t.Decoder<unknown, A>, line: string, lineNo: number
   }
   const decoded = codec.decode(json);
   if (isLeft(decoded)) {
-    const paths = decoded.left.map((e) => e.context.map((c) => c.key).filter(Boolean).join('.') || '(root)');
+    const paths = decoded.left.map(
+      (e) =>
+        e.context
+          .map((c) => c.key)
+          .filter(Boolean)
+          .join('.') || '(root)',
+    );
     throw new Error(`line ${lineNo}: not ${what} (bad ${[...new Set(paths)].join(', ')})`);
   }
   return decoded.right;

@@ -28,16 +28,20 @@ export function replayFrames(recording: Pick<Recording, 'frames'>, options: Repl
     const start = scheduler.now();
     const due = (i: number): number => start + frames[i].t / speed;
     // One scheduled action at a time: it emits every frame that is due, then waits for the next.
-    return scheduler.schedule(function (this: { schedule(state: number, delay: number): void }, from?: number) {
-      let i = from ?? 0;
-      while (i < frames.length && due(i) <= scheduler.now()) {
-        subscriber.next(frames[i]);
-        i += 1;
-        if (subscriber.closed) return;
-      }
-      if (i >= frames.length) subscriber.complete();
-      else this.schedule(i, Math.max(0, due(i) - scheduler.now()));
-    }, frames.length > 0 ? Math.max(0, due(0) - start) : 0, 0);
+    return scheduler.schedule(
+      function (this: { schedule(state: number, delay: number): void }, from?: number) {
+        let i = from ?? 0;
+        while (i < frames.length && due(i) <= scheduler.now()) {
+          subscriber.next(frames[i]);
+          i += 1;
+          if (subscriber.closed) return;
+        }
+        if (i >= frames.length) subscriber.complete();
+        else this.schedule(i, Math.max(0, due(i) - scheduler.now()));
+      },
+      frames.length > 0 ? Math.max(0, due(0) - start) : 0,
+      0,
+    );
   });
 }
 
@@ -60,7 +64,5 @@ export interface DecodedMessage<M> {
  * ```
  */
 export function decodeFrames<M>(codec: Pick<SessionCodec<M>, 'decode'>): OperatorFunction<RecordedFrame, DecodedMessage<M>> {
-  return concatMap((f) =>
-    codec.decode(f.frame).flatMap((e) => (e.type === 'data' ? [{ key: e.key, message: e.message, t: f.t }] : [])),
-  );
+  return concatMap((f) => codec.decode(f.frame).flatMap((e) => (e.type === 'data' ? [{ key: e.key, message: e.message, t: f.t }] : [])));
 }

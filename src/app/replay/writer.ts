@@ -38,11 +38,7 @@ export interface RecordingWriterOptions {
  * stream; a sync flush every `flushEveryMs` pushes whole lines to disk, so a process killed
  * without `close()` leaves a file that `readRecording` still reads up to the last flush.
  */
-export function createRecordingWriter(
-  path: string,
-  header: RecordingHeader,
-  options: RecordingWriterOptions = {},
-): RecordingWriter {
+export function createRecordingWriter(path: string, header: RecordingHeader, options: RecordingWriterOptions = {}): RecordingWriter {
   // Recordings may hold account data: readable by the owner only (an existing file is re-moded).
   const file = createWriteStream(path, { mode: 0o600 });
   file.once('open', () => chmod(path, 0o600, () => undefined));
@@ -99,7 +95,11 @@ export function createRecordingWriter(
       dirty = true;
       const queued = gzip.writableLength + file.writableLength;
       if (queued > maxQueued) {
-        fail(new Error(`${path} is not being written fast enough: ${(queued / 1048576).toFixed(1)} MiB waiting (limit ${(maxQueued / 1048576).toFixed(1)} MiB)`));
+        fail(
+          new Error(
+            `${path} is not being written fast enough: ${(queued / 1048576).toFixed(1)} MiB waiting (limit ${(maxQueued / 1048576).toFixed(1)} MiB)`,
+          ),
+        );
       }
     },
     close() {

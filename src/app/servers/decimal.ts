@@ -21,7 +21,12 @@ export function decimalString(n: number): string {
   const [int, frac = ''] = mantissa.replace('-', '').split('.');
   const digits = int + frac;
   const point = int.length + e;
-  const out = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  const out =
+    point <= 0
+      ? `0.${'0'.repeat(-point)}${digits}`
+      : point >= digits.length
+        ? digits + '0'.repeat(point - digits.length)
+        : `${digits.slice(0, point)}.${digits.slice(point)}`;
   return (negative ? '-' : '') + out;
 }
 

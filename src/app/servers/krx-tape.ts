@@ -70,7 +70,11 @@ export class KrxTape {
     if (hints.previousClose !== undefined && hints.previousClose > 0) this.previousClose = hints.previousClose;
     if (this.previousClose === undefined) {
       this.previousClose =
-        direction === 'up' && price > 1 ? krxGrid.down(krxGrid.floor(price)) : direction === 'down' ? krxGrid.up(krxGrid.floor(price)) : price;
+        direction === 'up' && price > 1
+          ? krxGrid.down(krxGrid.floor(price))
+          : direction === 'down'
+            ? krxGrid.up(krxGrid.floor(price))
+            : price;
     }
     return this.previousClose;
   }

@@ -23,8 +23,7 @@ export interface LoopbackOptions {
 
 /** What an upgrade request is answered with: accepted (with the client's initial state) or refused. */
 export type UpgradeAnswer<S> =
-  | { readonly accept: S }
-  | { readonly refuse: { readonly status: number; readonly body?: string; readonly contentType?: string } };
+  { readonly accept: S } | { readonly refuse: { readonly status: number; readonly body?: string; readonly contentType?: string } };
 
 /** A connected WebSocket and the broker's state for it. */
 export interface LoopbackClient<S> {

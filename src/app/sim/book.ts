@@ -19,8 +19,7 @@ export interface SimBook {
 
 export type BookSide = 'asks' | 'bids';
 
-const lotsFor = (instrument: Instrument, rng: Rng): number =>
-  rng.int(instrument.levelLots[0], instrument.levelLots[1]);
+const lotsFor = (instrument: Instrument, rng: Rng): number => rng.int(instrument.levelLots[0], instrument.levelLots[1]);
 
 /** A full book around a price: best bid at `price`, best ask one tick above it. */
 export function openingBook(instrument: Instrument, price: number, depth: number, rng: Rng): SimBook {
@@ -73,14 +72,7 @@ export function withdrawBest(instrument: Instrument, book: SimBook, side: BookSi
  * Adds levels beyond the deepest one until `side` has `depth` levels; `emptied` is the price of
  * the last level taken, for a side left empty.
  */
-export function refill(
-  instrument: Instrument,
-  book: SimBook,
-  side: BookSide,
-  depth: number,
-  rng: Rng,
-  emptied?: number,
-): SimBook {
+export function refill(instrument: Instrument, book: SimBook, side: BookSide, depth: number, rng: Rng, emptied?: number): SimBook {
   const { grid } = instrument;
   const levels = [...book[side]];
   while (levels.length < depth) {
@@ -110,8 +102,7 @@ export function take(
   const best = book[side][0];
   const traded = Math.max(1, Math.min(lots, best.lots));
   const depth = book[side].length;
-  const rest =
-    traded === best.lots ? book[side].slice(1) : [{ price: best.price, lots: best.lots - traded }, ...book[side].slice(1)];
+  const rest = traded === best.lots ? book[side].slice(1) : [{ price: best.price, lots: best.lots - traded }, ...book[side].slice(1)];
   const after = refill(instrument, { ...book, [side]: rest }, side, depth, rng, best.price);
   return { price: best.price, lots: traded, book: after };
 }

@@ -51,7 +51,7 @@ const KST_MS = 9 * 3_600_000;
 
 /** KST seconds since midnight of an instant. */
 export function kstSecondOfDay(epochMs: number): number {
-  return Math.floor((((epochMs + KST_MS) % 86_400_000) + 86_400_000) % 86_400_000 / 1000);
+  return Math.floor(((((epochMs + KST_MS) % 86_400_000) + 86_400_000) % 86_400_000) / 1000);
 }
 
 /** The KRX transition in force at an instant (the last one at or before it; before 08:30, the previous day's last). */

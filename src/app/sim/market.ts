@@ -1,15 +1,4 @@
-import {
-  Direction,
-  IndexTick,
-  MarketEvent,
-  MarketStatus,
-  OrderBook,
-  OrderEvent,
-  Position,
-  Quote,
-  Side,
-  Trade,
-} from '../../model/market';
+import { Direction, IndexTick, MarketEvent, MarketStatus, OrderBook, OrderEvent, Position, Quote, Side, Trade } from '../../model/market';
 import { BookSide, improve, openingBook, resize, SimBook, spreadTicks, take, withdrawBest } from './book';
 import { krxModeAt, sessionAt, SessionTransition, singlePriceMatchBetween, TradingMode, transitionsBetween } from './calendar';
 import { Instrument, instrumentsFor, lotsToQty } from './instruments';
@@ -223,7 +212,15 @@ export function stepMarket(
       tradeCount += 1;
       events.push(emit.trade(instrument, print.price, print.lots, undefined, tradeCount, true));
     }
-    if (shocks && shockRng && vi !== undefined && continuous && s.haltedUntil === undefined && s.shock === undefined && s.shockInMs !== undefined) {
+    if (
+      shocks &&
+      shockRng &&
+      vi !== undefined &&
+      continuous &&
+      s.haltedUntil === undefined &&
+      s.shock === undefined &&
+      s.shockInMs !== undefined
+    ) {
       const left = s.shockInMs - config.stepMs;
       s = left > 0 ? { ...s, shockInMs: left } : { ...s, shockInMs: undefined, shock: startShock(s, vi, shockRng) };
     }
@@ -264,7 +261,13 @@ export function stepMarket(
       }
     }
     if (s.book !== book0) {
-      events.push(emit.book(instrument, s.book, mode === 'call' ? { price: s.book.bids[0].price, size: lotsToQty(instrument, s.book.bids[0].lots) } : undefined));
+      events.push(
+        emit.book(
+          instrument,
+          s.book,
+          mode === 'call' ? { price: s.book.bids[0].price, size: lotsToQty(instrument, s.book.bids[0].lots) } : undefined,
+        ),
+      );
       if (s.book.asks[0] !== book0.asks[0] || s.book.bids[0] !== book0.bids[0]) events.push(emit.quote(instrument, s.book));
     }
     return s;
@@ -329,7 +332,9 @@ function shockStep(
   const { grid } = instrument;
   for (
     let i = 0;
-    i < 500 && spreadTicks(instrument, after) >= 2 && (buy ? grid.up(after.bids[0].price) < print.price : grid.down(after.asks[0].price) > print.price);
+    i < 500 &&
+    spreadTicks(instrument, after) >= 2 &&
+    (buy ? grid.up(after.bids[0].price) < print.price : grid.down(after.asks[0].price) > print.price);
     i++
   ) {
     after = improve(instrument, after, follower, rng);
@@ -361,14 +366,11 @@ function moveLiquidity(config: MarketConfig, s: SymbolState, rng: Rng): SimBook 
 
 /** An equal-weighted index of the simulated stocks, rounded to hundredths. */
 function indexValue(base: number, symbols: readonly SymbolState[]): number {
-  const mean =
-    symbols.reduce((sum, s) => sum + (s.lastPrice ?? s.instrument.startPrice) / s.instrument.startPrice, 0) /
-    symbols.length;
+  const mean = symbols.reduce((sum, s) => sum + (s.lastPrice ?? s.instrument.startPrice) / s.instrument.startPrice, 0) / symbols.length;
   return Math.round(base * mean * 100) / 100;
 }
 
-const direction = (value: number, reference: number): Direction =>
-  value > reference ? 'up' : value < reference ? 'down' : 'flat';
+const direction = (value: number, reference: number): Direction => (value > reference ? 'up' : value < reference ? 'down' : 'flat');
 
 const roundTo = (value: number, decimals: number): number => Math.round(value * 10 ** decimals) / 10 ** decimals;
 

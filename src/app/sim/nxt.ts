@@ -113,13 +113,19 @@ export function stepNxt(
   const events: MarketEvent[] = [];
   let tradeCount = state.tradeCount;
   const time = config.profile.time(now);
-  const hint = { simulated: true, step: krx.step, venue: 'NXT', ...(session === 'pre' ? { session: '1' } : session === 'after' ? { session: '3' } : {}) };
+  const hint = {
+    simulated: true,
+    step: krx.step,
+    venue: 'NXT',
+    ...(session === 'pre' ? { session: '1' } : session === 'after' ? { session: '3' } : {}),
+  };
 
   const symbols = state.symbols.map((before, i): NxtSymbolState => {
     const k = krx.symbols[i];
     const instrument = nxtInstrument(k.instrument);
     const raw = { ...hint, previousClose: k.instrument.startPrice };
-    const levels = (side: readonly { price: number; lots: number }[]) => side.map((l) => ({ price: l.price, size: lotsToQty(instrument, l.lots) }));
+    const levels = (side: readonly { price: number; lots: number }[]) =>
+      side.map((l) => ({ price: l.price, size: lotsToQty(instrument, l.lots) }));
     const bookEvent = (b: SimBook): OrderBook => ({
       kind: 'book',
       broker: config.profile.broker,
@@ -142,7 +148,8 @@ export function stepNxt(
       const [kBid, kAsk] = [k.book.bids[0].price, k.book.asks[0].price];
       const tick = Math.max(instrument.grid.up(kBid) - kBid, 1e-9);
       const crosses = book.bids[0].price >= kAsk || book.asks[0].price <= kBid;
-      if (crosses || Math.abs(mid(book) - mid(k.book)) > MAX_DRIFT_TICKS * tick) book = anchored(instrument, book, kBid, kAsk, config.depth, rng);
+      if (crosses || Math.abs(mid(book) - mid(k.book)) > MAX_DRIFT_TICKS * tick)
+        book = anchored(instrument, book, kBid, kAsk, config.depth, rng);
     }
     let lastPrice = before.lastPrice;
     const trades = rng.poisson((config.tradesPerSecond * RATE_SHARE * config.stepMs) / 1000);

@@ -6,7 +6,10 @@
 import * as t from 'io-ts';
 import { FeedError } from '../../core/errors';
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<{
   readonly ok: boolean;
   readonly status: number;
   text(): Promise<string>;

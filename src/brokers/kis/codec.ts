@@ -182,7 +182,11 @@ export class KisCodec implements SessionCodec<KisWireRecord> {
       // records without one, by the only key of their tr_id). The feed maps the record.
       const code = info.kind === 'notice' ? fieldOf(record, 'CUST_ID') : fieldOf(record, 'MKSC_SHRN_ISCD').trim() || route.symbol || '';
       const key = route.key ?? keyOf(env.trId, code);
-      events.push({ type: 'data', key, message: { kind: info.kind, record, ...(route.symbol !== undefined ? { symbol: route.symbol } : {}) } });
+      events.push({
+        type: 'data',
+        key,
+        message: { kind: info.kind, record, ...(route.symbol !== undefined ? { symbol: route.symbol } : {}) },
+      });
     }
     return events;
   }

@@ -95,7 +95,8 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   const scheduler = sessionOptions.scheduler;
   const clock = options.clock ?? (scheduler ? () => scheduler.now() : Date.now);
   const env = options.env ?? 'real';
-  const budget = options.restBudget ?? budgetFor(`kis:${env}:${options.appKey}`, { ...kisRestLimits[env === 'paper' ? 'paper' : 'real'], scheduler });
+  const budget =
+    options.restBudget ?? budgetFor(`kis:${env}:${options.appKey}`, { ...kisRestLimits[env === 'paper' ? 'paper' : 'real'], scheduler });
   const baseFetch = (options.fetch as HttpFetch | undefined) ?? globalFetch;
   // The approval key is issued through the app key's REST budget like every other call.
   const config = resolveConfig({ ...options, clock, fetch: budgeted(baseFetch, budget, 'Approval') as unknown as FetchLike });
@@ -106,7 +107,11 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
       ...k,
       approvalKey: k.approvalKey, // never the first set's
       clock,
-      fetch: budgeted(baseFetch, budgetFor(`kis:${env}:${k.appKey}`, { ...kisRestLimits[env === 'paper' ? 'paper' : 'real'], scheduler }), 'Approval') as unknown as FetchLike,
+      fetch: budgeted(
+        baseFetch,
+        budgetFor(`kis:${env}:${k.appKey}`, { ...kisRestLimits[env === 'paper' ? 'paper' : 'real'], scheduler }),
+        'Approval',
+      ) as unknown as FetchLike,
     } as KisOptions),
   );
   // Order notices are the first set's account: they stay on its session.
@@ -160,10 +165,15 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
 
   const feed: KisFeed = {
     // Market keys name a stock; the notice key names the HTS ID, which is not a symbol.
-    ...feedControls({ broker: 'kis', sessions: [session], errors: [mapped.errors$, localErrors], symbolOf: (key) => {
-      const k = parseKey(key);
-      return k && k.trId !== noticeTrId(config.env) ? k.trKey : undefined;
-    } }),
+    ...feedControls({
+      broker: 'kis',
+      sessions: [session],
+      errors: [mapped.errors$, localErrors],
+      symbolOf: (key) => {
+        const k = parseKey(key);
+        return k && k.trId !== noticeTrId(config.env) ? k.trKey : undefined;
+      },
+    }),
     broker: 'kis',
     env: config.env,
     rest,
@@ -190,10 +200,16 @@ export function kis(options: KisOptions, sessionOptions: SessionOptions = {}): K
   };
   // Catch-up needs the account number; without one it is off unless asked for (then it reports why).
   const restOptions = { catchUp: options.account !== undefined, ...options.rest };
-  return guardFeed(withRest(feed, { rest, options: restOptions, liveTotals: 'stream', report: (e) => localErrors.next(e), clock, scheduler }), sessionOptions);
+  return guardFeed(
+    withRest(feed, { rest, options: restOptions, liveTotals: 'stream', report: (e) => localErrors.next(e), clock, scheduler }),
+    sessionOptions,
+  );
 }
 
 /** A KIS feed from KIS_APPKEY, KIS_APPSECRET, KIS_HTS_ID, KIS_ENV, KIS_REST_URL, KIS_WS_URL. */
-export function kisFromEnv(env: Readonly<Record<string, string | undefined>> = processEnv('kis', '{ approvalKey: () => Promise<string> } from your backend'), sessionOptions: SessionOptions = {}): KisFeed {
+export function kisFromEnv(
+  env: Readonly<Record<string, string | undefined>> = processEnv('kis', '{ approvalKey: () => Promise<string> } from your backend'),
+  sessionOptions: SessionOptions = {},
+): KisFeed {
   return kis(optionsFromEnv(env), sessionOptions);
 }

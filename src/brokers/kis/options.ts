@@ -97,7 +97,8 @@ const configError = (message: string): FeedError => new FeedError({ kind: 'confi
 
 /** Fills in defaults and rejects bad options with a clear 'config' FeedError. */
 export function resolveConfig(o: KisOptions): KisConfig {
-  if (o === null || typeof o !== 'object') throw configError('KIS options missing: pass { appKey, appSecret } or { approvalKey: () => Promise<string> }');
+  if (o === null || typeof o !== 'object')
+    throw configError('KIS options missing: pass { appKey, appSecret } or { approvalKey: () => Promise<string> }');
   const provider = typeof o.approvalKey === 'function' ? o.approvalKey : undefined;
   if (o.approvalKey !== undefined && provider === undefined && typeof o.approvalKey !== 'string') {
     throw configError('KIS approvalKey must be a string or a function returning a Promise of one');

@@ -33,13 +33,15 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisWireRecord> {
     now: config.clock,
     ...(config.approvalKey ? { initialKey: config.approvalKey } : {}),
     ...(config.approvalMaxAgeMs !== undefined ? { maxAgeMs: config.approvalMaxAgeMs } : {}),
-    issue: config.approvalKeyProvider ? fromProvider(config.approvalKeyProvider) : () =>
-      requestApprovalKey({
-        restUrl: config.restUrl,
-        appKey: config.appKey,
-        appSecret: config.appSecret,
-        ...(config.fetch ? { fetch: config.fetch } : {}),
-      }),
+    issue: config.approvalKeyProvider
+      ? fromProvider(config.approvalKeyProvider)
+      : () =>
+          requestApprovalKey({
+            restUrl: config.restUrl,
+            appKey: config.appKey,
+            appSecret: config.appSecret,
+            ...(config.fetch ? { fetch: config.fetch } : {}),
+          }),
   });
   // A connection this session gave up on as dead (no pong, silence, a peer not reading) may live
   // on at the server for a while, holding the app key: an OPSP8996 then is our own ghost, not
@@ -54,7 +56,11 @@ export function kisProtocol(config: KisConfig): BrokerProtocol<KisWireRecord> {
     pacing: { spacingMs: KIS_REQUEST_SPACING_MS },
     expectedQuietMs: kisExpectedQuietMs,
     // The connection's AES key/iv too: the subscribe reply carries them beside encrypted notices.
-    secrets: () => [...[config.appKey, config.appSecret].filter((s) => s !== ''), ...(approval.key ? [approval.key] : []), ...(current?.cipherSecrets() ?? [])],
+    secrets: () => [
+      ...[config.appKey, config.appSecret].filter((s) => s !== ''),
+      ...(approval.key ? [approval.key] : []),
+      ...(current?.cipherSecrets() ?? []),
+    ],
     classify(error) {
       if (error.kind === 'timeout' && error.code !== 'LOGIN_TIMEOUT') abandonedAt = config.clock();
       if (error.code === 'OPSP8996' && abandonedAt !== undefined && config.clock() - abandonedAt < ghostWindowMs) {

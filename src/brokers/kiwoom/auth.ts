@@ -77,13 +77,27 @@ export async function issueToken(restUrl: string, credentials: Credentials, fetc
   const answer = TokenAnswer.decode(json);
   const said = answer._tag === 'Right' && answer.right.return_msg ? `: ${answer.right.return_msg}` : '';
   if (status >= 500) {
-    throw new FeedError({ kind: 'connection', broker: 'kiwoom', code: String(status), message: `kiwoom: token endpoint answered HTTP ${status}${said}` });
+    throw new FeedError({
+      kind: 'connection',
+      broker: 'kiwoom',
+      code: String(status),
+      message: `kiwoom: token endpoint answered HTTP ${status}${said}`,
+    });
   }
-  if (status >= 400) throw authError(`kiwoom: token request refused with HTTP ${status}${said}; check KIWOOM_APPKEY and KIWOOM_SECRETKEY`, String(status));
-  if (answer._tag === 'Left') throw new FeedError({ kind: 'connection', broker: 'kiwoom', message: `kiwoom: token endpoint sent an unreadable answer (HTTP ${status})` });
+  if (status >= 400)
+    throw authError(`kiwoom: token request refused with HTTP ${status}${said}; check KIWOOM_APPKEY and KIWOOM_SECRETKEY`, String(status));
+  if (answer._tag === 'Left')
+    throw new FeedError({
+      kind: 'connection',
+      broker: 'kiwoom',
+      message: `kiwoom: token endpoint sent an unreadable answer (HTTP ${status})`,
+    });
   const { token, return_code: code, expires_dt: expires } = answer.right;
   if (code !== undefined && code !== 0) {
-    throw authError(`kiwoom: token request refused (return_code ${code}${said}); check the app key and secret key and the environment (production vs mock)`, String(code));
+    throw authError(
+      `kiwoom: token request refused (return_code ${code}${said}); check the app key and secret key and the environment (production vs mock)`,
+      String(code),
+    );
   }
   if (!token) throw authError('kiwoom: token endpoint answered without a token');
   return { token, expiresAt: parseExpiry(expires) };

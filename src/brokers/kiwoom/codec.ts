@@ -251,7 +251,9 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
     if (trnm === 'REMOVE') {
       const keys = this.pendingRemove.shift() ?? [];
       if (code === 0) return [{ type: 'released', keys }];
-      return [report('notice', `kiwoom refused to release ${keys.join(', ') || 'a subscription'}: ${code} ${msg ?? ''}`.trim(), String(code))];
+      return [
+        report('notice', `kiwoom refused to release ${keys.join(', ') || 'a subscription'}: ${code} ${msg ?? ''}`.trim(), String(code)),
+      ];
     }
     const pending = this.pendingReg.shift();
     if (code === 100013) {
@@ -275,7 +277,11 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
       // request) and this codec then registers each of these keys alone, once.
       for (const key of pending.keys) this.retryAlone.add(key);
       return [
-        report('notice', `kiwoom refused a batch of ${pending.keys.length} registrations (return_code ${code}${msg ? ` ${msg}` : ''}); asking for each alone`, String(code)),
+        report(
+          'notice',
+          `kiwoom refused a batch of ${pending.keys.length} registrations (return_code ${code}${msg ? ` ${msg}` : ''}); asking for each alone`,
+          String(code),
+        ),
         { type: 'resubscribe', keys: pending.keys },
       ];
     }
@@ -312,8 +318,7 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
         out.push(decodeFailure(record.error, frame));
         continue;
       }
-      const key =
-        record.type === '02' ? conditionKey((record as AnyRealRecord & { type: '02' }).fields.conditionSeq) : realKey(type, item);
+      const key = record.type === '02' ? conditionKey((record as AnyRealRecord & { type: '02' }).fields.conditionSeq) : realKey(type, item);
       out.push({ type: 'data', key, message: record as AnyRealRecord });
     }
     return out;
@@ -334,10 +339,22 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
     if (isTokenError(String(code), msg)) {
       if (this.options.freshToken) {
         if (this.options.onFreshTokenRejected?.() === true) {
-          return [failed('auth', false, String(code), `kiwoom refused a newly issued access token (${said}); it may have been revoked, issuing one more`)];
+          return [
+            failed(
+              'auth',
+              false,
+              String(code),
+              `kiwoom refused a newly issued access token (${said}); it may have been revoked, issuing one more`,
+            ),
+          ];
         }
         return [
-          failed('auth', true, String(code), `kiwoom rejected a newly issued access token (${said}); check that the app key belongs to this environment (production vs mock)`),
+          failed(
+            'auth',
+            true,
+            String(code),
+            `kiwoom rejected a newly issued access token (${said}); check that the app key belongs to this environment (production vs mock)`,
+          ),
         ];
       }
       this.options.onTokenRejected();

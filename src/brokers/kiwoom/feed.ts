@@ -202,7 +202,8 @@ const defaultFetch: Fetch = (url, init) => {
  */
 export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions = {}): KiwoomFeed {
   // Without options: configured from the environment (KIWOOM_APPKEY, ...), which only Node has.
-  if (options === undefined) return kiwoomFromEnv(processEnv('kiwoom', '{ token: () => Promise<string> } from your backend'), sessionOptions);
+  if (options === undefined)
+    return kiwoomFromEnv(processEnv('kiwoom', '{ token: () => Promise<string> } from your backend'), sessionOptions);
   const provider = options.token;
   if (provider !== undefined && typeof provider !== 'function') {
     throw configError('token must be a function returning a Promise of the access token');
@@ -251,7 +252,11 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
     }
     const keyBudget = budgetFor(`kiwoom:${env}:${k.appKey}`, { ...kiwoomRestLimits[env], scheduler });
     const keyFetch = budgeted(options.fetch ?? defaultFetch, keyBudget, 'au10001');
-    const keyTokens = new TokenCache(() => issueToken(restUrl, { appKey: k.appKey, secretKey: k.secretKey }, keyFetch), clock, options.tokenMarginMs);
+    const keyTokens = new TokenCache(
+      () => issueToken(restUrl, { appKey: k.appKey, secretKey: k.secretKey }, keyFetch),
+      clock,
+      options.tokenMarginMs,
+    );
     return protocolOf({ appKey: k.appKey, secretKey: k.secretKey }, keyTokens);
   });
   const session = createSessionPool<KiwoomMessage>([protocolOf(credentials, tokens), ...more], sessionOptions, {
@@ -301,19 +306,32 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
         const unreadable = Object.keys(r.extra).filter((fid) => ORDER_FIDS.has(fid));
         if (unreadable.length > 0) {
           mapped.report(
-            new FeedError({ kind: 'decode', broker: 'kiwoom', message: `kiwoom: order ${r.fields.orderId}: unreadable FID ${unreadable.join(', ')}; skipped` }),
+            new FeedError({
+              kind: 'decode',
+              broker: 'kiwoom',
+              message: `kiwoom: order ${r.fields.orderId}: unreadable FID ${unreadable.join(', ')}; skipped`,
+            }),
           );
           return undefined;
         }
         const event = toOrderEvent(r);
         if (event) return event;
         mapped.report(
-          new FeedError({ kind: 'decode', broker: 'kiwoom', message: `kiwoom: order ${r.fields.orderId} names no side (907/905); skipped` }),
+          new FeedError({
+            kind: 'decode',
+            broker: 'kiwoom',
+            message: `kiwoom: order ${r.fields.orderId} names no side (907/905); skipped`,
+          }),
         );
         return undefined;
       }),
       // The account is on the first set's session: only its reconnects start a new epoch.
-      normalizeFills({ broker: 'kiwoom', facts: orderFillFacts, report: mapped.report, connections$: connectionsOf(session.first.status$) }),
+      normalizeFills({
+        broker: 'kiwoom',
+        facts: orderFillFacts,
+        report: mapped.report,
+        connections$: connectionsOf(session.first.status$),
+      }),
     );
 
   const rest = kiwoomRest({
@@ -328,18 +346,28 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
 
   const feed: KiwoomFeed = {
     // '0B|005930_NX' is about 005930; account and market-wide keys ('00|') name no symbol.
-    ...feedControls({ broker: 'kiwoom', sessions: [session], errors: [mapped.errors$], symbolOf: (key) => {
-      const k = parseKey(key);
-      return k.kind === 'real' && k.item !== '' ? k.item.replace(/_(NX|AL)$/, '') : undefined;
-    } }),
+    ...feedControls({
+      broker: 'kiwoom',
+      sessions: [session],
+      errors: [mapped.errors$],
+      symbolOf: (key) => {
+        const k = parseKey(key);
+        return k.kind === 'real' && k.item !== '' ? k.item.replace(/_(NX|AL)$/, '') : undefined;
+      },
+    }),
     broker: 'kiwoom',
     rest,
-    trades$: (symbols, o) => stock('0B', symbols, o).pipe(mapped.map((r) => toTrade(r, clock())), distinctTrades(tradeIdentity)),
+    trades$: (symbols, o) =>
+      stock('0B', symbols, o).pipe(
+        mapped.map((r) => toTrade(r, clock())),
+        distinctTrades(tradeIdentity),
+      ),
     orderBook$: (symbols, o) => stock('0D', symbols, o).pipe(mapped.map((r) => toOrderBook(r, o?.depth))),
     quotes$: (symbols, o) => stock('0C', symbols, o).pipe(mapped.map((r) => toQuote(r, clock()))),
     orders$,
     positions$: () => stream$('04').pipe(mapped.map((r) => toPosition(r, clock()))),
-    index$: (sectors = '001') => perSymbol(sectors, 'kiwoom', (sector) => stream$('0J', sector), mapped.report).pipe(mapped.map(toIndexTick)),
+    index$: (sectors = '001') =>
+      perSymbol(sectors, 'kiwoom', (sector) => stream$('0J', sector), mapped.report).pipe(mapped.map(toIndexTick)),
     marketStatus$: (symbols) => {
       const notices = stream$('0s').pipe(mapped.map(toMarketStatus));
       if (symbols === undefined) return notices;
@@ -383,7 +411,10 @@ export function kiwoom(options?: KiwoomOptions, sessionOptions: SessionOptions =
         mapped.map((m) => ('kind' in m ? snapshotEvents(m, clock()) : [toConditionEvent(m, clock())])),
       ),
   };
-  return guardFeed(withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => mapped.report(e), clock, scheduler }), sessionOptions);
+  return guardFeed(
+    withRest(feed, { rest, options: options.rest, liveTotals: 'broker', report: (e) => mapped.report(e), clock, scheduler }),
+    sessionOptions,
+  );
 }
 
 /** FIDs of the 00 record that carry quantities, prices and identities. */

@@ -5,7 +5,19 @@
  * time from the feed's clock.
  */
 import { ElwGreeks, ElwIndicators, EtfNav, ExpectedTrade, ProgramTrading, VolatilityInterruption } from '../../model/krx';
-import { IndexTick, MarketPhase, MarketStatus, OrderBook, OrderEvent, OrderStatus, Position, PriceLevel, Quote, Side, Trade } from '../../model';
+import {
+  IndexTick,
+  MarketPhase,
+  MarketStatus,
+  OrderBook,
+  OrderEvent,
+  OrderStatus,
+  Position,
+  PriceLevel,
+  Quote,
+  Side,
+  Trade,
+} from '../../model';
 import { FillFacts } from '../../feed/fills';
 import { ConditionEvent, ConditionSnapshot } from './conditions';
 import { RealRecord } from './wire/record';

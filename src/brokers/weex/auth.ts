@@ -15,7 +15,10 @@ export function signUpgrade(secretKey: string, timestamp: string, path: string):
   // Node only: a browser cannot send the signed upgrade headers anyway (see the README).
   const crypto = nodeBuiltin<typeof import('node:crypto')>('node:crypto');
   if (!crypto) throw new Error('WEEX private streams need Node: the upgrade is signed with node:crypto and sent as headers');
-  return crypto.createHmac('sha256', secretKey).update(timestamp + path).digest('base64');
+  return crypto
+    .createHmac('sha256', secretKey)
+    .update(timestamp + path)
+    .digest('base64');
 }
 
 /**

@@ -18,7 +18,21 @@ export type WeexPush = PublicPush | PrivatePush;
 export const MAX_STREAMS_PER_REQUEST = 50;
 
 /** 400xx codes that no reconnect can fix (bad key, signature, passphrase, permissions, IP). */
-const FATAL_AUTH_CODES = new Set(['40001', '40002', '40003', '40005', '40006', '40009', '40011', '40012', '40013', '40014', '40018', '40022', '40753']);
+const FATAL_AUTH_CODES = new Set([
+  '40001',
+  '40002',
+  '40003',
+  '40005',
+  '40006',
+  '40009',
+  '40011',
+  '40012',
+  '40013',
+  '40014',
+  '40018',
+  '40022',
+  '40753',
+]);
 
 const pushCodecs: Readonly<Record<string, t.Decoder<unknown, WeexPush>>> = {
   depthSnapshot: DepthPush,
@@ -91,7 +105,12 @@ export function createV3Codec(broker = 'weex'): SessionCodec<WeexPush> {
       return [{ type: 'report', error: new FeedError({ kind: 'notice', broker, code, message: `${broker}: ${msg}`, raw: frame }) }];
     }
     if (sent.method === 'UNSUBSCRIBE') {
-      const error = new FeedError({ kind: 'notice', broker, code, message: `${broker}: release of ${sent.keys.join(', ')} refused: ${msg}` });
+      const error = new FeedError({
+        kind: 'notice',
+        broker,
+        code,
+        message: `${broker}: release of ${sent.keys.join(', ')} refused: ${msg}`,
+      });
       return [{ type: 'report', error }];
     }
     // A batch fails as a whole; when the message names the culprit symbol, refuse only its keys
@@ -99,7 +118,12 @@ export function createV3Codec(broker = 'weex'): SessionCodec<WeexPush> {
     const culprits = sent.keys.filter((k) => mentionsSymbol(msg, streamSymbol(k)));
     const refused = culprits.length > 0 ? culprits : sent.keys;
     const others = sent.keys.filter((k) => !refused.includes(k));
-    const error = new FeedError({ kind: 'rejected', broker, code, message: `${broker}: subscription to ${refused.join(', ')} refused: ${msg}` });
+    const error = new FeedError({
+      kind: 'rejected',
+      broker,
+      code,
+      message: `${broker}: subscription to ${refused.join(', ')} refused: ${msg}`,
+    });
     const events: FrameEvent<WeexPush>[] = [{ type: 'rejected', keys: refused, error }];
     // The others were refused only by company: the key table asks for them again (paced).
     if (others.length > 0) events.push({ type: 'resubscribe', keys: others });

@@ -1,5 +1,19 @@
 import { processEnv } from '../../core/process-env';
-import { Observable, ReplaySubject, defer, distinctUntilChanged, filter, map, mergeMap, pairwise, share, switchMap, take, tap, throwError } from 'rxjs';
+import {
+  Observable,
+  ReplaySubject,
+  defer,
+  distinctUntilChanged,
+  filter,
+  map,
+  mergeMap,
+  pairwise,
+  share,
+  switchMap,
+  take,
+  tap,
+  throwError,
+} from 'rxjs';
 import { budgetFor } from '../../core/rest-budget';
 import { gapsFromStatus } from '../../feed/gaps';
 import { withRest } from '../../feed/with-rest';
@@ -22,7 +36,18 @@ import { connectionsOf, normalizeFills } from '../../feed/fills';
 import { distinctTrades } from '../../feed/distinct-trades';
 import { WeexMarket, WeexOptions, resolveWeexConfig, weexOptionsFromEnv } from './options';
 import { WeexPush } from './codec';
-import { orderFillFacts, toBalances, toBookMessage, toCandles, toFills, toOrders, toPositions, toQuote, toTickers, toTrades } from './mapping';
+import {
+  orderFillFacts,
+  toBalances,
+  toBookMessage,
+  toCandles,
+  toFills,
+  toOrders,
+  toPositions,
+  toQuote,
+  toTickers,
+  toTrades,
+} from './mapping';
 import { missingCredentials, weexV3Protocol } from './protocol';
 import { PositionValuation, ValuationPrice, valuationPrice, withUnrealizedPnl } from './valuation';
 import {
@@ -199,7 +224,13 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
 
   const feed: WeexFeed = {
     rest,
-    ...feedControls({ broker: 'weex', sessions: [pub, priv], errors: [mapped.errors$], symbolOf: (key) => streamSymbol(key) || undefined, onClose: () => books.clear() }),
+    ...feedControls({
+      broker: 'weex',
+      sessions: [pub, priv],
+      errors: [mapped.errors$],
+      symbolOf: (key) => streamSymbol(key) || undefined,
+      onClose: () => books.clear(),
+    }),
     broker: 'weex',
     market: config.market,
     tickers$: (symbols) => publicStream(symbols, tickerStream, (p) => (p.e === 'ticker' ? toTickers(p) : [])),
@@ -230,7 +261,11 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
         mapped.report(
           e instanceof FeedError
             ? e
-            : new FeedError({ kind: 'notice', broker: 'weex', message: `weex: positions of ${symbol} cannot be valued: ${(e as Error)?.message ?? String(e)}` }),
+            : new FeedError({
+                kind: 'notice',
+                broker: 'weex',
+                message: `weex: positions of ${symbol} cannot be valued: ${(e as Error)?.message ?? String(e)}`,
+              }),
         );
       return positions.pipe(withUnrealizedPnl(valuationPrices(valuation), unvalued));
     },
@@ -260,7 +295,10 @@ export function weex(options: WeexOptions = {}, sessionOptions: SessionOptions =
 }
 
 /** A feed configured from WEEX_* environment variables (see `weexEnvVars`). */
-export function weexFromEnv(env: Readonly<Record<string, string | undefined>> = processEnv('weex', 'the options in code (keys belong on a server)'), sessionOptions?: SessionOptions): WeexFeed {
+export function weexFromEnv(
+  env: Readonly<Record<string, string | undefined>> = processEnv('weex', 'the options in code (keys belong on a server)'),
+  sessionOptions?: SessionOptions,
+): WeexFeed {
   return weex(weexOptionsFromEnv(env), sessionOptions);
 }
 

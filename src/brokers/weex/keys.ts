@@ -32,7 +32,11 @@ export const klineKey = (symbol: string, interval: string, priceType: PriceType)
 /** V3 candle intervals: 1m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 1w 1M (the contract set may be smaller). */
 export function checkInterval(interval: string, broker = 'weex'): string {
   if (/^\d{1,2}[mhdwM]$/.test(interval)) return interval;
-  throw new FeedError({ kind: 'config', broker, message: `${broker}: invalid candle interval ${JSON.stringify(interval)}; e.g. 1m, 1h, 1d` });
+  throw new FeedError({
+    kind: 'config',
+    broker,
+    message: `${broker}: invalid candle interval ${JSON.stringify(interval)}; e.g. 1m, 1h, 1d`,
+  });
 }
 
 /** Whether a key belongs on the private socket. */

@@ -80,8 +80,21 @@ export function resolveWeexConfig(options: WeexOptions = {}): WeexConfig {
     given.length === 3 ? { apiKey: options.apiKey!, secretKey: options.secretKey!, passphrase: options.passphrase! } : undefined;
   // Sockets pointed elsewhere (a simulator, a proxy): REST is asked on the same host over http(s).
   const moved = options.privateUrl ?? options.publicUrl;
-  const restUrl = options.restUrl !== undefined ? checkRestUrl(options.restUrl) : moved !== undefined ? new URL(moved).origin.replace(/^ws/, 'http') : undefined;
-  return { market, publicUrl, privateUrl, userAgent: options.userAgent || DEFAULT_USER_AGENT, credentials, now: options.now ?? Date.now, ...(restUrl ? { restUrl } : {}) };
+  const restUrl =
+    options.restUrl !== undefined
+      ? checkRestUrl(options.restUrl)
+      : moved !== undefined
+        ? new URL(moved).origin.replace(/^ws/, 'http')
+        : undefined;
+  return {
+    market,
+    publicUrl,
+    privateUrl,
+    userAgent: options.userAgent || DEFAULT_USER_AGENT,
+    credentials,
+    now: options.now ?? Date.now,
+    ...(restUrl ? { restUrl } : {}),
+  };
 }
 
 /** Options from WEEX_* variables (empty values count as unset). */
@@ -125,6 +138,7 @@ function checkRestUrl(url: string): string {
   } catch {
     throw configError(`invalid REST URL ${JSON.stringify(url)}`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw configError(`the REST URL must start with http:// or https://, got ${JSON.stringify(url)}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw configError(`the REST URL must start with http:// or https://, got ${JSON.stringify(url)}`);
   return url;
 }

@@ -25,7 +25,7 @@ export function registerDemo(program: Command, context: CliContext): void {
     .command('demo')
     .description('live terminal dashboard: order book, trade tape, bars and VWAP, feed status (simulator unless credentials are set)')
     .option('--broker <name>', `broker: ${brokers.map((b) => b.name).join(', ')}`, 'kiwoom')
-    .option('--symbols <codes...>', 'instrument codes to show (default: a few of the simulator\'s)')
+    .option('--symbols <codes...>', "instrument codes to show (default: a few of the simulator's)")
     .option('--duration <sec>', 'stop after this many seconds', positiveNumber)
     .option('--seed <n>', 'simulator seed (same seed, same market)', wholeNumber)
     .option('--rate <r>', 'simulator trades per second per symbol', positiveNumber)
@@ -53,4 +53,3 @@ export function registerDemo(program: Command, context: CliContext): void {
       context.setExitCode(code);
     });
 }
-

@@ -29,9 +29,9 @@ export function registerGateway(program: Command, context: CliContext): void {
     .requiredOption('--broker <name>', `broker: ${brokers.map((b) => b.name).join(', ')}`)
     .option('--nats <url>', 'NATS server URL (default $RXM_NATS_URL or nats://127.0.0.1:4222)')
     .option('--symbols <codes...>', 'keys registered always (trades, book, quotes), whatever the interest')
-    .option('--id <id>', 'this gateway\'s id (default random); a second gateway with other id stands by')
+    .option('--id <id>', "this gateway's id (default random); a second gateway with other id stands by")
     .option('--linger-ms <ms>', 'a key stays registered this long after its last lease lapsed', positiveInt)
-    .option('--lock-ms <ms>', 'a standby takes over after the leader\'s lock went unrenewed this long', positiveInt)
+    .option('--lock-ms <ms>', "a standby takes over after the leader's lock went unrenewed this long", positiveInt)
     .option('--trades-window-ms <ms>', 'recent trades kept for late joiners', positiveInt)
     .option('--duration <sec>', 'stop after this many seconds', positiveInt)
     .addHelpText('after', `\nEnvironment: the broker's credentials (see rx-market --help), and ${gatewayEnvVars.join(', ')} for NATS.`)
@@ -49,4 +49,3 @@ export function registerGateway(program: Command, context: CliContext): void {
       await run(context, options);
     });
 }
-

@@ -7,4 +7,11 @@ import { registerReplay } from './replay';
 import { registerGateway } from './gateway';
 
 /** Every `rx-market` command. A command is a file here exporting a RegisterCommand. */
-export const commands: readonly RegisterCommand[] = [registerStream, registerSim, registerDemo, registerRecord, registerReplay, registerGateway];
+export const commands: readonly RegisterCommand[] = [
+  registerStream,
+  registerSim,
+  registerDemo,
+  registerRecord,
+  registerReplay,
+  registerGateway,
+];

@@ -65,13 +65,15 @@ async function runRecord(
   const module = findBroker(brokerName);
   if (!module) return fail(exitCodes.usage, `unknown broker "${brokerName}"; known: ${brokers.map((b) => b.name).join(', ')}`);
   const stream = cliStreams(module)[streamName];
-  if (!stream) return fail(exitCodes.usage, `unknown ${module.name} stream "${streamName}"; known: ${Object.keys(cliStreams(module)).join(', ')}`);
+  if (!stream)
+    return fail(exitCodes.usage, `unknown ${module.name} stream "${streamName}"; known: ${Object.keys(cliStreams(module)).join(', ')}`);
   if (ACCOUNT_STREAMS.has(streamName) && !options.includeAccount) {
     return fail(exitCodes.usage, `${streamName} is account data; recording it needs --include-account (files are created 0600)`);
   }
   if (stream.takesSymbols && symbols.length === 0) return fail(exitCodes.usage, `${module.name} ${streamName} needs at least one symbol`);
 
-  if (options.out === undefined && options.sqlite === undefined) return fail(exitCodes.usage, 'say where to record: --out FILE, --sqlite FILE, or both');
+  if (options.out === undefined && options.sqlite === undefined)
+    return fail(exitCodes.usage, 'say where to record: --out FILE, --sqlite FILE, or both');
 
   let db: ReturnType<typeof openSqliteFile> | undefined;
   if (options.sqlite !== undefined) {
@@ -143,7 +145,9 @@ async function runRecord(
     void recorder.ended.then(stop);
     // A write error (disk full) ends the recording now; close() below reports it.
     void writer.failed.then(() => stop(undefined));
-    void storeFailure.then((err) => stop(new Error(`could not store to ${options.sqlite}: ${err instanceof Error ? err.message : String(err)}`)));
+    void storeFailure.then((err) =>
+      stop(new Error(`could not store to ${options.sqlite}: ${err instanceof Error ? err.message : String(err)}`)),
+    );
   });
   clearInterval(ticker);
   // A second Ctrl-C while the file is being finished would cut off the gzip trailer: wait for it.
@@ -170,7 +174,12 @@ function definedOnly(flags: StreamFlags): { type?: string; exchange?: string; de
 }
 
 /** Stores the stream's normalized events (not the raw lines) in SQLite; counts committed rows. */
-function store(source: Observable<unknown>, db: Parameters<typeof toSqlite>[0], stored: { rows: number }, failed: (err: unknown) => void): Subscription {
+function store(
+  source: Observable<unknown>,
+  db: Parameters<typeof toSqlite>[0],
+  stored: { rows: number },
+  failed: (err: unknown) => void,
+): Subscription {
   return source
     .pipe(
       filter((e): e is { kind: string } => typeof e === 'object' && e !== null && typeof (e as { kind?: unknown }).kind === 'string'),
@@ -181,5 +190,14 @@ function store(source: Observable<unknown>, db: Parameters<typeof toSqlite>[0], 
 
 /** The writer when only --sqlite is asked for: frames go nowhere. */
 function noFile(header: RecordingWriter['header']): RecordingWriter {
-  return { path: '', header, write: () => undefined, frames: 0, bytes: 0, opened: Promise.resolve(), failed: new Promise(() => undefined), close: async () => undefined };
+  return {
+    path: '',
+    header,
+    write: () => undefined,
+    frames: 0,
+    bytes: 0,
+    opened: Promise.resolve(),
+    failed: new Promise(() => undefined),
+    close: async () => undefined,
+  };
 }

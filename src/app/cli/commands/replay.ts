@@ -48,7 +48,11 @@ async function runReplay(context: CliContext, file: string, options: ReplayOptio
   }
   const { header } = recording;
   const module = findBroker(header.broker);
-  if (!module) return fail(exitCodes.usage, `${file} was recorded from "${header.broker}", which this build does not know (${brokers.map((b) => b.name).join(', ')})`);
+  if (!module)
+    return fail(
+      exitCodes.usage,
+      `${file} was recorded from "${header.broker}", which this build does not know (${brokers.map((b) => b.name).join(', ')})`,
+    );
   if (recording.truncated) io.stderr.write(`rx-market replay: ${file} was cut off while recording; replaying what it holds\n`);
 
   // Acks and heartbeats of the recorded session would confuse a client having its own.
@@ -128,4 +132,3 @@ async function runReplay(context: CliContext, file: string, options: ReplayOptio
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-

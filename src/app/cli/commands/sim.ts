@@ -59,16 +59,22 @@ async function runSim(context: CliContext, options: SimOptions): Promise<void> {
   try {
     server = await module.startServer({ host: options.host, port: options.port, ...(options.cors ? { cors: true } : {}) });
   } catch (err) {
-    io.stderr.write(`rx-market sim: cannot listen on ${options.host}:${options.port}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(
+      `rx-market sim: cannot listen on ${options.host}:${options.port}: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     return context.setExitCode(exitCodes.fatal);
   }
   const events = new Map<MarketEvent['kind'], number>();
-  const running = simulateMarket({ broker: module.name, instruments, seed: options.seed, tradesPerSecond: options.rate, sessionStart: options.session }).subscribe(
-    (event) => {
-      events.set(event.kind, (events.get(event.kind) ?? 0) + 1);
-      server.publish(event);
-    },
-  );
+  const running = simulateMarket({
+    broker: module.name,
+    instruments,
+    seed: options.seed,
+    tradesPerSecond: options.rate,
+    sessionStart: options.session,
+  }).subscribe((event) => {
+    events.set(event.kind, (events.get(event.kind) ?? 0) + 1);
+    server.publish(event);
+  });
 
   io.stderr.write(
     `rx-market sim: ${module.name} simulator, seed ${options.seed}, symbols ${instruments.map((i) => i.symbol).join(' ')}\n` +
@@ -99,4 +105,3 @@ async function runSim(context: CliContext, options: SimOptions): Promise<void> {
   io.stderr.write(status());
   await server.close();
 }
-

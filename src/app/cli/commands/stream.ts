@@ -36,7 +36,7 @@ export function registerStream(program: Command, context: CliContext): void {
     .command('stream')
     .description('print a live stream as NDJSON, one normalized event per line')
     .argument('<broker>', `broker: ${brokers.map((b) => b.name).join(', ') || '(none registered)'}`)
-    .argument('<stream>', 'stream name, e.g. trades, book, quotes, orders (every broker\'s below)')
+    .argument('<stream>', "stream name, e.g. trades, book, quotes, orders (every broker's below)")
     .argument('[symbols...]', 'instrument codes, e.g. 005930 or BTCUSDT')
     .option('--type <code>', 'wire type code for the raw stream (e.g. 0J)')
     .option('--exchange <venue>', 'venue, e.g. KRX, NXT, SOR (Kiwoom) or KRX, NXT, UN (KIS)')
@@ -44,7 +44,11 @@ export function registerStream(program: Command, context: CliContext): void {
     .option('--count <n>', 'exit 0 after this many events', positiveInt)
     .option('--timeout <sec>', 'exit non-zero if this many seconds pass first', positiveNumber)
     .option('--raw', "include each event's raw broker record")
-    .option('--backfill <duration|count>', 'trades: first the REST trades of this long ago (90s, 5m) or this many (200), then live, de-duplicated; the same after every gap', backfillSpec)
+    .option(
+      '--backfill <duration|count>',
+      'trades: first the REST trades of this long ago (90s, 5m) or this many (200), then live, de-duplicated; the same after every gap',
+      backfillSpec,
+    )
     .option('--max-buffer <MiB>', 'output a slow reader may leave unread before the stream stops with exit 1', positiveNumber, 16)
     .addHelpText('after', `\n${streamsHelp()}`)
     .action((brokerName: string, streamName: string, symbols: string[], options: StreamOptions) =>
@@ -92,7 +96,8 @@ async function runStream(
   try {
     feed = broker.feedFromEnv(io.env, { connectionLingerMs: 0, keyLingerMs: 0 });
     source = stream.open(feed, symbols, flags);
-    if (options.backfill) source = withBackfill(feed, source as Observable<Trade>, symbols, options.backfill, (e) => backfillErrors.next(e));
+    if (options.backfill)
+      source = withBackfill(feed, source as Observable<Trade>, symbols, options.backfill, (e) => backfillErrors.next(e));
   } catch (err) {
     return fail(exitCodes.fatal, messageOf(err));
   }
@@ -121,7 +126,8 @@ async function runStream(
     process.once('SIGTERM', onSignal);
     const timer = options.timeout
       ? setTimeout(
-          () => finish(exitCodes.timeout, `timed out after ${options.timeout} s with ${received} of ${options.count ?? 'unlimited'} events`),
+          () =>
+            finish(exitCodes.timeout, `timed out after ${options.timeout} s with ${received} of ${options.count ?? 'unlimited'} events`),
           options.timeout * 1000,
         )
       : undefined;
@@ -130,9 +136,13 @@ async function runStream(
     void out.ended.then((end) => (end.quiet ? finish(exitCodes.ok) : finish(exitCodes.fatal, end.message)));
     // Status lines start with the first connection attempt: the idle 'closed' before it says nothing.
     subscriptions.add(
-      feed.status$.pipe(skipWhile((s) => s.state === 'closed' && s.error === undefined)).subscribe((s) => io.stderr.write(`[status] ${describeStatus(s)}\n`)),
+      feed.status$
+        .pipe(skipWhile((s) => s.state === 'closed' && s.error === undefined))
+        .subscribe((s) => io.stderr.write(`[status] ${describeStatus(s)}\n`)),
     );
-    subscriptions.add(merge(feed.errors$, backfillErrors).subscribe((e) => !e.fatal && io.stderr.write(`[error] ${e.kind}: ${oneLine(e.message)}\n`)));
+    subscriptions.add(
+      merge(feed.errors$, backfillErrors).subscribe((e) => !e.fatal && io.stderr.write(`[error] ${e.kind}: ${oneLine(e.message)}\n`)),
+    );
     const limited = options.count ? source.pipe(take(options.count)) : source;
     subscriptions.add(
       limited.subscribe({
@@ -151,11 +161,24 @@ async function runStream(
  * `--backfill`: the REST trades of the last `ms` (or the latest `count`) before the live ones,
  * then the gap's trades after every reconnect; marked `source: 'rest'`, de-duplicated, in order.
  */
-function withBackfill(feed: Feed, live: Observable<Trade>, symbols: readonly string[], spec: BackfillSpec, report: (e: FeedError) => void): Observable<StreamLine> {
+function withBackfill(
+  feed: Feed,
+  live: Observable<Trade>,
+  symbols: readonly string[],
+  spec: BackfillSpec,
+  report: (e: FeedError) => void,
+): Observable<StreamLine> {
   const rest = (feed as Feed & { rest?: MarketRest }).rest;
-  if (!rest) throw new FeedError({ kind: 'config', broker: feed.broker, fatal: true, message: `${feed.broker}: --backfill needs the broker's REST client, which this feed has not` });
+  if (!rest)
+    throw new FeedError({
+      kind: 'config',
+      broker: feed.broker,
+      fatal: true,
+      message: `${feed.broker}: --backfill needs the broker's REST client, which this feed has not`,
+    });
   const now = Date.now();
-  const first = 'ms' in spec ? { from: now - spec.ms, to: now, reason: 'backfill' } : { from: 0, to: now, reason: 'backfill', limit: spec.count };
+  const first =
+    'ms' in spec ? { from: now - spec.ms, to: now, reason: 'backfill' } : { from: 0, to: now, reason: 'backfill', limit: spec.count };
   return live.pipe(backfillTrades({ rest, gaps$: merge(of(first), gapsFromStatus(feed.status$, Date.now)), symbols, report }));
 }
 
@@ -180,4 +203,3 @@ export function describeStatus(s: FeedStatus): string {
       return `degraded: REST polling every ${s.pollMs} ms (socket ${s.socket}): ${oneLine(s.reason)}`;
   }
 }
-

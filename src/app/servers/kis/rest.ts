@@ -135,7 +135,10 @@ export function kisRest(ctx: KisRestContext): KisRestServer {
         const b = state.lastBook(symbol);
         const qt = state.lastQuote(symbol);
         const t = state.lastTrade(symbol);
-        const output1: Record<string, string> = { aspr_acpt_hour: kstHhmmss(b?.timestamp ?? qt?.timestamp ?? Date.now()), new_mkop_cls_code: '20' };
+        const output1: Record<string, string> = {
+          aspr_acpt_hour: kstHhmmss(b?.timestamp ?? qt?.timestamp ?? Date.now()),
+          new_mkop_cls_code: '20',
+        };
         for (let i = 1; i <= 10; i++) {
           const a = b?.asks[i - 1] ?? (i === 1 && qt?.bestAsk ? { price: qt.bestAsk, size: qt.bestAskSize ?? 0 } : undefined);
           const d = b?.bids[i - 1] ?? (i === 1 && qt?.bestBid ? { price: qt.bestBid, size: qt.bestBidSize ?? 0 } : undefined);
@@ -149,7 +152,10 @@ export function kisRest(ctx: KisRestContext): KisRestServer {
       }
       case 'quotations/inquire-price': {
         const t = state.lastTrade(symbol);
-        send(res, 200, { ...ok, output: { stck_prpr: t ? String(t.price) : '0', prdy_vrss: '0', prdy_vrss_sign: '3', prdy_ctrt: '0.00', stck_shrn_iscd: symbol } });
+        send(res, 200, {
+          ...ok,
+          output: { stck_prpr: t ? String(t.price) : '0', prdy_vrss: '0', prdy_vrss_sign: '3', prdy_ctrt: '0.00', stck_shrn_iscd: symbol },
+        });
         return true;
       }
       case 'quotations/inquire-time-itemconclusion': {
@@ -188,7 +194,12 @@ export function kisRest(ctx: KisRestContext): KisRestServer {
         const more = endless || offset + size < ordered.length;
         const next = endless ? String(Math.floor(Math.random() * 1e9)) : more ? String(offset + size) : '';
         const totals = { tot_ord_qty: '0', tot_ccld_qty: '0', tot_ccld_amt: '0', prsm_tlex_smtl: '0', pchs_avg_pric: '0' };
-        send(res, 200, { ...ok, ctx_area_fk100: 'loopback', ctx_area_nk100: next, output1: page, output2: totals }, { tr_cont: more ? 'M' : 'D' });
+        send(
+          res,
+          200,
+          { ...ok, ctx_area_fk100: 'loopback', ctx_area_nk100: next, output1: page, output2: totals },
+          { tr_cont: more ? 'M' : 'D' },
+        );
         return true;
       }
       case 'trading/inquire-psbl-rvsecncl': {

@@ -100,8 +100,7 @@ interface ConnectionState {
 type Connection = LoopbackClient<ConnectionState>;
 
 const alphanumeric = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const randomText = (length: number): string =>
-  [...randomBytes(length)].map((b) => alphanumeric[b % alphanumeric.length]).join('');
+const randomText = (length: number): string => [...randomBytes(length)].map((b) => alphanumeric[b % alphanumeric.length]).join('');
 
 export class KisServer implements BrokerServer {
   readonly broker = 'kis';
@@ -156,7 +155,10 @@ export class KisServer implements BrokerServer {
     this.appKey = options.appKey ?? 'PStestAppKey0000000000000000000000001';
     this.appSecret = options.appSecret ?? `test-secret-${'x'.repeat(168)}`;
     this.htsId = options.htsId ?? 'testhts';
-    this.appKeys = new Map([[this.appKey, this.appSecret], ...(options.moreAppKeys ?? []).map((k): [string, string] => [k.appKey, k.appSecret])]);
+    this.appKeys = new Map([
+      [this.appKey, this.appSecret],
+      ...(options.moreAppKeys ?? []).map((k): [string, string] => [k.appKey, k.appSecret]),
+    ]);
     this.kisEnv = options.env ?? 'real';
     this.restEndpoints = kisRest({ state: this.rest, appKey: this.appKey, appSecret: this.appSecret, env: this.kisEnv });
     this.maxSubscriptions = options.maxSubscriptions ?? 41;
@@ -259,7 +261,9 @@ export class KisServer implements BrokerServer {
           }
           // A market-wide transition: one record per stock each connection registered.
           for (const c of this.connections) {
-            const records = [...c.state.keys].filter((k) => k.startsWith(`${trId}|`)).map((k) => statusRecord(trId, event, k.slice(trId.length + 1)));
+            const records = [...c.state.keys]
+              .filter((k) => k.startsWith(`${trId}|`))
+              .map((k) => statusRecord(trId, event, k.slice(trId.length + 1)));
             if (records.length > 0) this.sendTo(c, trId, records);
           }
         }
@@ -500,7 +504,10 @@ export class KisServer implements BrokerServer {
       if (info.kind === 'notice' && (trKey !== this.htsId || trId !== noticeTrId(this.kisEnv))) {
         return this.reply(c, trId, trKey, '1', 'OPSP8992', 'SUBSCRIBE ERROR : invalid tr_key');
       }
-      if (info.kind !== 'notice' && (!/^[0-9A-Z]{6,7}$/.test(trKey) || (this.knownSymbols !== undefined && !this.knownSymbols.has(trKey)))) {
+      if (
+        info.kind !== 'notice' &&
+        (!/^[0-9A-Z]{6,7}$/.test(trKey) || (this.knownSymbols !== undefined && !this.knownSymbols.has(trKey)))
+      ) {
         return this.reply(c, trId, trKey, '1', 'OPSP8992', 'SUBSCRIBE ERROR : invalid tr_key');
       }
       c.state.keys.add(key);

@@ -111,7 +111,8 @@ export function handleKiwoomRest(ctx: KiwoomRestContext, req: IncomingMessage, r
       return;
     }
     // Paging that never ends: always "more", with a fresh key.
-    const endless = fault === 'endlessPaging' || nextKey.startsWith('endless-') ? `endless-${Math.random().toString(36).slice(2)}` : undefined;
+    const endless =
+      fault === 'endlessPaging' || nextKey.startsWith('endless-') ? `endless-${Math.random().toString(36).slice(2)}` : undefined;
     const offset = Number(nextKey) || 0;
     const page = <T>(rows: readonly T[]): { rows: readonly T[]; more?: string } => {
       const slice = rows.slice(offset, offset + PAGE);

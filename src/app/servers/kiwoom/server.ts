@@ -213,7 +213,8 @@ function registrationsOf(clients: readonly Client[]): Registrations {
     items: (type) => {
       const items = new Set<string>();
       const prefix = `${type}|`;
-      for (const c of clients) for (const keys of c.state.groups.values()) for (const k of keys) if (k.startsWith(prefix)) items.add(k.slice(prefix.length));
+      for (const c of clients)
+        for (const keys of c.state.groups.values()) for (const k of keys) if (k.startsWith(prefix)) items.add(k.slice(prefix.length));
       return [...items];
     },
   };
@@ -224,7 +225,10 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
   const appKey = options.appKey ?? 'loopback-appkey-0001';
   const secretKey = options.secretKey ?? 'loopback-secret-0001';
   /** Every app key the token endpoint accepts, with its secret. */
-  const appKeys = new Map<string, string>([[appKey, secretKey], ...(options.moreAppKeys ?? []).map((k): [string, string] => [k.appKey, k.secretKey])]);
+  const appKeys = new Map<string, string>([
+    [appKey, secretKey],
+    ...(options.moreAppKeys ?? []).map((k): [string, string] => [k.appKey, k.secretKey]),
+  ]);
   const pingIntervalMs = options.pingIntervalMs ?? 10_000;
   const maxMissed = options.maxMissedPings ?? 5;
   const ttl = options.tokenTtlMs ?? 24 * 3600_000;
@@ -264,7 +268,7 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
   const restState = createRestState();
   const rest = (req: IncomingMessage, res: ServerResponse, body: string): void => {
     const reply = (status: number, json: unknown): void => {
-    if (handleKiwoomRest({ state: restState, tokenValid: (t) => tokenValid(t) !== undefined }, req, res, body)) return;
+      if (handleKiwoomRest({ state: restState, tokenValid: (t) => tokenValid(t) !== undefined }, req, res, body)) return;
       res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8' });
       res.end(JSON.stringify(json));
     };
@@ -565,8 +569,7 @@ export async function startKiwoomServer(options: KiwoomServerOptions = {}): Prom
       }
       return out;
     },
-    groups: () =>
-      loggedInClients().map((c) => Object.fromEntries([...c.state.groups].map(([g, keys]) => [g, [...keys].sort()]))),
+    groups: () => loggedInClients().map((c) => Object.fromEntries([...c.state.groups].map(([g, keys]) => [g, [...keys].sort()]))),
     loggedIn: () => loggedInClients().length,
     publish(event: MarketEvent) {
       restState.record(event);

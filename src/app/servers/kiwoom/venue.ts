@@ -65,7 +65,8 @@ function draw(text: string): number {
 }
 const fixed2 = (n: number): string => (Math.round(n * 100) / 100).toFixed(2);
 /** Two decimals with a sign against a reference: '+7488.27', '-7488.27', '7488.27'. */
-const signed2 = (value: number, reference: number): string => (value > reference ? '+' : value < reference ? '-' : '') + fixed2(Math.abs(value));
+const signed2 = (value: number, reference: number): string =>
+  (value > reference ? '+' : value < reference ? '-' : '') + fixed2(Math.abs(value));
 const delta2 = (d: number): string => (Math.round(d * 100) === 0 ? '0.00' : d > 0 ? `+${fixed2(d)}` : `-${fixed2(-d)}`);
 
 /** Member firms (simulated names and codes); `foreign` firms count in the foreign estimates. */
@@ -121,7 +122,7 @@ interface EtfState {
 
 /** Standard normal CDF (Abramowitz-Stegun 7.1.26, |error| < 1.5e-7) and density. */
 function normCdf(x: number): number {
-  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
+  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
   const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
   return x >= 0 ? (1 + y) / 2 : (1 - y) / 2;
 }
@@ -272,7 +273,14 @@ export class KiwoomVenue {
     let m = this.members.get(symbol);
     if (!m) {
       const zeros = (): number[] => FIRMS.map(() => 0);
-      m = { sell: zeros(), buy: zeros(), lastSell: zeros(), lastBuy: zeros(), lastForeign: { sell: 0, buy: 0, net: 0 }, pushedAt: -Infinity };
+      m = {
+        sell: zeros(),
+        buy: zeros(),
+        lastSell: zeros(),
+        lastBuy: zeros(),
+        lastForeign: { sell: 0, buy: 0, net: 0 },
+        pushedAt: -Infinity,
+      };
       this.members.set(symbol, m);
     }
     return m;
@@ -281,7 +289,15 @@ export class KiwoomVenue {
   /** 0F: the top five firms a side (name, quantity, change since the last push, code, colour) and the foreign estimates. */
   private memberValues(m: Members): Record<string, string> {
     const v: Record<string, string> = {};
-    const side = (qty: readonly number[], last: readonly number[], name: number, size: number, change: number, code: number, colour: number): void => {
+    const side = (
+      qty: readonly number[],
+      last: readonly number[],
+      name: number,
+      size: number,
+      change: number,
+      code: number,
+      colour: number,
+    ): void => {
       const ranked = FIRMS.map((_, i) => i)
         .filter((i) => qty[i] > 0)
         .sort((a, b) => qty[b] - qty[a] || a - b)
@@ -454,7 +470,13 @@ export class KiwoomVenue {
     const tick = 5;
     const noise = Math.round((draw(`elw:n:${item}:${index.timestamp}`) - 0.5) * 2);
     const price = Math.max(tick, tick * Math.round(theoretical / tick) + noise * tick);
-    const reference = Math.max(tick, tick * Math.round((blackScholes(terms.call, tape?.previousClose ?? spot, terms.strike, years, terms.volatility).price * terms.ratio) / tick));
+    const reference = Math.max(
+      tick,
+      tick *
+        Math.round(
+          (blackScholes(terms.call, tape?.previousClose ?? spot, terms.strike, years, terms.volatility).price * terms.ratio) / tick,
+        ),
+    );
     const perShare = price / terms.ratio;
     const lpVol = terms.volatility * (1 + (draw(`elw:lp:${item}`) - 0.5) * 0.1);
     const breakEven = terms.call ? ((terms.strike + perShare) / spot - 1) * 100 : ((terms.strike - perShare) / spot - 1) * 100;
@@ -567,5 +589,10 @@ function goldValues(item: string, timestamp: number): Record<string, string> {
   const wave = 0.006 * Math.sin(slot / 40 + draw(`gold:p:${item}`) * 6.283) + 0.0008 * (draw(`gold:n:${item}:${slot}`) - 0.5);
   const price = Math.round(previous * (1 + wave));
   const sign = price === previous ? '3' : price > previous ? '2' : '5';
-  return { '10': signedVs(price, previous), '25': sign, '11': signedDelta(price - previous), '12': percent(((price - previous) / previous) * 100, true) };
+  return {
+    '10': signedVs(price, previous),
+    '25': sign,
+    '11': signedDelta(price - previous),
+    '12': percent(((price - previous) / previous) * 100, true),
+  };
 }

@@ -34,7 +34,17 @@ type Market = 'contract' | 'spot';
 const PREFIX: Readonly<Record<string, Market>> = { '/capi/v3': 'contract', '/api/v3': 'spot' };
 
 /** V3 codes for the socket check's refusals (the simulator's reading of WEEX's table). */
-const V3_CODES: Readonly<Record<string, number>> = { '40001': -1040, '40002': -1041, '40003': -1042, '40005': -1042, '40008': -1046, '40006': -1049, '40011': -1049, '40012': -1049, '40009': -1047 };
+const V3_CODES: Readonly<Record<string, number>> = {
+  '40001': -1040,
+  '40002': -1041,
+  '40003': -1042,
+  '40005': -1042,
+  '40008': -1046,
+  '40006': -1049,
+  '40011': -1049,
+  '40012': -1049,
+  '40009': -1047,
+};
 
 const marketOf = (o: OrderEvent): Market => ((o.raw as { market?: unknown } | undefined)?.market === 'spot' ? 'spot' : 'contract');
 
@@ -71,7 +81,15 @@ function orderRow(rec: OrderRecord, market: Market): Record<string, unknown> {
     updateTime: String(o.timestamp),
   };
   if (market === 'contract') {
-    return { ...row, avgPrice: avg, cumQuote: decimalString(rec.filledValue), positionSide: o.side === 'buy' ? 'LONG' : 'SHORT', reduceOnly: false, stopPrice: '0', workingType: 'UNKNOWN_PRICE_TYPE' };
+    return {
+      ...row,
+      avgPrice: avg,
+      cumQuote: decimalString(rec.filledValue),
+      positionSide: o.side === 'buy' ? 'LONG' : 'SHORT',
+      reduceOnly: false,
+      stopPrice: '0',
+      workingType: 'UNKNOWN_PRICE_TYPE',
+    };
   }
   return { ...row, cummulativeQuoteQty: decimalString(rec.filledValue), isWorking: true };
 }
@@ -138,9 +156,25 @@ export function handleWeexRest(ctx: WeexRestContext, req: IncomingMessage, res: 
       if (!symbol) return refuse(400, -1128, 'Mandatory parameter symbol was not sent');
       const quote = state.lastQuote(symbol);
       const top = ctx.book(symbol, 1);
-      const bid = quote?.bestBid !== undefined ? [quote.bestBid, quote.bestBidSize ?? 0] : top.bids[0] ? [top.bids[0].price, top.bids[0].size] : [0, 0];
-      const ask = quote?.bestAsk !== undefined ? [quote.bestAsk, quote.bestAskSize ?? 0] : top.asks[0] ? [top.asks[0].price, top.asks[0].size] : [0, 0];
-      const row = { symbol, bidPrice: decimalString(bid[0]), bidQty: decimalString(bid[1]), askPrice: decimalString(ask[0]), askQty: decimalString(ask[1]) };
+      const bid =
+        quote?.bestBid !== undefined
+          ? [quote.bestBid, quote.bestBidSize ?? 0]
+          : top.bids[0]
+            ? [top.bids[0].price, top.bids[0].size]
+            : [0, 0];
+      const ask =
+        quote?.bestAsk !== undefined
+          ? [quote.bestAsk, quote.bestAskSize ?? 0]
+          : top.asks[0]
+            ? [top.asks[0].price, top.asks[0].size]
+            : [0, 0];
+      const row = {
+        symbol,
+        bidPrice: decimalString(bid[0]),
+        bidQty: decimalString(bid[1]),
+        askPrice: decimalString(ask[0]),
+        askQty: decimalString(ask[1]),
+      };
       return reply(200, [market === 'contract' ? { ...row, time: ctx.now() } : row]);
     }
     case '/market/depth': {
@@ -158,7 +192,15 @@ export function handleWeexRest(ctx: WeexRestContext, req: IncomingMessage, res: 
         .map(({ trade: t }) => {
           const price = decimalString(t.price);
           const qty = decimalString(t.size);
-          return { id: t.tradeId ?? `${t.timestamp}-${price}-${qty}`, price, qty, quoteQty: mul(price, qty), time: String(t.timestamp), isBuyerMaker: t.side === 'sell', isBestMatch: true };
+          return {
+            id: t.tradeId ?? `${t.timestamp}-${price}-${qty}`,
+            price,
+            qty,
+            quoteQty: mul(price, qty),
+            time: String(t.timestamp),
+            isBuyerMaker: t.side === 'sell',
+            isBestMatch: true,
+          };
         });
       return reply(200, rows);
     }
@@ -191,7 +233,9 @@ export function handleWeexRest(ctx: WeexRestContext, req: IncomingMessage, res: 
 
   switch (call) {
     case '/openOrders': {
-      const open = mine.filter((r) => r.last.status !== 'filled' && r.last.status !== 'cancelled' && r.last.status !== 'rejected' && r.filledQty < r.last.orderQty);
+      const open = mine.filter(
+        (r) => r.last.status !== 'filled' && r.last.status !== 'cancelled' && r.last.status !== 'rejected' && r.filledQty < r.last.orderQty,
+      );
       const rows = (market === 'contract' ? page(open, limit(100, 100)) : open).map((r) => orderRow(r, market));
       return reply(200, withNumericIds(rows));
     }
@@ -200,7 +244,10 @@ export function handleWeexRest(ctx: WeexRestContext, req: IncomingMessage, res: 
       if ((call === '/order/history') !== (market === 'contract')) return refuse(404, -1150, 'Method not supported');
       if (needSymbol()) return true;
       const within = mine.filter((r) => r.last.timestamp >= start && r.placedAt <= end);
-      return reply(200, page(within, limit(500, 1_000)).map((r) => orderRow(r, market)));
+      return reply(
+        200,
+        page(within, limit(500, 1_000)).map((r) => orderRow(r, market)),
+      );
     }
     case '/userTrades':
     case '/myTrades': {

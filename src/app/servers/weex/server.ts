@@ -230,8 +230,15 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
   const restState = createRestState();
   const loopback = await startLoopback<ClientState>(options, {
     rest: (req, res) => {
-      const ctx = { state: restState, credentials: { apiKey, secretKey, passphrase }, now, windowMs, book: (symbol: string, depth: number) => bookOf(symbol).view(depth) };
-      if (!handleWeexRest(ctx, req, res)) res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: -1150, msg: 'Method not supported' }));
+      const ctx = {
+        state: restState,
+        credentials: { apiKey, secretKey, passphrase },
+        now,
+        windowMs,
+        book: (symbol: string, depth: number) => bookOf(symbol).view(depth),
+      };
+      if (!handleWeexRest(ctx, req, res))
+        res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: -1150, msg: 'Method not supported' }));
     },
     upgrade: (req: IncomingMessage) => {
       const path = (req.url ?? '').split('?')[0];
@@ -262,7 +269,12 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
   const send = loopback.send;
   const clients = (): readonly Client[] => loopback.clients();
 
-  const toSubscribers = (stream: string, payload: object | ((market: WeexMarket) => object | undefined), side: 'public' | 'private' = 'public', market?: WeexMarket): void => {
+  const toSubscribers = (
+    stream: string,
+    payload: object | ((market: WeexMarket) => object | undefined),
+    side: 'public' | 'private' = 'public',
+    market?: WeexMarket,
+  ): void => {
     const frames = new Map<WeexMarket, string | undefined>();
     for (const c of clients()) {
       const s = c.state;
@@ -337,7 +349,8 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
       return planned;
     }
     if (s.side === 'private') {
-      if (!PRIVATE_STREAMS.has(stream) || (stream === 'positions' && s.market === 'spot')) return `INVALID_ARGUMENT: invalid channel : ${stream}`;
+      if (!PRIVATE_STREAMS.has(stream) || (stream === 'positions' && s.market === 'spot'))
+        return `INVALID_ARGUMENT: invalid channel : ${stream}`;
       return undefined;
     }
     const m = PUBLIC_STREAM.exec(stream);
@@ -398,7 +411,17 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
     }
     for (const depth of DEPTHS) {
       const diff = diffs.get(depth)!;
-      toSubscribers(`${symbol}@depth${depth}`, { e: 'depth', E: now(), s: symbol, U: first, u: last, l: depth, d: 'CHANGED', b: diff.bids, a: diff.asks });
+      toSubscribers(`${symbol}@depth${depth}`, {
+        e: 'depth',
+        E: now(),
+        s: symbol,
+        U: first,
+        u: last,
+        l: depth,
+        d: 'CHANGED',
+        b: diff.bids,
+        a: diff.asks,
+      });
     }
   };
 
@@ -459,7 +482,13 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
       const [symbol, interval] = key.split('|');
       const bar = bars.get(key)!;
       for (const priceType of ['LAST_PRICE', 'MARK_PRICE']) {
-        toSubscribers(`${symbol}@kline_${interval}_${priceType}`, { e: 'kline', E: now(), s: symbol, p: priceType, d: [barRecord(symbol, interval, bar)] });
+        toSubscribers(`${symbol}@kline_${interval}_${priceType}`, {
+          e: 'kline',
+          E: now(),
+          s: symbol,
+          p: priceType,
+          d: [barRecord(symbol, interval, bar)],
+        });
       }
     }
     pendingBars.clear();
@@ -628,7 +657,10 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
   const publishOrder = (order: OrderEvent): void => {
     const market = marketOf(order);
     const { base, quote } = coins(order.symbol);
-    const fillValue = order.fillQty !== undefined && order.fillPrice !== undefined ? mul(decimalString(order.fillPrice), decimalString(order.fillQty)) : undefined;
+    const fillValue =
+      order.fillQty !== undefined && order.fillPrice !== undefined
+        ? mul(decimalString(order.fillPrice), decimalString(order.fillQty))
+        : undefined;
     const value = fillValue === undefined ? (orderValues.get(order.orderId) ?? '0') : add(orderValues.get(order.orderId) ?? '0', fillValue);
     if (order.status === 'filled' || order.status === 'cancelled' || order.status === 'rejected') orderValues.delete(order.orderId);
     else orderValues.set(order.orderId, value);
@@ -675,7 +707,14 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
             cumLiquidateFee: '0',
             cumRealizePnl: '0',
           }
-        : { ...common, baseCoin: base, quoteCoin: quote, value: mul(decimalString(order.orderPrice), decimalString(order.orderQty)), takerFeeDiscount: '1', makerFeeDiscount: '1' };
+        : {
+            ...common,
+            baseCoin: base,
+            quoteCoin: quote,
+            value: mul(decimalString(order.orderPrice), decimalString(order.orderQty)),
+            takerFeeDiscount: '1',
+            makerFeeDiscount: '1',
+          };
     pushPrivate('orders', [record], 'OrderUpdate', market);
     if (fillValue === undefined || order.fillQty === undefined) return;
     const fee = mul(fillValue, TAKER_FEE);
@@ -720,7 +759,8 @@ export async function startWeexServer(options: WeexServerOptions = {}): Promise<
     if (market === 'spot') {
       const sign = order.side === 'buy' ? 1 : -1;
       wallet[quote] = sub(wallet[quote] ?? '0', sign > 0 ? add(fillValue, fee) : sub('0', sub(fillValue, fee)));
-      wallet[base] = sign > 0 ? add(wallet[base] ?? '0', decimalString(order.fillQty)) : sub(wallet[base] ?? '0', decimalString(order.fillQty));
+      wallet[base] =
+        sign > 0 ? add(wallet[base] ?? '0', decimalString(order.fillQty)) : sub(wallet[base] ?? '0', decimalString(order.fillQty));
     } else {
       wallet.USDT = sub(wallet.USDT ?? '0', fee);
     }

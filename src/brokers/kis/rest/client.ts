@@ -54,7 +54,13 @@ export interface KisRestOptions {
 export interface KisRest extends MarketRest {
   readonly transport: RestTransport;
   /** Any quotation or trading TR, one page. */
-  get<A>(path: string, trId: string, query: Record<string, string>, codec: t.Decoder<unknown, A>, cursor?: KisCursor): Observable<KisPage<A>>;
+  get<A>(
+    path: string,
+    trId: string,
+    query: Record<string, string>,
+    codec: t.Decoder<unknown, A>,
+    cursor?: KisCursor,
+  ): Observable<KisPage<A>>;
 }
 
 const TokenAnswer = t.intersection([t.type({ access_token: t.string }), t.partial({ expires_in: t.number })]);
@@ -86,7 +92,12 @@ export function kisRest(options: KisRestOptions): KisRest {
     if (!options.appKey || !options.appSecret) {
       // A feed built on an approval-key provider holds no keys: its REST stays with the backend.
       return Promise.reject(
-        new FeedError({ kind: 'config', broker, fatal: true, message: 'kis: REST calls need appKey and appSecret; this feed was given an approval-key provider only' }),
+        new FeedError({
+          kind: 'config',
+          broker,
+          fatal: true,
+          message: 'kis: REST calls need appKey and appSecret; this feed was given an approval-key provider only',
+        }),
       );
     }
     if (token && clock() < token.expiresAt - 60_000) return Promise.resolve(token.value);
@@ -106,10 +117,26 @@ export function kisRest(options: KisRestOptions): KisRest {
               if (body._tag === 'Right' && reply.status === 200) return accept(body.right);
               const said = reply.json as { error_code?: string; error_description?: string };
               if (said.error_code === 'EGW00133') {
-                return refuse(new FeedError({ kind: 'limit', broker, fatal: false, code: 'EGW00133', message: 'kis REST tokenP: one token a minute; waiting' }), 'quota', 60_000);
+                return refuse(
+                  new FeedError({
+                    kind: 'limit',
+                    broker,
+                    fatal: false,
+                    code: 'EGW00133',
+                    message: 'kis REST tokenP: one token a minute; waiting',
+                  }),
+                  'quota',
+                  60_000,
+                );
               }
               return refuse(
-                new FeedError({ kind: 'auth', broker, fatal: true, code: said.error_code ?? String(reply.status), message: `kis REST tokenP: refused (${said.error_description ?? `HTTP ${reply.status}`}); check KIS_APPKEY and KIS_APPSECRET` }),
+                new FeedError({
+                  kind: 'auth',
+                  broker,
+                  fatal: true,
+                  code: said.error_code ?? String(reply.status),
+                  message: `kis REST tokenP: refused (${said.error_description ?? `HTTP ${reply.status}`}); check KIS_APPKEY and KIS_APPSECRET`,
+                }),
                 'never',
               );
             },
@@ -131,7 +158,13 @@ export function kisRest(options: KisRestOptions): KisRest {
 
   const trIdOf = (real: string): string => (options.env === 'paper' && /^[TJC]/.test(real) ? `V${real.slice(1)}` : real);
 
-  const get = <A>(path: string, trId: string, query: Record<string, string>, codec: t.Decoder<unknown, A>, cursor?: KisCursor): Observable<KisPage<A>> =>
+  const get = <A>(
+    path: string,
+    trId: string,
+    query: Record<string, string>,
+    codec: t.Decoder<unknown, A>,
+    cursor?: KisCursor,
+  ): Observable<KisPage<A>> =>
     transport.call(async () => {
       const bearer = await accessToken();
       const q = new URLSearchParams({ ...query, ...(cursor ? { CTX_AREA_FK100: cursor.fk, CTX_AREA_NK100: cursor.nk } : {}) });
@@ -158,7 +191,12 @@ export function kisRest(options: KisRestOptions): KisRest {
   };
 
   const book = (symbol: string): Observable<{ quote: Quote; book: OrderBook }> =>
-    get('quotations/inquire-asking-price-exp-ccn', 'FHKST01010200', { FID_COND_MRKT_DIV_CODE: market, FID_INPUT_ISCD: symbol }, AskingPrice).pipe(
+    get(
+      'quotations/inquire-asking-price-exp-ccn',
+      'FHKST01010200',
+      { FID_COND_MRKT_DIV_CODE: market, FID_INPUT_ISCD: symbol },
+      AskingPrice,
+    ).pipe(
       map(({ value }) => {
         const o = value.output1 as Record<string, unknown>;
         const level = (side: 'askp' | 'bidp', i: number): PriceLevel | undefined => {
@@ -167,7 +205,8 @@ export function kisRest(options: KisRestOptions): KisRest {
           if (p._tag === 'Left' || s._tag === 'Left') throw new Error(`${side}${i}: not a price and quantity`);
           return p.right ? { price: p.right, size: s.right ?? 0 } : undefined;
         };
-        const side = (s: 'askp' | 'bidp'): PriceLevel[] => Array.from({ length: 10 }, (_, i) => level(s, i + 1)).filter((l): l is PriceLevel => l !== undefined);
+        const side = (s: 'askp' | 'bidp'): PriceLevel[] =>
+          Array.from({ length: 10 }, (_, i) => level(s, i + 1)).filter((l): l is PriceLevel => l !== undefined);
         const asks = side('askp');
         const bids = side('bidp');
         const when = at(value.output1.aspr_acpt_hour);
@@ -202,20 +241,23 @@ export function kisRest(options: KisRestOptions): KisRest {
       broker,
       'FHPST01060000',
       (cursor) =>
-        get('quotations/inquire-time-itemconclusion', 'FHPST01060000', { FID_COND_MRKT_DIV_CODE: market, FID_INPUT_ISCD: symbol, FID_INPUT_HOUR_1: cursor ?? hhmmss(clock()) }, TimeTrades).pipe(
+        get(
+          'quotations/inquire-time-itemconclusion',
+          'FHPST01060000',
+          { FID_COND_MRKT_DIV_CODE: market, FID_INPUT_ISCD: symbol, FID_INPUT_HOUR_1: cursor ?? hhmmss(clock()) },
+          TimeTrades,
+        ).pipe(
           map(({ value }) => {
-            const rows = value.output2.map(
-              (r): Trade => ({
-                kind: 'trade',
-                broker,
-                symbol,
-                price: r.stck_pbpr ?? 0,
-                size: r.cnqn ?? 0,
-                ...at(r.stck_cntg_hour),
-                raw: r,
-                source: 'rest',
-              }),
-            );
+            const rows = value.output2.map((r): Trade => ({
+              kind: 'trade',
+              broker,
+              symbol,
+              price: r.stck_pbpr ?? 0,
+              size: r.cnqn ?? 0,
+              ...at(r.stck_cntg_hour),
+              raw: r,
+              source: 'rest',
+            }));
             const oldest = rows[rows.length - 1];
             // Full page still inside the window: ask again from the second before the oldest row.
             const next = rows.length >= 30 && oldest && oldest.timestamp >= since ? hhmmss(oldest.timestamp - 1000) : undefined;
@@ -226,14 +268,25 @@ export function kisRest(options: KisRestOptions): KisRest {
     ).pipe(
       takeWhile((rows) => (got += rows.length) < limit && rows.length > 0, true),
       reduce((all, rows) => all.concat(rows), [] as Trade[]),
-      map((all) => ({ trades: all.filter((tr) => tr.timestamp >= Math.floor(since / 1000) * 1000).reverse().slice(-limit), complete: true })),
+      map((all) => ({
+        trades: all
+          .filter((tr) => tr.timestamp >= Math.floor(since / 1000) * 1000)
+          .reverse()
+          .slice(-limit),
+        complete: true,
+      })),
     );
   };
 
   const accountParts = (): Record<string, string> => {
     const [cano, product] = (options.account ?? '').split('-');
     if (!cano || !product) {
-      throw new FeedError({ kind: 'config', broker, fatal: true, message: 'kis: account calls need the account as 12345678-01 (KIS_ACCOUNT)' });
+      throw new FeedError({
+        kind: 'config',
+        broker,
+        fatal: true,
+        message: 'kis: account calls need the account as 12345678-01 (KIS_ACCOUNT)',
+      });
     }
     return { CANO: cano, ACNT_PRDT_CD: product };
   };
@@ -251,7 +304,15 @@ export function kisRest(options: KisRestOptions): KisRest {
       orderId: r.odno,
       ...(r.orgn_odno && /[1-9]/.test(r.orgn_odno) ? { originalOrderId: r.orgn_odno } : {}),
       side: r.sll_buy_dvsn_cd === '01' ? 'sell' : 'buy',
-      status: cancelled ? 'cancelled' : rejected ? 'rejected' : filledQty >= orderQty && orderQty > 0 ? 'filled' : filledQty > 0 ? 'partiallyFilled' : 'accepted',
+      status: cancelled
+        ? 'cancelled'
+        : rejected
+          ? 'rejected'
+          : filledQty >= orderQty && orderQty > 0
+            ? 'filled'
+            : filledQty > 0
+              ? 'partiallyFilled'
+              : 'accepted',
       orderQty,
       orderPrice: r.ord_unpr ?? 0,
       filledQty,
@@ -304,7 +365,13 @@ export function kisRest(options: KisRestOptions): KisRest {
             const o = toOrder(r);
             const avg = r.avg_prvs || (r.tot_ccld_amt && r.tot_ccld_qty ? r.tot_ccld_amt / r.tot_ccld_qty : undefined);
             const told = r.infm_tmd && /^\d{6}$/.test(r.infm_tmd) ? at(r.infm_tmd) : {};
-            return { ...o, status: o.filledQty >= o.orderQty ? 'filled' : 'partiallyFilled', fillQty: o.filledQty, ...(avg ? { fillPrice: avg } : {}), ...told };
+            return {
+              ...o,
+              status: o.filledQty >= o.orderQty ? 'filled' : 'partiallyFilled',
+              fillQty: o.filledQty,
+              ...(avg ? { fillPrice: avg } : {}),
+              ...told,
+            };
           })
           .sort((a, b) => a.timestamp - b.timestamp);
         return { orders, fills, perFill: false, asOf };
@@ -315,9 +382,12 @@ export function kisRest(options: KisRestOptions): KisRest {
   const openOrders = (): Observable<readonly OrderEvent[]> =>
     options.env === 'paper'
       ? daily('02').pipe(map((rows) => rows.map(toOrder)))
-      : get('trading/inquire-psbl-rvsecncl', 'TTTC0084R', { ...accountParts(), CTX_AREA_FK100: '', CTX_AREA_NK100: '', INQR_DVSN_1: '0', INQR_DVSN_2: '0' }, OpenOrders).pipe(
-          map((p) => p.value.output.map(toOrder)),
-        );
+      : get(
+          'trading/inquire-psbl-rvsecncl',
+          'TTTC0084R',
+          { ...accountParts(), CTX_AREA_FK100: '', CTX_AREA_NK100: '', INQR_DVSN_1: '0', INQR_DVSN_2: '0' },
+          OpenOrders,
+        ).pipe(map((p) => p.value.output.map(toOrder)));
 
   return { broker, budget: options.budget, transport, get, quotes, orderBook, trades, account, openOrders };
 }

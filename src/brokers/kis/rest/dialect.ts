@@ -45,7 +45,8 @@ export function readKis<A>(trId: string, reply: RestReply, codec: t.Decoder<unkn
   const env = Envelope.decode(reply.json);
   const gateway = reply.json as { error_code?: unknown; error_description?: unknown };
   const code = env._tag === 'Right' ? env.right.msg_cd : typeof gateway.error_code === 'string' ? gateway.error_code : undefined;
-  const said = env._tag === 'Right' ? (env.right.msg1 ?? '') : typeof gateway.error_description === 'string' ? gateway.error_description : '';
+  const said =
+    env._tag === 'Right' ? (env.right.msg1 ?? '') : typeof gateway.error_description === 'string' ? gateway.error_description : '';
   const err = (kind: FeedError['kind'], what: string): FeedError =>
     new FeedError({ kind, broker, fatal: false, code: code ?? String(reply.status), message: `${broker} REST ${label}: ${what}` });
   if (code === 'EGW00201') return refuse(err('limit', `quota exceeded (${said.trim()}); the app key's budget holds`), 'quota');
@@ -59,8 +60,19 @@ export function readKis<A>(trId: string, reply: RestReply, codec: t.Decoder<unkn
   }
   const body = codec.decode(reply.json);
   if (body._tag === 'Left') {
-    return refuse(new FeedError({ kind: 'decode', broker, fatal: false, message: `${broker} REST ${label}: ${describe(body.left)}`, raw: excerpt(reply.text) }), 'later');
+    return refuse(
+      new FeedError({
+        kind: 'decode',
+        broker,
+        fatal: false,
+        message: `${broker} REST ${label}: ${describe(body.left)}`,
+        raw: excerpt(reply.text),
+      }),
+      'later',
+    );
   }
   const more = /^[FM]$/.test((reply.header('tr_cont') ?? '').trim());
-  return accept(more ? { value: body.right, next: { fk: env.right.ctx_area_fk100 ?? '', nk: env.right.ctx_area_nk100 ?? '' } } : { value: body.right });
+  return accept(
+    more ? { value: body.right, next: { fk: env.right.ctx_area_fk100 ?? '', nk: env.right.ctx_area_nk100 ?? '' } } : { value: body.right },
+  );
 }

@@ -10,7 +10,10 @@ import { Code, Hhmmss, OptionalKisNumber } from '../wire/values';
 export const Num = new t.Type<number | undefined, string, unknown>(
   'KisRestNumber',
   (u): u is number | undefined => u === undefined || typeof u === 'number',
-  (u, c) => (u === undefined || u === null || (typeof u === 'string' && u.trim() === '') ? t.success(undefined) : OptionalKisNumber.validate(typeof u === 'string' ? u.trim() : u, c)),
+  (u, c) =>
+    u === undefined || u === null || (typeof u === 'string' && u.trim() === '')
+      ? t.success(undefined)
+      : OptionalKisNumber.validate(typeof u === 'string' ? u.trim() : u, c),
   (n) => (n === undefined ? '' : String(n)),
 );
 
@@ -24,7 +27,10 @@ export const Amount = Num.pipe(
   ),
 );
 
-export const Envelope = t.intersection([t.type({ rt_cd: t.string }), t.partial({ msg_cd: t.string, msg1: t.string, ctx_area_fk100: t.string, ctx_area_nk100: t.string })]);
+export const Envelope = t.intersection([
+  t.type({ rt_cd: t.string }),
+  t.partial({ msg_cd: t.string, msg1: t.string, ctx_area_fk100: t.string, ctx_area_nk100: t.string }),
+]);
 
 /** inquire-asking-price-exp-ccn `output1`: ten levels a side (`askp1..10`, `bidp1..10`, `askp_rsqn1..10`, `bidp_rsqn1..10`). */
 export const AskingPrice = t.type({

@@ -29,7 +29,11 @@ function optionalNumber(fields: Readonly<Record<string, string>>, name: string):
 }
 
 /** The ten levels of one side, best first, without empty levels (price or size 0 or blank). */
-function side(fields: Readonly<Record<string, string>>, price: keyof typeof levelNames, size: keyof typeof levelNames): PriceLevel[] | string {
+function side(
+  fields: Readonly<Record<string, string>>,
+  price: keyof typeof levelNames,
+  size: keyof typeof levelNames,
+): PriceLevel[] | string {
   const out: PriceLevel[] = [];
   const prices = levelNames[price];
   const sizes = levelNames[size];

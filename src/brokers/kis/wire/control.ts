@@ -4,17 +4,11 @@
  */
 import * as t from 'io-ts';
 
-const Header = t.intersection([
-  t.type({ tr_id: t.string }),
-  t.partial({ tr_key: t.string, encrypt: t.string, datetime: t.string }),
-]);
+const Header = t.intersection([t.type({ tr_id: t.string }), t.partial({ tr_key: t.string, encrypt: t.string, datetime: t.string })]);
 
 const CipherOutput = t.type({ key: t.string, iv: t.string });
 
-const Body = t.intersection([
-  t.type({ rt_cd: t.string, msg_cd: t.string }),
-  t.partial({ msg1: t.string, output: t.unknown }),
-]);
+const Body = t.intersection([t.type({ rt_cd: t.string, msg_cd: t.string }), t.partial({ msg1: t.string, output: t.unknown })]);
 
 /** Any control message; PINGPONG has no body. */
 export const ControlMessage = t.intersection([t.type({ header: Header }), t.partial({ body: Body })]);

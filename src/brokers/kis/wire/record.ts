@@ -153,8 +153,7 @@ const statusNoCode: Layout = {
 
 /** How a record of `length` values is read: exactly (`known`), or with a tail kept as extra. */
 export type LayoutChoice =
-  | { readonly ok: true; readonly layout: Layout; readonly known: boolean }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly layout: Layout; readonly known: boolean } | { readonly ok: false; readonly reason: string };
 
 /** Picks the layout for `length` values of `trId`; fails for unknown tr_ids and short records. */
 export function chooseLayout(trId: string, length: number, first?: string): LayoutChoice {

@@ -3,7 +3,18 @@ import * as t from 'io-ts';
 import { Trade } from '../../../model';
 import { KisRecord } from './record';
 import { TradeField } from './fields';
-import { Code, DirectionFromSign, Hhmmss, KisNumber, decodeFields, describeErrors, directionOfSign, kisNumber, kisTime, sideOfTradeClass } from './values';
+import {
+  Code,
+  DirectionFromSign,
+  Hhmmss,
+  KisNumber,
+  decodeFields,
+  describeErrors,
+  directionOfSign,
+  kisNumber,
+  kisTime,
+  sideOfTradeClass,
+} from './values';
 import { isDigits } from '../../../core/wire-number';
 import { MapContext, Mapped, mapped, unmapped } from '../mapped';
 import { venueOf } from '../venue';

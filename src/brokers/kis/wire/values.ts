@@ -107,9 +107,7 @@ export function kisTime(hhmmss: string, businessDate: string | undefined, now: n
 /** An instant as ISO-8601 in KST, for records with no time of their own. */
 export function kstInstant(now: number): { time: string; timestamp: number } {
   const shifted = new Date(now + 9 * 3_600_000);
-  const hhmmss = [shifted.getUTCHours(), shifted.getUTCMinutes(), shifted.getUTCSeconds()]
-    .map((n) => String(n).padStart(2, '0'))
-    .join('');
+  const hhmmss = [shifted.getUTCHours(), shifted.getUTCMinutes(), shifted.getUTCSeconds()].map((n) => String(n).padStart(2, '0')).join('');
   // Whole seconds, like every other KIS time, so `timestamp` is exactly `time`.
   return kstTime(kstDate(now), hhmmss)!;
 }
@@ -131,7 +129,10 @@ export function describeErrors(errors: t.Errors): string {
  * Decodes the fields a mapping needs with an io-ts `t.type`, handing it only those fields:
  * records have up to 66, and io-ts copies the whole input object when it converts a value.
  */
-export function decodeFields<P extends t.Props>(codec: t.TypeC<P>, fields: Readonly<Record<string, string>>): t.Validation<t.TypeOf<t.TypeC<P>>> {
+export function decodeFields<P extends t.Props>(
+  codec: t.TypeC<P>,
+  fields: Readonly<Record<string, string>>,
+): t.Validation<t.TypeOf<t.TypeC<P>>> {
   const needed: Record<string, string | undefined> = {};
   for (const k of Object.keys(codec.props)) needed[k] = fields[k];
   return codec.decode(needed);

@@ -86,7 +86,13 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
     return (hhmmss && kstTime(kstDate(now), hhmmss)) || { time: new Date(now).toISOString(), timestamp: now };
   };
 
-  const tr = <A>(path: string, apiId: string, body: Record<string, string>, codec: t.Decoder<unknown, A>, nextKey?: string): Observable<Page<A>> =>
+  const tr = <A>(
+    path: string,
+    apiId: string,
+    body: Record<string, string>,
+    codec: t.Decoder<unknown, A>,
+    nextKey?: string,
+  ): Observable<Page<A>> =>
     transport.call(async () => {
       const { token } = await options.tokens.get();
       const headers: Record<string, string> = {
@@ -98,7 +104,14 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
         headers['cont-yn'] = 'Y';
         headers['next-key'] = nextKey;
       }
-      return { method: 'POST', url: `${base}${path}`, headers, body: JSON.stringify(body), label: apiId, read: (reply) => readKiwoom(apiId, reply, codec) };
+      return {
+        method: 'POST',
+        url: `${base}${path}`,
+        headers,
+        body: JSON.stringify(body),
+        label: apiId,
+        read: (reply) => readKiwoom(apiId, reply, codec),
+      };
     });
 
   const paged = <A>(path: string, apiId: string, body: Record<string, string>, codec: t.Decoder<unknown, A>): Observable<A> =>
@@ -110,20 +123,18 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
     return from(chunks).pipe(
       concatMap((chunk) => tr('/api/dostk/stkinfo', 'ka10095', { stk_cd: chunk.join('|') }, WatchAnswer)),
       concatMap((page) =>
-        page.value.atn_stk_infr.map(
-          (r): Quote => ({
-            kind: 'quote',
-            broker,
-            symbol: r.stk_cd ?? '',
-            ...(r.buy_bid !== undefined ? { bestBid: r.buy_bid } : {}),
-            ...(r.sel_bid !== undefined ? { bestAsk: r.sel_bid } : {}),
-            ...(r.pri_buy_req !== undefined ? { bestBidSize: r.pri_buy_req } : {}),
-            ...(r.pri_sel_req !== undefined ? { bestAskSize: r.pri_sel_req } : {}),
-            ...at(r.bid_tm),
-            raw: r,
-            source: 'rest',
-          }),
-        ),
+        page.value.atn_stk_infr.map((r): Quote => ({
+          kind: 'quote',
+          broker,
+          symbol: r.stk_cd ?? '',
+          ...(r.buy_bid !== undefined ? { bestBid: r.buy_bid } : {}),
+          ...(r.sel_bid !== undefined ? { bestAsk: r.sel_bid } : {}),
+          ...(r.pri_buy_req !== undefined ? { bestBidSize: r.pri_buy_req } : {}),
+          ...(r.pri_sel_req !== undefined ? { bestAskSize: r.pri_sel_req } : {}),
+          ...at(r.bid_tm),
+          raw: r,
+          source: 'rest',
+        })),
       ),
       toArray(),
     );
@@ -168,8 +179,7 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
   /** ka10084 ticks newest first, paged back until older than `since` (or the day's first). */
   const trades = (symbol: string, since: number, limit = Infinity): Observable<TradeWindow> => {
     let got = 0;
-    return (
-    paged('/api/dostk/stkinfo', 'ka10084', { stk_cd: symbol, tdy_pred: '1', tic_min: '0', tm: '' }, TicksAnswer).pipe(
+    return paged('/api/dostk/stkinfo', 'ka10084', { stk_cd: symbol, tdy_pred: '1', tic_min: '0', tm: '' }, TicksAnswer).pipe(
       map((page) => page.tdy_pred_cntr.map((r) => toTrade(symbol, r))),
       // Stop paging once a page reaches back before `since`, or holds the `limit` asked for.
       takeWhile((rows) => (got += rows.length) < limit && rows.length > 0 && rows[rows.length - 1].timestamp >= since, true),
@@ -179,19 +189,35 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
         const window = all.filter((tr) => tr.timestamp >= Math.floor(since / 1000) * 1000).reverse();
         return { trades: window.slice(-limit), complete: true };
       }),
-    ));
+    );
   };
 
   const account = (): Observable<AccountSnapshot> => {
     const asOf = clock();
-    return paged('/api/dostk/acnt', 'kt00009', { ord_dt: '', stk_bond_tp: '0', mrkt_tp: '0', sell_tp: '0', qry_tp: '0', stk_cd: '', fr_ord_no: '', dmst_stex_tp: '%' }, OrderFillAnswer).pipe(
+    return paged(
+      '/api/dostk/acnt',
+      'kt00009',
+      { ord_dt: '', stk_bond_tp: '0', mrkt_tp: '0', sell_tp: '0', qry_tp: '0', stk_cd: '', fr_ord_no: '', dmst_stex_tp: '%' },
+      OrderFillAnswer,
+    ).pipe(
       reduce((rows, page) => rows.concat(page.acnt_ord_cntr_prst_array), [] as OrderFillRow[]),
       map((rows) => snapshotOf(rows, asOf)),
     );
   };
 
   /** An order event of a REST row (status and totals as given). */
-  const orderOf = (raw: object, orderId: string, code: string | undefined, side: Side, orderQty: number, orderPrice: number, filledQty: number, unfilledQty: number, tm: string | undefined, extra: Partial<OrderEvent> = {}): OrderEvent => ({
+  const orderOf = (
+    raw: object,
+    orderId: string,
+    code: string | undefined,
+    side: Side,
+    orderQty: number,
+    orderPrice: number,
+    filledQty: number,
+    unfilledQty: number,
+    tm: string | undefined,
+    extra: Partial<OrderEvent> = {},
+  ): OrderEvent => ({
     kind: 'order',
     broker,
     symbol: plainCode(code),
@@ -210,7 +236,9 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
 
   /** kt00009 rows → orders and single fills; cumulative totals per order in fill-number order. */
   const snapshotOf = (rows: readonly OrderFillRow[], asOf: number): AccountSnapshot => {
-    const sorted = [...rows].sort((a, b) => (a.cntr_tm ?? '').localeCompare(b.cntr_tm ?? '') || (a.cntr_no ?? '').localeCompare(b.cntr_no ?? ''));
+    const sorted = [...rows].sort(
+      (a, b) => (a.cntr_tm ?? '').localeCompare(b.cntr_tm ?? '') || (a.cntr_no ?? '').localeCompare(b.cntr_no ?? ''),
+    );
     const orders = new Map<string, OrderEvent>();
     const fills: OrderEvent[] = [];
     const filled = new Map<string, number>();
@@ -219,14 +247,32 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
       const orderId = r.ord_no ?? '';
       if (side === undefined || orderId === '') continue;
       const orderQty = r.ord_qty ?? 0;
-      const base = orderOf(r, orderId, r.stk_cd, side, orderQty, r.ord_uv ?? 0, 0, orderQty, r.cntr_tm, r.orig_ord_no && /[1-9]/.test(r.orig_ord_no) ? { originalOrderId: r.orig_ord_no } : {});
+      const base = orderOf(
+        r,
+        orderId,
+        r.stk_cd,
+        side,
+        orderQty,
+        r.ord_uv ?? 0,
+        0,
+        orderQty,
+        r.cntr_tm,
+        r.orig_ord_no && /[1-9]/.test(r.orig_ord_no) ? { originalOrderId: r.orig_ord_no } : {},
+      );
       if (!orders.has(orderId)) orders.set(orderId, base);
       const qty = r.cntr_qty ?? 0;
       if (r.cntr_no && qty > 0) {
         const total = (filled.get(orderId) ?? 0) + qty;
         filled.set(orderId, total);
         const unfilledQty = Math.max(0, orderQty - total);
-        fills.push({ ...base, status: unfilledQty === 0 ? 'filled' : 'partiallyFilled', filledQty: total, unfilledQty, fillQty: qty, fillPrice: r.cntr_uv ?? 0 });
+        fills.push({
+          ...base,
+          status: unfilledQty === 0 ? 'filled' : 'partiallyFilled',
+          filledQty: total,
+          unfilledQty,
+          fillQty: qty,
+          fillPrice: r.cntr_uv ?? 0,
+        });
       }
       if (r.mdfy_cncl_tp?.includes('취소')) orders.set(orderId, { ...orders.get(orderId)!, status: 'cancelled' });
     }
@@ -234,7 +280,12 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
       const total = filled.get(id) ?? 0;
       if (total > 0) {
         const unfilledQty = Math.max(0, o.orderQty - total);
-        orders.set(id, { ...o, filledQty: total, unfilledQty, status: o.status === 'cancelled' ? 'cancelled' : unfilledQty === 0 ? 'filled' : 'partiallyFilled' });
+        orders.set(id, {
+          ...o,
+          filledQty: total,
+          unfilledQty,
+          status: o.status === 'cancelled' ? 'cancelled' : unfilledQty === 0 ? 'filled' : 'partiallyFilled',
+        });
       }
     }
     return { orders: [...orders.values()], fills, perFill: true, asOf };
@@ -249,7 +300,20 @@ export function kiwoomRest(options: KiwoomRestOptions): KiwoomRest {
           const side = sideOf(r.io_tp_nm);
           return side === undefined || !r.ord_no
             ? []
-            : [orderOf(r, r.ord_no, r.stk_cd, side, r.ord_qty ?? 0, r.ord_pric ?? 0, r.cntr_qty ?? 0, r.oso_qty ?? 0, r.tm, r.acnt_no ? { account: r.acnt_no } : {})];
+            : [
+                orderOf(
+                  r,
+                  r.ord_no,
+                  r.stk_cd,
+                  side,
+                  r.ord_qty ?? 0,
+                  r.ord_pric ?? 0,
+                  r.cntr_qty ?? 0,
+                  r.oso_qty ?? 0,
+                  r.tm,
+                  r.acnt_no ? { account: r.acnt_no } : {},
+                ),
+              ];
         }),
       ),
     );

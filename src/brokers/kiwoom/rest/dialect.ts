@@ -51,12 +51,22 @@ export function readKiwoom<A>(apiId: string, reply: RestReply, codec: t.Decoder<
   const bracket = /\[(\d{4})/.exec(msg)?.[1];
   const inner = bracket === undefined ? undefined : Number(bracket);
   const err = (kind: FeedError['kind'], what: string): FeedError =>
-    new FeedError({ kind, broker, fatal: false, code: rc === undefined ? String(reply.status) : String(inner ?? rc), message: `${broker} REST ${label}: ${what}` });
+    new FeedError({
+      kind,
+      broker,
+      fatal: false,
+      code: rc === undefined ? String(reply.status) : String(inner ?? rc),
+      message: `${broker} REST ${label}: ${what}`,
+    });
 
   if (reply.status === 401 || (rc !== undefined && TOKEN_CODES.has(rc)) || (inner !== undefined && TOKEN_CODES.has(inner))) {
     return refuse(err('auth', `token refused (${msg || `HTTP ${reply.status}`})`), 'reauth');
   }
-  if ((rc !== undefined && QUOTA_CODES.has(rc)) || (inner !== undefined && QUOTA_CODES.has(inner)) || (rc === 5 && /170[0-2]/.test(msg) && inner !== 1634)) {
+  if (
+    (rc !== undefined && QUOTA_CODES.has(rc)) ||
+    (inner !== undefined && QUOTA_CODES.has(inner)) ||
+    (rc === 5 && /170[0-2]/.test(msg) && inner !== 1634)
+  ) {
     return refuse(err('limit', `quota exceeded (${msg}); the app key's budget holds`), 'quota');
   }
   if (reply.status >= 500) return refuse(err('connection', `HTTP ${reply.status} ${msg}`.trim()), 'later');
@@ -67,7 +77,16 @@ export function readKiwoom<A>(apiId: string, reply: RestReply, codec: t.Decoder<
   if (reply.status >= 400) return refuse(err('rejected', `HTTP ${reply.status} ${msg}`.trim()), 'never');
   const body = codec.decode(reply.json);
   if (body._tag === 'Left') {
-    return refuse(new FeedError({ kind: 'decode', broker, fatal: false, message: `${broker} REST ${label}: ${describe(body.left)}`, raw: excerpt(reply.text) }), 'later');
+    return refuse(
+      new FeedError({
+        kind: 'decode',
+        broker,
+        fatal: false,
+        message: `${broker} REST ${label}: ${describe(body.left)}`,
+        raw: excerpt(reply.text),
+      }),
+      'later',
+    );
   }
   const more = (reply.header('cont-yn') ?? '').trim().toUpperCase() === 'Y';
   const next = reply.header('next-key');

@@ -102,10 +102,7 @@ export const SystemNotice = t.intersection([
 ]);
 
 /** A condition as CNSRLST lists it: `[seq, name]` (portal) or `{seq, name}` (tolerated). */
-const ConditionItem = t.union([
-  t.tuple([Textual, t.string]),
-  t.type({ seq: Textual, name: t.string }),
-]);
+const ConditionItem = t.union([t.tuple([Textual, t.string]), t.type({ seq: Textual, name: t.string })]);
 
 export const ConditionListAck = t.intersection([
   t.type({ trnm: t.literal('CNSRLST') }),
@@ -150,16 +147,7 @@ export type Trnm = keyof typeof envelopes;
 /** Any server message. */
 export type Envelope = { [K in Trnm]: t.TypeOf<(typeof envelopes)[K]> }[Trnm];
 
-export const Envelope = t.union([
-  LoginAck,
-  Ping,
-  RegAck,
-  Real,
-  SystemNotice,
-  ConditionListAck,
-  ConditionSearchAck,
-  ConditionClearAck,
-]);
+export const Envelope = t.union([LoginAck, Ping, RegAck, Real, SystemNotice, ConditionListAck, ConditionSearchAck, ConditionClearAck]);
 
 export function isTrnm(s: unknown): s is Trnm {
   return typeof s === 'string' && Object.prototype.hasOwnProperty.call(envelopes, s);
@@ -181,8 +169,7 @@ export const requests = {
   reg: (grpNo: string, data: readonly RegEntry[]) => JSON.stringify({ trnm: 'REG', grp_no: grpNo, refresh: '1', data }),
   remove: (grpNo: string, data: readonly RegEntry[]) => JSON.stringify({ trnm: 'REMOVE', grp_no: grpNo, data }),
   conditionList: () => JSON.stringify({ trnm: 'CNSRLST' }),
-  conditionSearch: (seq: string, stexTp: string) =>
-    JSON.stringify({ trnm: 'CNSRREQ', seq, search_type: '1', stex_tp: stexTp }),
+  conditionSearch: (seq: string, stexTp: string) => JSON.stringify({ trnm: 'CNSRREQ', seq, search_type: '1', stex_tp: stexTp }),
   conditionClear: (seq: string) => JSON.stringify({ trnm: 'CNSRCLR', seq }),
 };
 

@@ -489,7 +489,26 @@ export type RealCode = keyof RealTables;
 
 /** The 18 types the portal lists, plus 0I and the condition push 02. */
 export const realCodes: readonly RealCode[] = [
-  '00', '04', '0A', '0B', '0C', '0D', '0E', '0F', '0G', '0H', '0I', '0J', '0U', '0g', '0m', '0s', '0u', '0w', '1h', '02',
+  '00',
+  '04',
+  '0A',
+  '0B',
+  '0C',
+  '0D',
+  '0E',
+  '0F',
+  '0G',
+  '0H',
+  '0I',
+  '0J',
+  '0U',
+  '0g',
+  '0m',
+  '0s',
+  '0u',
+  '0w',
+  '1h',
+  '02',
 ];
 
 /** Whether a string is a decoded type code (case-sensitive: 0g and 0G differ). */

@@ -75,13 +75,25 @@ export const direction: Piece<Direction> = piece(
 );
 
 /** A signed number kept signed: changes and deltas (`-50` is -50). */
-export const signedNumber: Piece<number> = piece('signed number', (s) => readNumber(s, true), (n) => (n > 0 ? `+${n}` : String(n)));
+export const signedNumber: Piece<number> = piece(
+  'signed number',
+  (s) => readNumber(s, true),
+  (n) => (n > 0 ? `+${n}` : String(n)),
+);
 
 /** A plain number (ratios, greeks, NAV without direction). */
-export const decimal: Piece<number> = piece('number', (s) => readNumber(s, true), (n) => String(n));
+export const decimal: Piece<number> = piece(
+  'number',
+  (s) => readNumber(s, true),
+  (n) => String(n),
+);
 
 /** A percentage, signed where the wire signs it (`-0.24`). */
-export const rate: Piece<number> = piece('rate', (s) => readNumber(s, true), (n) => (n > 0 ? `+${n.toFixed(2)}` : n.toFixed(2)));
+export const rate: Piece<number> = piece(
+  'rate',
+  (s) => readNumber(s, true),
+  (n) => (n > 0 ? `+${n.toFixed(2)}` : n.toFixed(2)),
+);
 
 /** A quantity: a non-negative integer. */
 export const qty: Piece<number> = piece(
@@ -94,7 +106,11 @@ export const qty: Piece<number> = piece(
 );
 
 /** A signed integer quantity (volume changes, net quantities). */
-export const signedQty: Piece<number> = piece('signed quantity', (s) => readNumber(s, false), (n) => (n > 0 ? `+${n}` : String(n)));
+export const signedQty: Piece<number> = piece(
+  'signed quantity',
+  (s) => readNumber(s, false),
+  (n) => (n > 0 ? `+${n}` : String(n)),
+);
 
 /** The magnitude of a signed trade volume (FID 15): the trade's size. */
 export const size: Piece<number> = piece(
@@ -118,7 +134,11 @@ export const aggressor: Piece<Side> = piece(
 );
 
 /** Text, trimmed. */
-export const text: Piece<string> = piece('text', (s) => s.trim(), (x) => x);
+export const text: Piece<string> = piece(
+  'text',
+  (s) => s.trim(),
+  (x) => x,
+);
 
 /** A flag: Y/N. */
 export const flag: Piece<boolean> = piece(
@@ -134,7 +154,11 @@ export const flag: Piece<boolean> = piece(
  * An instrument code. FID 9001 sometimes carries an `A` prefix (`A005930`, always in condition
  * search, sometimes in 00/02): one leading `A` on a 7-character code is stripped.
  */
-export const code: Piece<string> = piece('code', (s) => stripCodePrefix(s.trim()), (x) => x);
+export const code: Piece<string> = piece(
+  'code',
+  (s) => stripCodePrefix(s.trim()),
+  (x) => x,
+);
 
 export function stripCodePrefix(code: string): string {
   return code.length === 7 && code[0] === 'A' ? code.slice(1) : code;
@@ -160,8 +184,7 @@ export const duration: Piece<number> = piece(
     if (!isDigits(v, 6)) return INVALID;
     return Number(v.slice(0, 2)) * 3600 + Number(v.slice(2, 4)) * 60 + Number(v.slice(4, 6));
   },
-  (n) =>
-    [Math.floor(n / 3600), Math.floor((n % 3600) / 60), n % 60].map((x) => String(x).padStart(2, '0')).join(''),
+  (n) => [Math.floor(n / 3600), Math.floor((n % 3600) / 60), n % 60].map((x) => String(x).padStart(2, '0')).join(''),
 );
 
 /** Where the trading date comes from: today's KST date (YYYYMMDD) on the injected clock. */
@@ -194,7 +217,11 @@ export function time(tradingDate: TradingDate): DatedPiece<string> {
     }
     return `${prefix}${v.slice(0, 2)}:${v.slice(2, 4)}:${v.slice(4, 6)}+09:00`;
   };
-  const type = piece('HHMMSS time', (s) => parseOn(s, tradingDate()), (iso) => iso.slice(11, 19).replace(/:/g, ''));
+  const type = piece(
+    'HHMMSS time',
+    (s) => parseOn(s, tradingDate()),
+    (iso) => iso.slice(11, 19).replace(/:/g, ''),
+  );
   return Object.assign(type, { today: tradingDate, parseOn });
 }
 

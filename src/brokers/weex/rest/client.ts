@@ -29,7 +29,17 @@ import { WeexCredentials, signUpgrade } from '../auth';
 import { WeexMarket } from '../endpoints';
 import { orderStatus } from '../mapping';
 import { readWeex } from './dialect';
-import { BookTickerAnswer, BookTickerRow, DepthAnswer, FillRow, FillsAnswer, OrderRow, OrdersAnswer, TradesAnswer, parseLossless } from './wire';
+import {
+  BookTickerAnswer,
+  BookTickerRow,
+  DepthAnswer,
+  FillRow,
+  FillsAnswer,
+  OrderRow,
+  OrdersAnswer,
+  TradesAnswer,
+  parseLossless,
+} from './wire';
 
 import { weexRestHosts } from './limits';
 
@@ -71,7 +81,12 @@ export interface WeexRest extends MarketRest {
   readonly market: WeexMarket;
   readonly transport: RestTransport;
   /** Any GET of the market's API, signed when `signed`: `get('/market/time', {}, codec)`. */
-  get<A>(path: string, query: Record<string, string | number | undefined>, codec: t.Decoder<unknown, A>, o?: { signed?: boolean; weight?: number }): Observable<A>;
+  get<A>(
+    path: string,
+    query: Record<string, string | number | undefined>,
+    codec: t.Decoder<unknown, A>,
+    o?: { signed?: boolean; weight?: number },
+  ): Observable<A>;
   /** Fills in [start, end] (spot: of one symbol), oldest first. */
   fills(start: number, end: number, symbol?: string): Observable<readonly OrderEvent[]>;
   /** Account snapshot with fills since `since` (default: now − lookbackMs). */
@@ -91,7 +106,10 @@ export function weexRest(options: WeexRestOptions): WeexRest {
   const maxPages = options.maxPages ?? 20;
   const lookbackMs = options.lookbackMs ?? 86_400_000;
   const historyMs = options.historyMs ?? 86_400_000;
-  const weights = market === 'contract' ? { book: 1, depth: 1, trades: 5, open: 10, history: 10, fills: 5 } : { book: 4, depth: 5, trades: 25, open: 3, history: 10, fills: 5 };
+  const weights =
+    market === 'contract'
+      ? { book: 1, depth: 1, trades: 5, open: 10, history: 10, fills: 5 }
+      : { book: 4, depth: 5, trades: 25, open: 3, history: 10, fills: 5 };
   const credentials = options.credentials;
   const transport = createRestTransport({
     broker,
@@ -106,7 +124,12 @@ export function weexRest(options: WeexRestOptions): WeexRest {
     secrets: () => (credentials ? [credentials.secretKey, credentials.passphrase] : []),
   });
 
-  const get = <A>(path: string, query: Record<string, string | number | undefined>, codec: t.Decoder<unknown, A>, o: { signed?: boolean; weight?: number } = {}): Observable<A> =>
+  const get = <A>(
+    path: string,
+    query: Record<string, string | number | undefined>,
+    codec: t.Decoder<unknown, A>,
+    o: { signed?: boolean; weight?: number } = {},
+  ): Observable<A> =>
     transport.call(
       () => {
         const full = `${prefix}${path}`;
@@ -117,7 +140,13 @@ export function weexRest(options: WeexRestOptions): WeexRest {
         const target = qs ? `${full}?${qs}` : full;
         const headers: Record<string, string> = { 'User-Agent': options.userAgent ?? 'rx-market', Accept: 'application/json' };
         if (o.signed) {
-          if (!credentials) throw new FeedError({ kind: 'config', broker, fatal: true, message: `${broker} REST GET ${full}: needs apiKey, secretKey and passphrase` });
+          if (!credentials)
+            throw new FeedError({
+              kind: 'config',
+              broker,
+              fatal: true,
+              message: `${broker} REST GET ${full}: needs apiKey, secretKey and passphrase`,
+            });
           const timestamp = String(Math.floor(now()));
           headers['ACCESS-KEY'] = credentials.apiKey;
           headers['ACCESS-PASSPHRASE'] = credentials.passphrase;
@@ -156,18 +185,16 @@ export function weexRest(options: WeexRestOptions): WeexRest {
 
   const orderBook = (symbol: string): Observable<OrderBook> =>
     get('/market/depth', { symbol, limit: 15 }, DepthAnswer, { weight: weights.depth }).pipe(
-      map(
-        (r): OrderBook => ({
-          kind: 'book',
-          broker,
-          symbol,
-          bids: r.bids.map(([p, q]) => ({ price: Number(p), size: Number(q) })),
-          asks: r.asks.map(([p, q]) => ({ price: Number(p), size: Number(q) })),
-          ...utcTime(r.time ?? now()),
-          raw: r,
-          source: 'rest',
-        }),
-      ),
+      map((r): OrderBook => ({
+        kind: 'book',
+        broker,
+        symbol,
+        bids: r.bids.map(([p, q]) => ({ price: Number(p), size: Number(q) })),
+        asks: r.asks.map(([p, q]) => ({ price: Number(p), size: Number(q) })),
+        ...utcTime(r.time ?? now()),
+        raw: r,
+        source: 'rest',
+      })),
     );
 
   /** The latest ≤ 1 000 prints (WEEX serves no older ones): complete when they reach `since`. */
@@ -175,20 +202,18 @@ export function weexRest(options: WeexRestOptions): WeexRest {
     get('/market/trades', { symbol, limit: Math.min(limit, TRADES_LIMIT) }, TradesAnswer, { weight: weights.trades }).pipe(
       map((rows) => {
         const list: Trade[] = rows
-          .map(
-            (r): Trade => ({
-              kind: 'trade',
-              broker,
-              symbol,
-              price: Number(r.price),
-              size: Number(r.qty),
-              side: r.isBuyerMaker ? 'sell' : 'buy',
-              tradeId: r.id,
-              ...utcTime(r.time),
-              raw: r,
-              source: 'rest',
-            }),
-          )
+          .map((r): Trade => ({
+            kind: 'trade',
+            broker,
+            symbol,
+            price: Number(r.price),
+            size: Number(r.qty),
+            side: r.isBuyerMaker ? 'sell' : 'buy',
+            tradeId: r.id,
+            ...utcTime(r.time),
+            raw: r,
+            source: 'rest',
+          }))
           .sort((a, b) => a.timestamp - b.timestamp);
         const complete = rows.length < TRADES_LIMIT || rows.length >= limit || (list.length > 0 && list[0].timestamp <= since);
         return { trades: list.filter((x) => x.timestamp >= since).slice(-limit), complete };
@@ -200,12 +225,17 @@ export function weexRest(options: WeexRestOptions): WeexRest {
     pages<OrderRow[], number>(
       broker,
       `GET ${prefix}${path}`,
-      (page) => get(path, { ...query, limit: PAGE, page: page ?? 0 }, OrdersAnswer, { signed: true, weight }).pipe(map((rows) => ({ value: rows, ...(rows.length >= PAGE ? { next: (page ?? 0) + 1 } : {}) }))),
+      (page) =>
+        get(path, { ...query, limit: PAGE, page: page ?? 0 }, OrdersAnswer, { signed: true, weight }).pipe(
+          map((rows) => ({ value: rows, ...(rows.length >= PAGE ? { next: (page ?? 0) + 1 } : {}) })),
+        ),
       maxPages,
     ).pipe(reduce((all, rows) => all.concat(rows), [] as OrderRow[]));
 
   const openRows = (): Observable<OrderRow[]> =>
-    market === 'contract' ? orderPages('/openOrders', {}, weights.open) : get('/openOrders', {}, OrdersAnswer, { signed: true, weight: weights.open });
+    market === 'contract'
+      ? orderPages('/openOrders', {}, weights.open)
+      : get('/openOrders', {}, OrdersAnswer, { signed: true, weight: weights.open });
 
   /** Fill rows in [start, end]: a full page narrows the window from the end it served. */
   const fillRows = (start: number, end: number, symbol?: string): Observable<FillRow[]> =>
@@ -214,7 +244,12 @@ export function weexRest(options: WeexRestOptions): WeexRest {
       `GET ${prefix}${market === 'contract' ? '/userTrades' : '/myTrades'}`,
       (cursor) => {
         const w = cursor ?? { start, end };
-        return get(market === 'contract' ? '/userTrades' : '/myTrades', { symbol, startTime: w.start, endTime: w.end, limit: PAGE }, FillsAnswer, { signed: true, weight: weights.fills }).pipe(
+        return get(
+          market === 'contract' ? '/userTrades' : '/myTrades',
+          { symbol, startTime: w.start, endTime: w.end, limit: PAGE },
+          FillsAnswer,
+          { signed: true, weight: weights.fills },
+        ).pipe(
           map((rows) => {
             if (rows.length < PAGE) return { value: rows };
             const times = rows.map((r) => r.time);
@@ -269,7 +304,15 @@ export function weexRest(options: WeexRestOptions): WeexRest {
       const qty = Number(r.qty);
       const total = (totals.get(r.orderId) ?? 0) + qty;
       totals.set(r.orderId, total);
-      const side: Side = r.side ? sideOf(r.side) : (r.buyer ?? r.isBuyer) !== undefined ? ((r.buyer ?? r.isBuyer) ? 'buy' : 'sell') : o ? sideOf(o.side) : 'buy';
+      const side: Side = r.side
+        ? sideOf(r.side)
+        : (r.buyer ?? r.isBuyer) !== undefined
+          ? (r.buyer ?? r.isBuyer)
+            ? 'buy'
+            : 'sell'
+          : o
+            ? sideOf(o.side)
+            : 'buy';
       const orderQty = o ? Number(o.origQty) : total;
       const unfilledQty = Math.max(0, orderQty - total);
       return {
@@ -293,7 +336,8 @@ export function weexRest(options: WeexRestOptions): WeexRest {
   };
 
   /** Spot asks per symbol: the configured ones and those of open orders. */
-  const spotSymbols = (open: readonly OrderRow[]): string[] => [...new Set([...(options.accountSymbols?.() ?? []), ...open.map((o) => o.symbol)])].sort();
+  const spotSymbols = (open: readonly OrderRow[]): string[] =>
+    [...new Set([...(options.accountSymbols?.() ?? []), ...open.map((o) => o.symbol)])].sort();
 
   const account = (since?: number): Observable<AccountSnapshot> =>
     defer(() => {
@@ -304,7 +348,13 @@ export function weexRest(options: WeexRestOptions): WeexRest {
         mergeMap((open) => {
           const symbols: (string | undefined)[] = market === 'contract' ? [undefined] : spotSymbols(open);
           const history$ = from(symbols).pipe(
-            concatMap((symbol) => orderPages(market === 'contract' ? '/order/history' : '/allOrders', { symbol, startTime: start - historyMs, endTime: end }, weights.history)),
+            concatMap((symbol) =>
+              orderPages(
+                market === 'contract' ? '/order/history' : '/allOrders',
+                { symbol, startTime: start - historyMs, endTime: end },
+                weights.history,
+              ),
+            ),
             reduce((all, rows) => all.concat(rows), [] as OrderRow[]),
           );
           return history$.pipe(
@@ -315,7 +365,12 @@ export function weexRest(options: WeexRestOptions): WeexRest {
               return from(symbols).pipe(
                 concatMap((symbol) => fillRows(start, end, symbol)),
                 reduce((all, rows) => all.concat(rows), [] as FillRow[]),
-                map((rows): AccountSnapshot => ({ orders: [...byOrder.values()].sort((a, b) => a.time - b.time).map(toOrder), fills: toFills(rows, byOrder), perFill: true, asOf })),
+                map((rows): AccountSnapshot => ({
+                  orders: [...byOrder.values()].sort((a, b) => a.time - b.time).map(toOrder),
+                  fills: toFills(rows, byOrder),
+                  perFill: true,
+                  asOf,
+                })),
               );
             }),
           );

@@ -37,16 +37,53 @@ export function readWeex<A>(label: string, reply: RestReply, codec: t.Decoder<un
     const code = Number(error.right.code);
     const msg = error.right.msg;
     const fail = (kind: FeedError['kind'], fatal = false): FeedError =>
-      new FeedError({ kind, broker, fatal, code: String(error.right.code), message: `${broker} REST ${label}: ${msg} (${error.right.code}, HTTP ${reply.status})` });
+      new FeedError({
+        kind,
+        broker,
+        fatal,
+        code: String(error.right.code),
+        message: `${broker} REST ${label}: ${msg} (${error.right.code}, HTTP ${reply.status})`,
+      });
     if (reply.status >= 500 || LATER.has(code)) return refuse(fail('connection'), 'later');
     if ((code <= -1040 && code >= -1050) || reply.status === 401 || reply.status === 403) return refuse(fail('auth', true), 'never');
     return refuse(fail('rejected'), 'never');
   }
-  if (reply.status >= 500) return refuse(new FeedError({ kind: 'connection', broker, fatal: false, code: String(reply.status), message: `${broker} REST ${label}: HTTP ${reply.status}`, raw: excerpt(reply.text) }), 'later');
-  if (reply.status >= 400) return refuse(new FeedError({ kind: 'rejected', broker, fatal: false, code: String(reply.status), message: `${broker} REST ${label}: HTTP ${reply.status}`, raw: excerpt(reply.text) }), 'never');
+  if (reply.status >= 500)
+    return refuse(
+      new FeedError({
+        kind: 'connection',
+        broker,
+        fatal: false,
+        code: String(reply.status),
+        message: `${broker} REST ${label}: HTTP ${reply.status}`,
+        raw: excerpt(reply.text),
+      }),
+      'later',
+    );
+  if (reply.status >= 400)
+    return refuse(
+      new FeedError({
+        kind: 'rejected',
+        broker,
+        fatal: false,
+        code: String(reply.status),
+        message: `${broker} REST ${label}: HTTP ${reply.status}`,
+        raw: excerpt(reply.text),
+      }),
+      'never',
+    );
   const body = codec.decode(reply.json);
   if (body._tag === 'Left') {
-    return refuse(new FeedError({ kind: 'decode', broker, fatal: false, message: `${broker} REST ${label}: ${describe(body.left)}`, raw: excerpt(reply.text) }), 'later');
+    return refuse(
+      new FeedError({
+        kind: 'decode',
+        broker,
+        fatal: false,
+        message: `${broker} REST ${label}: ${describe(body.left)}`,
+        raw: excerpt(reply.text),
+      }),
+      'later',
+    );
   }
   return accept(body.right);
 }

@@ -53,7 +53,15 @@ export const TradesAnswer = t.array(TradeRow);
 
 /** An order of `openOrders`, `order/history` (contract) or `allOrders` (spot). */
 export const OrderRow = t.intersection([
-  t.type({ symbol: t.string, orderId: Id, side: Side, origQty: NonNegativeSize, executedQty: NonNegativeSize, status: t.string, time: BoundedTime }),
+  t.type({
+    symbol: t.string,
+    orderId: Id,
+    side: Side,
+    origQty: NonNegativeSize,
+    executedQty: NonNegativeSize,
+    status: t.string,
+    time: BoundedTime,
+  }),
   t.partial({
     clientOrderId: t.string,
     price: PriceOrZero,

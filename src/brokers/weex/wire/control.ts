@@ -36,10 +36,7 @@ export type Pong = t.TypeOf<typeof Pong>;
 
 /** Sent after connecting; its exact shape is undocumented, so both key spellings are accepted. */
 export const Connected = t.union(
-  [
-    t.intersection([t.type({ e: t.literal('connected') }), t.partial({ E: IntLike })]),
-    t.type({ event: t.literal('connected') }),
-  ],
+  [t.intersection([t.type({ e: t.literal('connected') }), t.partial({ E: IntLike })]), t.type({ event: t.literal('connected') })],
   'Connected',
 );
 

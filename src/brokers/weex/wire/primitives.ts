@@ -65,8 +65,7 @@ export const BoundedTime = new t.Type<number, number, unknown>(
 export const RequestId = new t.Type<string, string, unknown>(
   'RequestId',
   (u): u is string => typeof u === 'string',
-  (u, c) =>
-    typeof u === 'string' ? t.success(u) : typeof u === 'number' && Number.isFinite(u) ? t.success(String(u)) : t.failure(u, c),
+  (u, c) => (typeof u === 'string' ? t.success(u) : typeof u === 'number' && Number.isFinite(u) ? t.success(String(u)) : t.failure(u, c)),
   t.identity,
 );
 

@@ -9,10 +9,7 @@ import { DecimalString, IntLike, TimeField } from './primitives';
  */
 
 const envelope = <E extends string, C extends t.Mixed>(e: E, record: C) =>
-  t.intersection([
-    t.type({ e: t.literal(e), E: IntLike, d: t.array(record) }),
-    t.partial({ v: IntLike, msgEvent: t.string }),
-  ]);
+  t.intersection([t.type({ e: t.literal(e), E: IntLike, d: t.array(record) }), t.partial({ v: IntLike, msgEvent: t.string })]);
 
 /**
  * A balance: spot sends `equity/available/frozen`; contract sends the collateral record
