@@ -101,7 +101,8 @@ export default defineConfig([
     format: ['cjs'],
     target: 'es2022',
     platform: 'node',
-    sourcemap: true,
+    // No map: it would carry every bundled dependency's sources (2.7 MB) into each install.
+    sourcemap: false,
     outDir: 'dist',
     tsconfig: 'tsconfig.build.json',
     // Start time: `rx-market stream` should load one file, not rxjs' ~220 (they were most of the

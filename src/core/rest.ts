@@ -11,6 +11,7 @@
  * use the same code. Every retried failure is reported (`report`) as a FeedError before the
  * retry, so a user sees an HTML error page or a 503 on `errors$` even when the retry works.
  */
+import * as t from 'io-ts';
 import { Observable, SchedulerLike, asyncScheduler, defer, from, map, retry, switchMap, throwError, timer } from 'rxjs';
 import { BackoffOptions, backoffDelay, defaultBackoff } from './backoff';
 import { FeedError, FeedErrorKind } from './errors';
@@ -259,6 +260,33 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
  * bodies) and HTTP 5xx/429 without a body the broker explains. Returns undefined when the reply
  * is JSON and the status is not one of those.
  */
+/** The first io-ts error as `path: message`, for a REST answer that does not have the expected shape. */
+export function describeShape(errors: t.Errors): string {
+  const first = errors[0];
+  if (!first) return 'unexpected shape';
+  const path = first.context
+    .map((c) => c.key)
+    .filter((k) => k !== '' && !/^\d+$/.test(k))
+    .join('.');
+  return `${path || 'body'}: ${first.message ?? 'unexpected value'}`;
+}
+
+/** The answer's body read by `codec`, or the refusal every broker gives a body of the wrong shape (retried later). */
+export function decodeBody<A>(broker: string, label: string, reply: RestReply, codec: t.Decoder<unknown, A>): Verdict<A> {
+  const body = codec.decode(reply.json);
+  if (body._tag === 'Right') return accept(body.right);
+  return refuse(
+    new FeedError({
+      kind: 'decode',
+      broker,
+      fatal: false,
+      message: `${broker} REST ${label}: ${describeShape(body.left)}`,
+      raw: excerpt(reply.text),
+    }),
+    'later',
+  );
+}
+
 export function commonFailure(broker: string, label: string, reply: RestReply): Verdict<never> | undefined {
   const retryAfter = retryAfterMs(reply.header('retry-after'));
   if (reply.status === 429) {

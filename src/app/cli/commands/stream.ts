@@ -31,7 +31,6 @@ interface StreamOptions {
  * that stops reading ends it with exit 1 once --max-buffer MiB wait unread.
  */
 export function registerStream(program: Command, context: CliContext): void {
-  program.addHelpText('after', `\n${streamsHelp()}`);
   program
     .command('stream')
     .description('print a live stream as NDJSON, one normalized event per line')
@@ -50,17 +49,9 @@ export function registerStream(program: Command, context: CliContext): void {
       backfillSpec,
     )
     .option('--max-buffer <MiB>', 'output a slow reader may leave unread before the stream stops with exit 1', positiveNumber, 16)
-    .addHelpText('after', `\n${streamsHelp()}`)
     .action((brokerName: string, streamName: string, symbols: string[], options: StreamOptions) =>
       runStream(context, brokerName, streamName, symbols, options),
     );
-}
-
-/** Every broker's stream names, from the plugs themselves (so the help never drifts). */
-export function streamsHelp(): string {
-  const width = Math.max(...brokers.map((b) => b.name.length));
-  const lines = brokers.map((b) => `  ${b.name.padEnd(width)}  ${Object.keys(cliStreams(b)).join(', ')}`);
-  return `Streams (rx-market stream <broker> <stream> [symbols...]):\n${lines.join('\n')}`;
 }
 
 async function runStream(

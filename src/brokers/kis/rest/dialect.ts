@@ -11,7 +11,7 @@
  */
 import * as t from 'io-ts';
 import { FeedError } from '../../../core/errors';
-import { RestReply, Verdict, accept, commonFailure, excerpt, refuse } from '../../../core/rest';
+import { RestReply, Verdict, accept, commonFailure, decodeBody, refuse } from '../../../core/rest';
 import { Envelope } from './wire';
 
 const broker = 'kis';
@@ -28,15 +28,6 @@ export interface KisPage<A> {
 
 const TOKEN = new Set(['EGW00121', 'EGW00122', 'EGW00123']);
 const LATER = new Set(['EGW00001', 'EGW00002']);
-
-function describe(errors: t.Errors): string {
-  const first = errors[0];
-  const path = first?.context
-    .map((c) => c.key)
-    .filter((k) => k !== '' && !/^\d+$/.test(k))
-    .join('.');
-  return `${path || 'body'}: ${first?.message ?? 'unexpected value'}`;
-}
 
 export function readKis<A>(trId: string, reply: RestReply, codec: t.Decoder<unknown, A>): Verdict<KisPage<A>> {
   const label = trId;
@@ -58,21 +49,10 @@ export function readKis<A>(trId: string, reply: RestReply, codec: t.Decoder<unkn
   if (env._tag === 'Left' || env.right.rt_cd !== '0') {
     return refuse(err('rejected', `${code ?? `HTTP ${reply.status}`} ${said}`.trim()), 'never');
   }
-  const body = codec.decode(reply.json);
-  if (body._tag === 'Left') {
-    return refuse(
-      new FeedError({
-        kind: 'decode',
-        broker,
-        fatal: false,
-        message: `${broker} REST ${label}: ${describe(body.left)}`,
-        raw: excerpt(reply.text),
-      }),
-      'later',
-    );
-  }
+  const body = decodeBody(broker, label, reply, codec);
+  if (!body.ok) return body;
   const more = /^[FM]$/.test((reply.header('tr_cont') ?? '').trim());
   return accept(
-    more ? { value: body.right, next: { fk: env.right.ctx_area_fk100 ?? '', nk: env.right.ctx_area_nk100 ?? '' } } : { value: body.right },
+    more ? { value: body.value, next: { fk: env.right.ctx_area_fk100 ?? '', nk: env.right.ctx_area_nk100 ?? '' } } : { value: body.value },
   );
 }

@@ -15,7 +15,7 @@
  */
 import * as t from 'io-ts';
 import { FeedError } from '../../../core/errors';
-import { RestReply, Verdict, accept, commonFailure, excerpt, refuse } from '../../../core/rest';
+import { RestReply, Verdict, accept, commonFailure, decodeBody, refuse } from '../../../core/rest';
 import { Envelope } from './wire';
 
 const broker = 'kiwoom';
@@ -28,16 +28,6 @@ export interface Page<A> {
 
 const QUOTA_CODES = new Set([1700, 1701, 1702]);
 const TOKEN_CODES = new Set([8005, 8031, 8103]);
-
-function describe(errors: t.Errors): string {
-  const first = errors[0];
-  if (!first) return 'unexpected shape';
-  const path = first.context
-    .map((c) => c.key)
-    .filter((k) => k !== '' && !/^\d+$/.test(k))
-    .join('.');
-  return `${path || 'body'}: ${first.message ?? 'unexpected value'}`;
-}
 
 /** The verdict on one TR answer; `codec` reads the TR's fields. */
 export function readKiwoom<A>(apiId: string, reply: RestReply, codec: t.Decoder<unknown, A>): Verdict<Page<A>> {
@@ -75,20 +65,9 @@ export function readKiwoom<A>(apiId: string, reply: RestReply, codec: t.Decoder<
     return refuse(err('rejected', why), 'never');
   }
   if (reply.status >= 400) return refuse(err('rejected', `HTTP ${reply.status} ${msg}`.trim()), 'never');
-  const body = codec.decode(reply.json);
-  if (body._tag === 'Left') {
-    return refuse(
-      new FeedError({
-        kind: 'decode',
-        broker,
-        fatal: false,
-        message: `${broker} REST ${label}: ${describe(body.left)}`,
-        raw: excerpt(reply.text),
-      }),
-      'later',
-    );
-  }
+  const body = decodeBody(broker, label, reply, codec);
+  if (!body.ok) return body;
   const more = (reply.header('cont-yn') ?? '').trim().toUpperCase() === 'Y';
   const next = reply.header('next-key');
-  return accept(more && next ? { value: body.right, next } : { value: body.right });
+  return accept(more && next ? { value: body.value, next } : { value: body.value });
 }

@@ -12,22 +12,12 @@
  */
 import * as t from 'io-ts';
 import { FeedError } from '../../../core/errors';
-import { RestReply, Verdict, accept, commonFailure, excerpt, refuse } from '../../../core/rest';
+import { RestReply, Verdict, accept, commonFailure, decodeBody, excerpt, refuse } from '../../../core/rest';
 import { ErrorBody } from './wire';
 
 const broker = 'weex';
 
 const LATER = new Set([-1000, -1054, -1046]);
-
-function describe(errors: t.Errors): string {
-  const first = errors[0];
-  if (!first) return 'unexpected shape';
-  const path = first.context
-    .map((c) => c.key)
-    .filter((k) => k !== '' && !/^\d+$/.test(k))
-    .join('.');
-  return `${path || 'body'}: ${first.message ?? 'unexpected value'}`;
-}
 
 export function readWeex<A>(label: string, reply: RestReply, codec: t.Decoder<unknown, A>): Verdict<A> {
   const common = commonFailure(broker, label, reply);
@@ -72,18 +62,7 @@ export function readWeex<A>(label: string, reply: RestReply, codec: t.Decoder<un
       }),
       'never',
     );
-  const body = codec.decode(reply.json);
-  if (body._tag === 'Left') {
-    return refuse(
-      new FeedError({
-        kind: 'decode',
-        broker,
-        fatal: false,
-        message: `${broker} REST ${label}: ${describe(body.left)}`,
-        raw: excerpt(reply.text),
-      }),
-      'later',
-    );
-  }
-  return accept(body.right);
+  const body = decodeBody(broker, label, reply, codec);
+  if (!body.ok) return body;
+  return accept(body.value);
 }
