@@ -143,8 +143,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   if (orders) clearInterval(orders);
   timers.forEach(clearTimeout);
   await sleep(2_000); // let the last frames arrive
-  // A catch-up after the last fault may still be asking REST (it holds live notices up to 3 s).
-  for (let waited = 0; account && !account.complete() && waited < 8_000; waited += 100) await sleep(100);
+  // A catch-up after the last fault may still be asking REST (it holds live notices up to 3 s),
+  // and on a loaded machine KIS may still be waiting out its ghost session before the reconnect
+  // that triggers it: wait for the account to be whole, up to 20 s.
+  for (let waited = 0; account && !account.complete() && waited < 20_000; waited += 100) await sleep(100);
   subs.unsubscribe();
   (feed as unknown as { close?: () => void }).close?.();
   await proxy.close();
