@@ -97,4 +97,31 @@ describe('account catch-up', () => {
       expectObservable(out).toBe('10ms a 139ms (rf)', { a: '1:accepted:0', r: '1:partiallyFilled:3r', f: '1:partiallyFilled:5' });
     });
   });
+
+  it('per-fill notices stamped to the second (KIS): a settling query finds the fill the REST credit swallowed', () => {
+    ts.run(({ cold, hot, expectObservable }) => {
+      const totals = (qty: number, asOf: number): AccountSnapshot => ({
+        orders: [order('1', 'partiallyFilled', qty)],
+        fills: [order('1', 'partiallyFilled', qty, qty, 40)],
+        perFill: false,
+        asOf,
+      });
+      const rest = restOf([
+        cold('(s|)', { s: { orders: [], fills: [], perFill: false, asOf: 0 } }),
+        // The catch-up counts the gap's fill (1 of the order) in the second stamped 1000 ...
+        cold('50ms (s|)', { s: totals(1, 1_000) }),
+        // ... and the settling query, 2 s after it, the order's second fill.
+        cold('(s|)', { s: totals(2, 3_000) }),
+      ]);
+      const gaps$ = hot<Gap>('100ms g', { g: { from: 20, to: 100, reason: 'reconnect' } });
+      // The second fill arrives live, stamped in that same second: the credit takes it for the first.
+      const live = hot('10ms a 189ms f', { a: order('1', 'accepted', 0), f: order('1', 'partiallyFilled', 1, 1, 1_000) });
+      const out = live.pipe(catchUpOrders({ rest, gaps$, liveTotals: 'stream', report: () => undefined, scheduler: ts }), map(label));
+      expectObservable(out, '^ 3000ms !').toBe('10ms a 139ms r 1999ms s', {
+        a: '1:accepted:0',
+        r: '1:partiallyFilled:1r',
+        s: '1:partiallyFilled:2r',
+      });
+    });
+  });
 });

@@ -54,6 +54,13 @@ export interface CatchUpOptions {
   readonly memory?: number;
   /** Longest a catch-up query holds back live events. Default 3 000 ms. */
   readonly holdMs?: number;
+  /**
+   * Per-fill live notices stamped to the second (KIS) cannot tell a fill REST just counted from
+   * the next one of the same order in the same second: after each catch-up, one more query this
+   * much later settles the totals (what it finds beyond what was emitted is emitted). Default
+   * 2 000 ms; 0 turns it off. Only with `liveTotals: 'stream'`.
+   */
+  readonly settleMs?: number;
   readonly scheduler?: SchedulerLike;
 }
 
@@ -84,6 +91,7 @@ const isFill = (e: OrderEvent): boolean => e.fillQty !== undefined && e.fillQty 
 export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): MonoTypeOperatorFunction<E | OrderEvent> {
   const memory = options.memory ?? 10_000;
   const holdMs = options.holdMs ?? 3_000;
+  const settleMs = options.liveTotals === 'stream' ? (options.settleMs ?? 2_000) : 0;
   const scheduler = options.scheduler ?? asyncScheduler;
   const broker = options.rest.broker;
   return (source) =>
@@ -96,6 +104,10 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
       /** Set while live events wait (a catch-up query in flight, for at most holdMs). */
       let hold: Subscription | undefined;
       let again = false;
+      /** The pending settling query, and the `from` of the catch-up it settles. */
+      let settle: Subscription | undefined;
+      let lastFrom: number | undefined;
+      let settling = false;
       let baselinePending = options.baseline ?? true;
       const subscriptions = new Subscription();
       subscriber.add(subscriptions);
@@ -251,11 +263,16 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         for (const e of waiting) onLive(e);
       };
 
-      const query = (baseline: boolean): void => {
+      const query = (baseline: boolean, settles = false): void => {
         querying = true;
-        if (!baseline) hold = scheduler.schedule(release, holdMs);
+        settling = settles;
+        settle?.unsubscribe();
+        settle = undefined;
+        // A settling query holds nothing back: its catch-up already released what waited.
+        if (!baseline && !settles) hold = scheduler.schedule(release, holdMs);
         // Fills since the last event seen (or the gap's start), with a margin for notices lost in flight.
-        const from = gapFrom === undefined ? undefined : Math.min(gapFrom, lastAt ?? gapFrom) - SINCE_MARGIN_MS;
+        const from = settles ? lastFrom : gapFrom === undefined ? undefined : Math.min(gapFrom, lastAt ?? gapFrom) - SINCE_MARGIN_MS;
+        if (!baseline) lastFrom = from;
         gapFrom = undefined;
         subscriptions.add(
           options.rest.account(baseline ? undefined : from).subscribe({
@@ -273,12 +290,20 @@ export function catchUpOrders<E extends OrderEvent>(options: CatchUpOptions): Mo
         querying = false;
         early = [];
         release();
+        const settled = settling;
+        settling = false;
         if (again) {
           again = false;
           query(false);
+        } else if (settleMs > 0 && lastFrom !== undefined && !settled) {
+          settle = scheduler.schedule(() => {
+            settle = undefined;
+            if (!querying) query(false, true);
+          }, settleMs);
         }
       };
       subscriptions.add(() => hold?.unsubscribe());
+      subscriptions.add(() => settle?.unsubscribe());
 
       subscriptions.add(
         options.gaps$.subscribe((gap) => {
