@@ -95,6 +95,15 @@ export interface RestTransportOptions {
   readonly reauth?: () => void;
 }
 
+/** What every broker's REST client takes: the transport's settings a client passes on, and paging. */
+export interface RestClientOptions extends Pick<
+  RestTransportOptions,
+  'budget' | 'fetch' | 'timeoutMs' | 'maxAttempts' | 'backoff' | 'scheduler' | 'report'
+> {
+  /** Pages per paged query before it is called endless. Default 20. */
+  readonly maxPages?: number;
+}
+
 export interface RestCallOptions {
   /** Units the call costs in the budget. Default 1. */
   readonly weight?: number;

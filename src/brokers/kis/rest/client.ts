@@ -14,11 +14,9 @@
  * minute). KIS has no per-fill REST record: fills come as per-order totals.
  */
 import * as t from 'io-ts';
-import { Observable, SchedulerLike, concatMap, from, map, reduce, takeWhile, toArray } from 'rxjs';
-import { BackoffOptions } from '../../../core/backoff';
+import { Observable, concatMap, from, map, reduce, takeWhile, toArray } from 'rxjs';
 import { FeedError } from '../../../core/errors';
-import { HttpFetch, RestTransport, accept, commonFailure, createRestTransport, pages, refuse } from '../../../core/rest';
-import { RestBudget } from '../../../core/rest-budget';
+import { RestTransport, accept, commonFailure, createRestTransport, pages, refuse, RestClientOptions } from '../../../core/rest';
 import { AccountSnapshot, MarketRest, TradeWindow } from '../../../feed/rest-source';
 import { OrderBook, OrderEvent, PriceLevel, Quote, Trade, kstDate, kstTime } from '../../../model';
 import { KisCursor, KisPage, readKis } from './dialect';
@@ -29,24 +27,16 @@ const broker = 'kis';
 /** Default budgets per app key: real 18 calls/s, paper 1/s (KIS notice of 2026-04-20). */
 export { kisRestLimits } from './limits';
 
-export interface KisRestOptions {
+export interface KisRestOptions extends RestClientOptions {
   readonly restUrl: string;
   readonly appKey: string;
   readonly appSecret: string;
   readonly env: 'real' | 'paper';
-  readonly budget: RestBudget;
   /** `12345678-01`: account number (8) and product code (2); account calls need it. */
   readonly account?: string;
   readonly custType?: 'P' | 'B';
-  readonly fetch?: HttpFetch;
   /** Epoch ms now: the trading date of HHMMSS times. */
   readonly clock?: () => number;
-  readonly scheduler?: SchedulerLike;
-  readonly report?: (error: FeedError) => void;
-  readonly timeoutMs?: number;
-  readonly maxAttempts?: number;
-  readonly backoff?: Partial<BackoffOptions>;
-  readonly maxPages?: number;
   /** Market division: J (KRX), NX (NXT), UN (integrated). Default J. */
   readonly market?: 'J' | 'NX' | 'UN';
 }

@@ -13,11 +13,8 @@
  * budget (the token issuance too, see the feed), and pages with `cont-yn`/`next-key`.
  */
 import * as t from 'io-ts';
-import { Observable, SchedulerLike, concatMap, from, map, reduce, takeWhile, toArray } from 'rxjs';
-import { FeedError } from '../../../core/errors';
-import { HttpFetch, RestTransport, createRestTransport, pages } from '../../../core/rest';
-import { RestBudget } from '../../../core/rest-budget';
-import { BackoffOptions } from '../../../core/backoff';
+import { Observable, concatMap, from, map, reduce, takeWhile, toArray } from 'rxjs';
+import { RestTransport, createRestTransport, pages, RestClientOptions } from '../../../core/rest';
 import { AccountSnapshot, MarketRest, TradeWindow } from '../../../feed/rest-source';
 import { OrderBook, OrderEvent, PriceLevel, Quote, Side, Trade, kstDate, kstTime } from '../../../model';
 import { Page, readKiwoom } from './dialect';
@@ -35,21 +32,11 @@ export interface KiwoomTokens {
   tokens?(): readonly string[];
 }
 
-export interface KiwoomRestOptions {
+export interface KiwoomRestOptions extends RestClientOptions {
   readonly restUrl: string;
   readonly tokens: KiwoomTokens;
-  readonly budget: RestBudget;
-  readonly fetch?: HttpFetch;
   /** Epoch ms now: the trading date of HHMMSS times. Default Date.now. */
   readonly clock?: () => number;
-  readonly scheduler?: SchedulerLike;
-  /** Where retried failures are told (the feed's errors$). */
-  readonly report?: (error: FeedError) => void;
-  readonly timeoutMs?: number;
-  readonly maxAttempts?: number;
-  readonly backoff?: Partial<BackoffOptions>;
-  /** Pages per paged query before it is called endless. Default 20. */
-  readonly maxPages?: number;
 }
 
 export interface KiwoomRest extends MarketRest {

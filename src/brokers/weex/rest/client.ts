@@ -16,12 +16,10 @@
  * for every attempt. Every call goes through the credential's budget with its weight. Fills have
  * no cursor: a full page (100) narrows the time window from the end it served, de-duplicated by id.
  */
-import { Observable, SchedulerLike, concatMap, defer, from, map, mergeMap, reduce, toArray } from 'rxjs';
+import { Observable, concatMap, defer, from, map, mergeMap, reduce, toArray } from 'rxjs';
 import * as t from 'io-ts';
-import { BackoffOptions } from '../../../core/backoff';
 import { FeedError } from '../../../core/errors';
-import { HttpFetch, RestTransport, createRestTransport, pages } from '../../../core/rest';
-import { RestBudget } from '../../../core/rest-budget';
+import { RestTransport, createRestTransport, pages, RestClientOptions } from '../../../core/rest';
 import { AccountSnapshot, MarketRest, TradeWindow } from '../../../feed/rest-source';
 import { OrderBook, OrderEvent, Quote, Side, Trade } from '../../../model/market';
 import { utcTime } from '../../../model/time';
@@ -51,24 +49,15 @@ const broker = 'weex';
 const PAGE = 100;
 const TRADES_LIMIT = 1_000;
 
-export interface WeexRestOptions {
+export interface WeexRestOptions extends RestClientOptions {
   readonly market: WeexMarket;
   /** The REST host (default the market's; tests and simulators point it at a loopback server). */
   readonly restUrl?: string;
   /** Needed for the account calls only. */
   readonly credentials?: WeexCredentials;
-  readonly budget: RestBudget;
-  readonly fetch?: HttpFetch;
   readonly userAgent?: string;
   /** Epoch ms now: signature timestamps, snapshot times. Default Date.now. */
   readonly now?: () => number;
-  readonly scheduler?: SchedulerLike;
-  readonly report?: (error: FeedError) => void;
-  readonly timeoutMs?: number;
-  readonly maxAttempts?: number;
-  readonly backoff?: Partial<BackoffOptions>;
-  /** Pages per paged query before it is called endless. Default 20. */
-  readonly maxPages?: number;
   /** Spot fills and orders are asked per symbol: these, besides the symbols of open orders. */
   readonly accountSymbols?: () => Iterable<string>;
   /** Fills window of `account()` without `since`. Default 24 h. */
