@@ -133,6 +133,7 @@ process.stdin.on('data', (d) => {
   if (cmd !== 'stop') return;
   const from = Number(a);
   to = Number(b);
+  if (process.env.BENCH_DEBUG) console.error(process.pid, 'stop', n);
   // Done once nothing from the window arrived for 500 ms (late events still count).
   const check = setInterval(() => {
     const now = performance.timeOrigin + performance.now();
@@ -144,11 +145,12 @@ process.stdin.on('data', (d) => {
     for (let i = 0; i < n; i++) {
       if (stamps[i] < from || stamps[i] >= to) continue;
       received += 1;
-      if (received % 7 === 0) latencies.push(hops[i]);
+      if (received % 7 === 0) latencies.push(Math.round(hops[i] * 1000) / 1000);
     }
-    process.stdout.write(JSON.stringify({ received, latencies }) + '\\n');
     feed.close();
-    setTimeout(() => process.exit(0), 100);
+    // Exit only once the report is out: the line is hundreds of kB, and an exit with it still in
+    // the pipe's queue cut it short (the parent then waited for a line that never ended).
+    process.stdout.write(JSON.stringify({ received, latencies }) + '\\n', () => process.exit(0));
   }, 100);
 });
 `;
@@ -165,8 +167,17 @@ function spawnConsumer(url: string, pass: string): { child: ChildProcess; ready:
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('ready\n')) readyResolve();
+    });
+    // The report is complete when the consumer's stdout ends; without one, say why.
+    child.on('close', (code, signal) => {
       const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line && out.endsWith('\n')) resolve(JSON.parse(line) as ConsumerResult);
+      try {
+        if (line) return resolve(JSON.parse(line) as ConsumerResult);
+      } catch {
+        // an incomplete line: reported below
+      }
+      console.error(`consumer ${child.pid}: no report (exit ${code ?? signal}, ${out.length} bytes of output)`);
+      resolve({ received: 0, latencies: [] });
     });
   });
   return { child, ready, result };
@@ -222,11 +233,19 @@ async function fanout(n: number): Promise<FanoutResult> {
     // Keep the input going while the consumers drain, as a live feed would.
     await new Promise((r) => setTimeout(r, 300));
     synthetic.stop();
-    if (process.env.BENCH_DEBUG) console.error('stopped');
+    if (process.env.BENCH_DEBUG) console.error('stopped', synthetic.sent(), from, inWindow);
     // A consumer that reports nothing (it died) counts as having received nothing.
     const results = await Promise.all(
       consumers.map((c) =>
-        Promise.race([c.result, new Promise<ConsumerResult>((r) => setTimeout(() => r({ received: 0, latencies: [] }), 30_000))]),
+        Promise.race([
+          c.result,
+          new Promise<ConsumerResult>((r) =>
+            setTimeout(() => {
+              console.error(`consumer ${c.child.pid}: no report within 30 s`);
+              r({ received: 0, latencies: [] });
+            }, 30_000),
+          ),
+        ]),
       ),
     );
     const all = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -246,6 +265,15 @@ async function fanout(n: number): Promise<FanoutResult> {
     };
   } finally {
     for (const c of consumers) c.child.kill('SIGKILL');
+    if (process.env.BENCH_DEBUG)
+      console.error(
+        nats
+          .log()
+          .split('\n')
+          .filter((l) => !/\[INF\]/.test(l))
+          .slice(0, 40)
+          .join('\n'),
+      );
     await gateway.close();
     await nc.close();
     await nats.stop();
