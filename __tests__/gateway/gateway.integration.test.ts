@@ -7,7 +7,7 @@ import type { Msg } from '@nats-io/nats-core';
 import { FeedError } from '../../src/core/errors';
 import { startKiwoomServer, KiwoomServer } from '../../src/app/servers/kiwoom/server';
 import { OrderBook, OrderEvent, Trade } from '../../src/model';
-import { encode } from '../../src/nats/wire';
+import { encode, encodeData } from '../../src/nats/wire';
 import { NatsServer, startNatsServer } from './support/nats-server';
 import { book, consumerFeed, fill, kiwoomGateway, regCount, trade, until } from './support/helpers';
 
@@ -119,10 +119,13 @@ it('malformed messages on market subjects go to errors$ and end no stream', asyn
   const trades = collect(feed.trades$('005930'));
   await until(() => server.registrations().includes('0B|005930'), 'the key');
   gw.nc.publish('rxm.kiwoom.trade.005930', 'not json');
-  gw.nc.publish('rxm.kiwoom.trade.005930', encode({ s: 1, t: 1, g: 'x', e: { kind: 'trade', symbol: '005930' } }));
+  gw.nc.publish('rxm.kiwoom.trade.005930', encodeData(1, 1, 'x', [JSON.stringify({ kind: 'trade', symbol: '005930' })]));
+  // A batch with one bad event: its good event still arrives.
+  gw.nc.publish('rxm.kiwoom.trade.005930', encodeData(2, 1, 'x', ['"nope"', JSON.stringify(trade('005930', 69_900, 2))]));
   server.publish(trade('005930', 70_000, 3));
-  await until(() => trades.values.length === 1 && errors.values.length === 2, 'two decode errors and the trade');
-  expect(errors.values.map((e: FeedError) => e.kind)).toEqual(['decode', 'decode']);
+  await until(() => trades.values.length === 2 && errors.values.length === 3, 'three decode errors and two trades');
+  expect(errors.values.map((e: FeedError) => e.kind)).toEqual(['decode', 'decode', 'decode']);
+  expect(trades.values.map((t: Trade) => t.price)).toEqual([69_900, 70_000]);
   expect(trades.errors).toEqual([]);
   feed.close();
 });
@@ -151,7 +154,7 @@ it('a consumer may not publish market data (nats-server permissions)', async () 
   void (async () => {
     for await (const s of rogue.status()) if (s.type === 'error') violations.push(s.error.message);
   })();
-  rogue.publish('rxm.kiwoom.trade.005930', encode({ s: 1, t: 1, g: 'rogue', e: trade('005930', 1, 1) }));
+  rogue.publish('rxm.kiwoom.trade.005930', encodeData(1, 1, 'rogue', [JSON.stringify(trade('005930', 1, 1))]));
   await rogue.flush();
   await until(() => violations.length > 0, 'the permissions violation');
   expect(violations[0]).toMatch(/Permissions Violation for Publish to "rxm.kiwoom.trade.005930"/);
@@ -214,7 +217,7 @@ it('malformed messages on the book, status and notice subjects go to errors$; th
   await until(() => server.registrations().includes('0D|000270'), 'the book key');
   gw.nc.publish('rxm.kiwoom.book.000270', '{"s":1');
   // A well-formed trade on a book subject is not a book.
-  gw.nc.publish('rxm.kiwoom.book.000270', encode({ s: 1, t: 1, g: 'x', e: trade('000270', 1, 1) }));
+  gw.nc.publish('rxm.kiwoom.book.000270', encodeData(1, 1, 'x', [JSON.stringify(trade('000270', 1, 1))]));
   gw.nc.publish('rxm.kiwoom.status', encode({ t: 1, g: 'x', status: { state: 'sleeping' } }));
   gw.nc.publish('rxm.kiwoom.notice', encode({ t: 1, g: 'x', notice: { type: 'gap', reason: 42 } }));
   await until(() => errors.values.length >= 4, 'four decode errors');
