@@ -259,3 +259,35 @@ it('a lease naming an unknown stream or a malformed lease is refused or dropped,
   await raw.close();
   feed.close();
 });
+
+it('sends broker records (raw) only while some consumer asks for them', async () => {
+  const plain = consumerFeed(nats);
+  const got = collect(plain.trades$('005930'));
+  await until(() => server.registrations().includes('0B|005930'), 'the key');
+  server.publish(trade('005930', 70_000, 1));
+  await until(() => got.values.length === 1, 'a trade without raw');
+  expect((got.values[0] as Trade).raw).toBeNull();
+
+  const wanting = consumerFeed(nats, { raw: true });
+  const gotRaw = collect(wanting.trades$('005930'));
+  await until(() => gotRaw.values.length === 0 && gw.gateway.activeKeys().includes('trade.005930'), 'the second lease');
+  // The lease reaches the gateway before the next trade: wait until a trade with raw arrives.
+  await until(() => {
+    server.publish(trade('005930', 70_100, 2));
+    return gotRaw.values.some((t: Trade) => t.raw !== null);
+  }, 'a trade with its raw record');
+  const withRaw = gotRaw.values.find((t: Trade) => t.raw !== null) as Trade;
+  expect(typeof withRaw.raw).toBe('object');
+  expect(JSON.stringify(withRaw.raw)).toMatch(/005930/);
+  // One stream serves everyone: the plain consumer gets them too meanwhile.
+  await until(() => got.values.some((t: Trade) => t.raw !== null), 'raw on the plain consumer too');
+
+  wanting.close();
+  const before = got.values.length;
+  await until(() => {
+    server.publish(trade('005930', 70_200, 3));
+    return got.values.length > before && (got.values.at(-1) as Trade).raw === null;
+  }, 'raw null again once no lease asks');
+  expect(got.errors).toEqual([]);
+  plain.close();
+});
