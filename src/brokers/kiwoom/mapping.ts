@@ -31,7 +31,18 @@ export function kstInstant(epochMs: number): { readonly time: string; readonly t
 }
 
 function at(iso: string): { readonly time: string; readonly timestamp: number } {
-  return { time: iso, timestamp: Date.parse(iso) };
+  return { time: iso, timestamp: epochOf(iso) };
+}
+
+/** `Date.parse` of a wire time, remembered for the last text: prints come many to a second. */
+let lastIso = '';
+let lastEpoch = NaN;
+function epochOf(iso: string): number {
+  if (iso !== lastIso) {
+    lastEpoch = Date.parse(iso);
+    lastIso = iso;
+  }
+  return lastEpoch;
 }
 
 /**
@@ -40,30 +51,48 @@ function at(iso: string): { readonly time: string; readonly timestamp: number } 
  * close, 13 cumulative volume, 14 cumulative turnover (sent in million KRW, given here in KRW).
  * A frame without a trade time (FID 20) is stamped with the receive time `now` and says so in
  * `timeSource: 'receive'`.
+ *
+ * The hot path of every Kiwoom trade: fields are read once each and set in a fixed order (the
+ * key order of the NDJSON line), without spreads or intermediate objects.
  */
 export function toTrade(r: RealRecord<'0B'>, now: number = Date.now()): Trade<RealRecord<'0B'>> {
   const f = r.fields;
+  const time = f.time;
   // Absent is tolerated; present but unreadable is a broken frame, not a reason to guess.
-  const badTime = f.time === undefined ? r.extra['20'] : undefined;
-  if (badTime !== undefined && badTime.trim() !== '') throw new Error(`0B FID 20 (time) is not a HHMMSS time: ${JSON.stringify(badTime)}`);
-  return {
+  if (time === undefined) {
+    const badTime = r.extra['20'];
+    if (badTime !== undefined && badTime.trim() !== '') throw new Error(`0B FID 20 (time) is not a HHMMSS time: ${JSON.stringify(badTime)}`);
+  }
+  const t = {
     kind: 'trade',
     broker: BROKER,
     symbol: r.symbol,
     exchange: r.exchange,
     price: f.lastPrice,
     size: f.size,
-    ...(f.side === undefined ? {} : { side: f.side }),
-    direction: f.direction,
-    ...present({
-      change: f.change,
-      changePercent: f.changeRate,
-      cumulativeVolume: f.cumulativeVolume,
-      cumulativeTurnover: f.cumulativeValue === undefined ? undefined : f.cumulativeValue * MILLION,
-    }),
-    ...(f.time === undefined ? { ...kstInstant(now), timeSource: 'receive' as const } : at(f.time)),
-    raw: r,
-  };
+  } as { -readonly [K in keyof Trade<RealRecord<'0B'>>]: Trade<RealRecord<'0B'>>[K] };
+  const side = f.side;
+  if (side !== undefined) t.side = side;
+  t.direction = f.direction;
+  const change = f.change;
+  if (change !== undefined) t.change = change;
+  const changeRate = f.changeRate;
+  if (changeRate !== undefined) t.changePercent = changeRate;
+  const cumulativeVolume = f.cumulativeVolume;
+  if (cumulativeVolume !== undefined) t.cumulativeVolume = cumulativeVolume;
+  const cumulativeValue = f.cumulativeValue;
+  if (cumulativeValue !== undefined) t.cumulativeTurnover = cumulativeValue * MILLION;
+  if (time === undefined) {
+    const received = kstInstant(now);
+    t.time = received.time;
+    t.timestamp = received.timestamp;
+    t.timeSource = 'receive';
+  } else {
+    t.time = time;
+    t.timestamp = epochOf(time);
+  }
+  t.raw = r;
+  return t;
 }
 
 /** FID 14 (누적거래대금) is in million KRW. */
