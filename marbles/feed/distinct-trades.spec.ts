@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { distinctTrades } from '../../src/feed/distinct-trades';
+import { dayVolumeIdentity, distinctTrades } from '../../src/feed/distinct-trades';
 import { Trade } from '../../src/model';
 
 /** distinctTrades: a print seen among the last `memory` of its stream is dropped; older ones pass. */
@@ -42,5 +42,48 @@ describe('distinctTrades', () => {
   it('memory 0 remembers nothing', async () => {
     const out = await lastValueFrom(from(['1', '1'].map((id) => trade(id))).pipe(distinctTrades(byId, 0), toArray()));
     expect(out).toHaveLength(2);
+  });
+});
+
+describe('dayVolumeIdentity (KRX prints: no trade id, a cumulative volume)', () => {
+  const at = (iso: string, cumulative: number | undefined, size = 5, symbol = 'A', exchange = 'KRX'): Trade & { cum?: number } => ({
+    ...trade('', symbol),
+    exchange,
+    size,
+    time: iso,
+    timestamp: Date.parse(iso),
+    cum: cumulative,
+  });
+  const byVolume = (t: Trade & { cum?: number }): string | number | undefined => dayVolumeIdentity(t, t.cum);
+  const keep = async (ts: readonly (Trade & { cum?: number })[]): Promise<string[]> =>
+    (await lastValueFrom(from(ts).pipe(distinctTrades(byVolume), toArray()))).map((t) => `${t.symbol}${t.exchange}@${t.time}:${t.cum}`);
+
+  it('drops a print sent again; keeps the same volume on another symbol, venue or KST day', async () => {
+    const a = at('2026-11-20T09:00:01+09:00', 100);
+    const out = await keep([
+      a,
+      at('2026-11-20T09:00:02+09:00', 105),
+      { ...a },
+      at('2026-11-20T09:00:01+09:00', 100, 5, 'B'),
+      at('2026-11-20T09:00:01+09:00', 100, 5, 'A', 'NXT'),
+      at('2026-11-21T09:00:01+09:00', 100),
+      // 23:59 UTC on the 20th is the 21st in Seoul: the same KST day as the print before.
+      at('2026-11-20T23:59:00Z', 100),
+    ]);
+    expect(out).toEqual([
+      'AKRX@2026-11-20T09:00:01+09:00:100',
+      'AKRX@2026-11-20T09:00:02+09:00:105',
+      'BKRX@2026-11-20T09:00:01+09:00:100',
+      'ANXT@2026-11-20T09:00:01+09:00:100',
+      'AKRX@2026-11-21T09:00:01+09:00:100',
+    ]);
+  });
+
+  it('tells size-0 prints apart by time, price and size; no volume, no identity', async () => {
+    const zero = at('2026-11-20T09:00:01+09:00', 100, 0);
+    expect(byVolume(zero)).toBe('2026-11-20T09:00:01+09:00|1|0|100');
+    expect(byVolume(at('2026-11-20T09:00:01+09:00', undefined))).toBeUndefined();
+    const out = await keep([at('2026-11-20T09:00:01+09:00', 100), zero, at('2026-11-20T09:00:03+09:00', 100, 0), { ...zero }]);
+    expect(out).toHaveLength(3);
   });
 });

@@ -19,6 +19,7 @@ import {
   Trade,
 } from '../../model';
 import { FillFacts } from '../../feed/fills';
+import { dayVolumeIdentity } from '../../feed/distinct-trades';
 import { ConditionEvent, ConditionSnapshot } from './conditions';
 import { RealRecord } from './wire/record';
 
@@ -326,13 +327,14 @@ export function orderFillFacts(e: OrderEvent<RealRecord<'00'>>): FillFacts {
 }
 
 /**
- * The identity of a 0B print (Kiwoom sends no trade id): time, price, size and the day's
- * cumulative volume (13), which grows with every print, so two real prints never share it.
- * Undefined (no de-duplication) when the frame omits the cumulative volume.
+ * The identity of a 0B print (Kiwoom sends no trade id) within its symbol and venue: the day's
+ * cumulative volume (13) on the trade's KST date. It grows by the size of every print, so two
+ * real prints of a day never share it; a number, which is cheap to remember. A print of size 0
+ * (it leaves the volume as it was) is told apart by time, price and size as well. Undefined (no
+ * de-duplication) when the frame omits the cumulative volume.
  */
-export function tradeIdentity(t: Trade<RealRecord<'0B'>>): string | undefined {
-  const cumulative = t.raw.fields.cumulativeVolume;
-  return cumulative === undefined ? undefined : `${t.time}|${t.price}|${t.size}|${cumulative}`;
+export function tradeIdentity(t: Trade<RealRecord<'0B'>>): string | number | undefined {
+  return dayVolumeIdentity(t, t.raw.fields.cumulativeVolume);
 }
 
 // --- KRX events (src/model/krx.ts) -------------------------------------------------------------
