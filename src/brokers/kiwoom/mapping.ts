@@ -17,6 +17,7 @@ import {
   Quote,
   Side,
   Trade,
+  kstEpoch,
 } from '../../model';
 import { FillFacts } from '../../feed/fills';
 import { dayVolumeIdentity } from '../../feed/distinct-trades';
@@ -32,18 +33,7 @@ export function kstInstant(epochMs: number): { readonly time: string; readonly t
 }
 
 function at(iso: string): { readonly time: string; readonly timestamp: number } {
-  return { time: iso, timestamp: epochOf(iso) };
-}
-
-/** `Date.parse` of a wire time, remembered for the last text: prints come many to a second. */
-let lastIso = '';
-let lastEpoch = NaN;
-function epochOf(iso: string): number {
-  if (iso !== lastIso) {
-    lastEpoch = Date.parse(iso);
-    lastIso = iso;
-  }
-  return lastEpoch;
+  return { time: iso, timestamp: kstEpoch(iso) };
 }
 
 /**
@@ -90,7 +80,7 @@ export function toTrade(r: RealRecord<'0B'>, now: number = Date.now()): Trade<Re
     t.timeSource = 'receive';
   } else {
     t.time = time;
-    t.timestamp = epochOf(time);
+    t.timestamp = kstEpoch(time);
   }
   t.raw = r;
   return t;
