@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { TestScheduler } from 'rxjs/testing';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { dayVolumeIdentity, distinctTrades } from '../../src/feed/distinct-trades';
@@ -37,6 +38,14 @@ describe('distinctTrades', () => {
     const out = await lastValueFrom(from(ids.map((id) => trade(id))).pipe(distinctTrades(byId, 3), toArray()));
     // memory 3: 1 2 3 | 1 (seen) | 4 (forgets 1) | 1 (passes, forgets 2) | 2 (passes, forgets 3) | 5 | 2 (seen) | 3 (passes)
     expect(out.map((t) => t.tradeId)).toEqual(['1', '2', '3', '4', '1', '2', '5', '3']);
+  });
+
+  it('the same identity at another price or size is another print; each is remembered and forgotten in turn', async () => {
+    const p = (id: string, price: number, size = 1): Trade => ({ ...trade(id), price, size });
+    const seq = [p('1', 10), p('1', 11), p('1', 11), p('1', 10), p('1', 10, 2), p('2', 10), p('1', 11), p('3', 10), p('1', 10), p('1', 11)];
+    const out = await lastValueFrom(from(seq).pipe(distinctTrades(byId, 3), toArray()));
+    // memory 3: 1@10 1@11 | 1@11 1@10 (seen) | 1@10x2 | 2@10 (forgets 1@10) | 1@11 (seen) | 3@10 (forgets 1@11) | 1@10 (forgotten: passes) | 1@11 (forgotten: passes)
+    expect(out.map((t) => `${t.tradeId}@${t.price}x${t.size}`)).toEqual(['1@10x1', '1@11x1', '1@10x2', '2@10x1', '3@10x1', '1@10x1', '1@11x1']);
   });
 
   it('memory 0 remembers nothing', async () => {
@@ -85,5 +94,42 @@ describe('dayVolumeIdentity (KRX prints: no trade id, a cumulative volume)', () 
     expect(byVolume(at('2026-11-20T09:00:01+09:00', undefined))).toBeUndefined();
     const out = await keep([at('2026-11-20T09:00:01+09:00', 100), zero, at('2026-11-20T09:00:03+09:00', 100, 0), { ...zero }]);
     expect(out).toHaveLength(3);
+  });
+});
+
+describe('distinctTrades against a plain model', () => {
+  /** The rule, spelt out: the last `memory` passed prints, a repeat = same symbol, venue, identity, price, size. */
+  const model = (ts: readonly Trade[], memory: number): Trade[] => {
+    const kept: Trade[] = [];
+    const remembered: Trade[] = [];
+    for (const t of ts) {
+      const same = (r: Trade): boolean =>
+        r.symbol === t.symbol && r.exchange === t.exchange && r.tradeId === t.tradeId && r.price === t.price && r.size === t.size;
+      if (t.tradeId !== undefined && remembered.some(same)) continue;
+      kept.push(t);
+      if (t.tradeId !== undefined && memory > 0) {
+        remembered.push(t);
+        if (remembered.length > memory) remembered.shift();
+      }
+    }
+    return kept;
+  };
+  const print = fc.record({
+    symbol: fc.constantFrom('A', 'A', 'A', 'B'),
+    exchange: fc.constantFrom('KRX', 'KRX', 'KRX', 'NXT', undefined),
+    tradeId: fc.constantFrom('1', '1', '2', '3', undefined),
+    price: fc.constantFrom(10, 11),
+    size: fc.constantFrom(1, 2),
+  });
+
+  it('passes exactly the prints the model passes, for any memory', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(print, { minLength: 10, maxLength: 80 }), fc.integer({ min: 0, max: 5 }), async (specs, memory) => {
+        const ts = specs.map((s): Trade => ({ ...trade(s.tradeId ?? '', s.symbol), ...s }));
+        const out = await lastValueFrom(from(ts).pipe(distinctTrades((t: Trade) => t.tradeId, memory), toArray()));
+        expect(out).toEqual(model(ts, memory));
+      }),
+      { seed: 1305, numRuns: 3000 },
+    );
   });
 });
