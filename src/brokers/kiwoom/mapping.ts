@@ -324,7 +324,8 @@ export function orderFillFacts(e: OrderEvent<RealRecord<'00'>>): FillFacts {
  * de-duplication) when the frame omits the cumulative volume.
  */
 export function tradeIdentity(t: Trade<RealRecord<'0B'>>): string | number | undefined {
-  return dayVolumeIdentity(t, t.raw.fields.cumulativeVolume);
+  // The trade carries FID 13 as it was decoded: no second read through the record.
+  return dayVolumeIdentity(t, t.cumulativeVolume);
 }
 
 // --- KRX events (src/model/krx.ts) -------------------------------------------------------------
