@@ -89,15 +89,22 @@ export function toTrade(r: RealRecord<'0B'>, now: number = Date.now()): Trade<Re
 /** FID 14 (누적거래대금) is in million KRW. */
 const MILLION = 1_000_000;
 
+/** The 0D field names of levels 1…10, built once rather than per level of every book. */
+const levelNames = (prefix: 'ask' | 'bid'): { readonly price: readonly string[]; readonly size: readonly string[] } => ({
+  price: Array.from({ length: 10 }, (_, i) => `${prefix}Price${i + 1}`),
+  size: Array.from({ length: 10 }, (_, i) => `${prefix}Size${i + 1}`),
+});
+const LEVEL_NAMES = { ask: levelNames('ask'), bid: levelNames('bid') };
+
 /** 0D → OrderBook: up to 10 levels a side, best first; levels without a price are skipped. */
 export function toOrderBook(r: RealRecord<'0D'>, depth = 10): OrderBook<RealRecord<'0D'>> {
   const f = r.fields as unknown as Readonly<Record<string, number | undefined>>;
-  const side = (prefix: 'ask' | 'bid'): PriceLevel[] => {
+  const side = (names: (typeof LEVEL_NAMES)['ask']): PriceLevel[] => {
     const out: PriceLevel[] = [];
-    for (let i = 1; i <= 10 && out.length < depth; i++) {
-      const price = f[`${prefix}Price${i}`];
+    for (let i = 0; i < 10 && out.length < depth; i++) {
+      const price = f[names.price[i]];
       if (!price) continue;
-      out.push({ price, size: f[`${prefix}Size${i}`] ?? 0 });
+      out.push({ price, size: f[names.size[i]] ?? 0 });
     }
     return out;
   };
@@ -106,8 +113,8 @@ export function toOrderBook(r: RealRecord<'0D'>, depth = 10): OrderBook<RealReco
     broker: BROKER,
     symbol: r.symbol,
     exchange: r.exchange,
-    asks: side('ask'),
-    bids: side('bid'),
+    asks: side(LEVEL_NAMES.ask),
+    bids: side(LEVEL_NAMES.bid),
     // 125/121: every resting share on each side, not only the levels kept by `depth`.
     ...present({ totalBidSize: r.fields.totalBidSize, totalAskSize: r.fields.totalAskSize }),
     ...at(r.fields.time),
