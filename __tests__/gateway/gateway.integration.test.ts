@@ -7,7 +7,7 @@ import type { Msg } from '@nats-io/nats-core';
 import { FeedError } from '../../src/core/errors';
 import { startKiwoomServer, KiwoomServer } from '../../src/app/servers/kiwoom/server';
 import { OrderBook, OrderEvent, Trade } from '../../src/model';
-import { encode } from '../../src/nats/wire';
+import { encode, encodeData } from '../../src/nats/wire';
 import { NatsServer, startNatsServer } from './support/nats-server';
 import { book, consumerFeed, fill, kiwoomGateway, regCount, trade, until } from './support/helpers';
 
@@ -119,10 +119,13 @@ it('malformed messages on market subjects go to errors$ and end no stream', asyn
   const trades = collect(feed.trades$('005930'));
   await until(() => server.registrations().includes('0B|005930'), 'the key');
   gw.nc.publish('rxm.kiwoom.trade.005930', 'not json');
-  gw.nc.publish('rxm.kiwoom.trade.005930', encode({ s: 1, t: 1, g: 'x', e: { kind: 'trade', symbol: '005930' } }));
+  gw.nc.publish('rxm.kiwoom.trade.005930', encodeData(1, 1, 'x', [JSON.stringify({ kind: 'trade', symbol: '005930' })]));
+  // A batch with one bad event: its good event still arrives.
+  gw.nc.publish('rxm.kiwoom.trade.005930', encodeData(2, 1, 'x', ['"nope"', JSON.stringify(trade('005930', 69_900, 2))]));
   server.publish(trade('005930', 70_000, 3));
-  await until(() => trades.values.length === 1 && errors.values.length === 2, 'two decode errors and the trade');
-  expect(errors.values.map((e: FeedError) => e.kind)).toEqual(['decode', 'decode']);
+  await until(() => trades.values.length === 2 && errors.values.length === 3, 'three decode errors and two trades');
+  expect(errors.values.map((e: FeedError) => e.kind)).toEqual(['decode', 'decode', 'decode']);
+  expect(trades.values.map((t: Trade) => t.price)).toEqual([69_900, 70_000]);
   expect(trades.errors).toEqual([]);
   feed.close();
 });
@@ -151,7 +154,7 @@ it('a consumer may not publish market data (nats-server permissions)', async () 
   void (async () => {
     for await (const s of rogue.status()) if (s.type === 'error') violations.push(s.error.message);
   })();
-  rogue.publish('rxm.kiwoom.trade.005930', encode({ s: 1, t: 1, g: 'rogue', e: trade('005930', 1, 1) }));
+  rogue.publish('rxm.kiwoom.trade.005930', encodeData(1, 1, 'rogue', [JSON.stringify(trade('005930', 1, 1))]));
   await rogue.flush();
   await until(() => violations.length > 0, 'the permissions violation');
   expect(violations[0]).toMatch(/Permissions Violation for Publish to "rxm.kiwoom.trade.005930"/);
@@ -214,7 +217,7 @@ it('malformed messages on the book, status and notice subjects go to errors$; th
   await until(() => server.registrations().includes('0D|000270'), 'the book key');
   gw.nc.publish('rxm.kiwoom.book.000270', '{"s":1');
   // A well-formed trade on a book subject is not a book.
-  gw.nc.publish('rxm.kiwoom.book.000270', encode({ s: 1, t: 1, g: 'x', e: trade('000270', 1, 1) }));
+  gw.nc.publish('rxm.kiwoom.book.000270', encodeData(1, 1, 'x', [JSON.stringify(trade('000270', 1, 1))]));
   gw.nc.publish('rxm.kiwoom.status', encode({ t: 1, g: 'x', status: { state: 'sleeping' } }));
   gw.nc.publish('rxm.kiwoom.notice', encode({ t: 1, g: 'x', notice: { type: 'gap', reason: 42 } }));
   await until(() => errors.values.length >= 4, 'four decode errors');
@@ -255,4 +258,36 @@ it('a lease naming an unknown stream or a malformed lease is refused or dropped,
   sub.unsubscribe();
   await raw.close();
   feed.close();
+});
+
+it('sends broker records (raw) only while some consumer asks for them', async () => {
+  const plain = consumerFeed(nats);
+  const got = collect(plain.trades$('005930'));
+  await until(() => server.registrations().includes('0B|005930'), 'the key');
+  server.publish(trade('005930', 70_000, 1));
+  await until(() => got.values.length === 1, 'a trade without raw');
+  expect((got.values[0] as Trade).raw).toBeNull();
+
+  const wanting = consumerFeed(nats, { raw: true });
+  const gotRaw = collect(wanting.trades$('005930'));
+  await until(() => gotRaw.values.length === 0 && gw.gateway.activeKeys().includes('trade.005930'), 'the second lease');
+  // The lease reaches the gateway before the next trade: wait until a trade with raw arrives.
+  await until(() => {
+    server.publish(trade('005930', 70_100, 2));
+    return gotRaw.values.some((t: Trade) => t.raw !== null);
+  }, 'a trade with its raw record');
+  const withRaw = gotRaw.values.find((t: Trade) => t.raw !== null) as Trade;
+  expect(typeof withRaw.raw).toBe('object');
+  expect(JSON.stringify(withRaw.raw)).toMatch(/005930/);
+  // One stream serves everyone: the plain consumer gets them too meanwhile.
+  await until(() => got.values.some((t: Trade) => t.raw !== null), 'raw on the plain consumer too');
+
+  wanting.close();
+  const before = got.values.length;
+  await until(() => {
+    server.publish(trade('005930', 70_200, 3));
+    return got.values.length > before && (got.values.at(-1) as Trade).raw === null;
+  }, 'raw null again once no lease asks');
+  expect(got.errors).toEqual([]);
+  plain.close();
 });

@@ -49,13 +49,14 @@ import { localInterest } from './interest-table';
 import { AccountStream, MarketStream, Subjects, interestKey, isToken, subjectsFor } from './subjects';
 import {
   DataEnvelope,
+  DataMessage,
   EventKind,
   NoticeEnvelope,
   WireNotice,
   RefusedEnvelope,
   StatusEnvelope,
   decode,
-  decodeEvent,
+  decodeData,
   encode,
   errorFromJson,
   statusFromJson,
@@ -93,6 +94,12 @@ export interface NatsFeedOptions {
    * gateway's trade window), then goes live with nothing repeated. Default 0: live only.
    */
   readonly tradeBackfillMs?: number;
+  /**
+   * Ask the gateway for events' `raw` (the broker's record). Without it, market events arrive with
+   * `raw: null` unless another consumer asked (the gateway sends one stream for all; raw is most
+   * of an event's bytes and decode time). Account events always carry it. Default false.
+   */
+  readonly raw?: boolean;
   /** Overrides how the connection is opened (tests, custom transports). */
   readonly connect?: NatsConnect;
 }
@@ -133,6 +140,7 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
   const renewMs = options.renewMs ?? Math.max(50, Math.floor(leaseMs / 3));
   const lingerMs = options.lingerMs ?? 1_000;
   const backfillMs = options.tradeBackfillMs ?? 0;
+  const wantRaw = options.raw ? { raw: true } : {};
 
   function config(message: string): FeedError {
     return new FeedError({ kind: 'config', broker, fatal: true, message: `nats ${broker}: ${message}` });
@@ -237,7 +245,7 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
         });
         publishLease = () => {
           if (!c.isClosed())
-            c.publish(subjects.interest(consumerId), encode({ consumer: consumerId, keys: interest.keys(), ttlMs: leaseMs }));
+            c.publish(subjects.interest(consumerId), encode({ consumer: consumerId, keys: interest.keys(), ttlMs: leaseMs, ...wantRaw }));
         };
         renew = setInterval(() => {
           if (interest.keys().length > 0) publishLease();
@@ -328,19 +336,31 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
         keysChanged(interest.remove(key));
       });
       let catchingUp = true;
-      let buffered: { envelope: DataEnvelope; event: MarketEvent }[] = [];
-      const emit = (event: MarketEvent): void => {
-        interest.served(key);
-        subscriber.next(event);
+      let buffered: DataMessage[] = [];
+      let served = false;
+      const emit = (events: readonly MarketEvent[]): void => {
+        if (!served && events.length > 0) {
+          served = true;
+          interest.served(key);
+        }
+        for (const event of events) subscriber.next(event);
+      };
+      const received = (r: DataMessage | FeedError): r is DataMessage => {
+        if (r instanceof FeedError) {
+          errors.next(r);
+          return false;
+        }
+        for (const e of r.errors) errors.next(e);
+        return true;
       };
       subs.push(
         link.nc.subscribe(subject, {
           callback: (_e, m) => {
             frame(m);
-            const r = decodeEvent(MARKET_KIND[stream], m.data, broker, m.subject);
-            if (r instanceof FeedError) errors.next(r);
-            else if (catchingUp) buffered.push(r);
-            else emit(r.event);
+            const r = decodeData(MARKET_KIND[stream], m.data, broker, m.subject);
+            if (!received(r)) return;
+            if (catchingUp) buffered.push(r);
+            else emit(r.events);
           },
         }),
         link.nc.subscribe(subjects.refused(stream, symbol), {
@@ -353,19 +373,16 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
       );
       keysChanged(interest.add(key));
 
-      /** The kept events to start with (the last book/quote, or recent trades). */
-      const start = async (): Promise<{ envelope: DataEnvelope; event: MarketEvent }[]> => {
+      /** The kept messages to start with (the last book/quote, or recent trades). */
+      const start = async (): Promise<DataMessage[]> => {
         const missing = await link.gateway;
         if (missing) throw missing;
         if (stream !== 'trade') {
           const m = await link.jsm.direct.getMessage(subjects.streams.last, { last_by_subj: subject }).catch(() => null);
           if (!m) return [];
-          const r = decodeEvent(MARKET_KIND[stream], m.data, broker, subject);
-          if (r instanceof FeedError) {
-            errors.next(r);
-            return [];
-          }
-          return [r];
+          const r = decodeData(MARKET_KIND[stream], m.data, broker, subject);
+          // A kept batch of books or quotes: its last one is the current one.
+          return received(r) && r.events.length > 0 ? [{ ...r, events: r.events.slice(-1) }] : [];
         }
         return backfillMs > 0 ? recentTrades(link, subject, backfillMs) : [];
       };
@@ -380,19 +397,19 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
             const live = newest.get(k.envelope.g);
             if (stream !== 'trade' && live !== undefined && live >= k.envelope.s) continue;
             lastKept = k.envelope;
-            emit(k.event);
+            emit(k.events);
           }
           const rest = buffered.filter((b) => !lastKept || b.envelope.g !== lastKept.g || b.envelope.s > lastKept.s);
           buffered = [];
           catchingUp = false;
-          for (const b of rest) emit(b.event);
+          for (const b of rest) emit(b.events);
         },
         (err: unknown) => subscriber.error(toFeedError(err, { kind: 'config', broker, fatal: true })),
       );
     });
 
   /** Trades kept by the gateway's trade stream since `ms` ago, through a short-lived consumer. */
-  async function recentTrades(link: Link, subject: string, ms: number): Promise<{ envelope: DataEnvelope; event: MarketEvent }[]> {
+  async function recentTrades(link: Link, subject: string, ms: number): Promise<DataMessage[]> {
     const info = await link.jsm.consumers.add(subjects.streams.trades, {
       filter_subject: subject,
       deliver_policy: DeliverPolicy.StartTime,
@@ -400,7 +417,7 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
       ack_policy: AckPolicy.None,
       inactive_threshold: nanos(30_000),
     });
-    const out: { envelope: DataEnvelope; event: MarketEvent }[] = [];
+    const out: DataMessage[] = [];
     let left = info.num_pending;
     if (left === 0) return out;
     const consumer = await jetstream(link.nc).consumers.get(subjects.streams.trades, info.name);
@@ -409,9 +426,12 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
       let got = 0;
       for await (const m of batch) {
         got += 1;
-        const r = decodeEvent('trade', m.data, broker, m.subject);
+        const r = decodeData('trade', m.data, broker, m.subject);
         if (r instanceof FeedError) errors.next(r);
-        else out.push(r);
+        else {
+          for (const e of r.errors) errors.next(e);
+          out.push(r);
+        }
       }
       if (got === 0) break;
       left -= got;
@@ -450,9 +470,12 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
         messages = await consumer.consume({
           callback: (m) => {
             frame(m);
-            const r = decodeEvent(stream, m.data, broker, m.subject);
+            const r = decodeData(stream, m.data, broker, m.subject);
             if (r instanceof FeedError) errors.next(r);
-            else subscriber.next(r.event);
+            else {
+              for (const e of r.errors) errors.next(e);
+              for (const event of r.events) subscriber.next(event);
+            }
             m.ack();
           },
         });

@@ -1,13 +1,18 @@
 /**
- * What travels on the gateway's subjects, as io-ts codecs: one envelope per message, JSON-encoded
- * (measured against MessagePack in bench/gateway.ts; see the README's gateway section for why
- * JSON). A message that fails these codecs goes to `errors$` and ends nothing.
+ * What travels on the gateway's subjects, as io-ts codecs. Data messages are JSON and carry a
+ * batch of events (measured against MessagePack and against one event per message in
+ * bench/gateway.ts; see the README's gateway section for why). A message that fails these codecs
+ * goes to `errors$` and ends nothing.
  *
- *   data:     { s: seq, t: sentAt, g: gatewayId, e: event }      on trade/book/quote/order/... subjects
+ *   data:     { v: 2, s: seq, t: sentAt, g: gatewayId, e: [event, ...] }  on trade/book/quote/order/...
+ *             (v1, still read: { s, t, g, e: event }, one event, no `v`)
  *   status:   { t, g, status: FeedStatus (error as FeedErrorInit) }
  *   gap:      { t, g, gap: { reason, from, to, keys } }
  *   refused:  { t, g, error: FeedErrorInit }
- *   interest: { consumer, keys: ['trade.005930', ...], ttlMs }     published by consumers
+ *   interest: { consumer, keys: ['trade.005930', ...], ttlMs, raw? }     published by consumers
+ *
+ * `s` numbers the gateway's messages (not events): every event of a batch shares it. An event's
+ * `raw` is `null` unless some consumer's lease asked for it (`raw: true`).
  */
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
@@ -45,9 +50,20 @@ const eventCodecs = Object.fromEntries(Object.entries(kinds).map(([k, c]) => [k,
   t.Type<unknown>
 >;
 
-/** The envelope of a data message. */
-export const DataEnvelope = t.type({ s: Num, t: Num, g: t.string, e: t.UnknownRecord });
-export type DataEnvelope = t.TypeOf<typeof DataEnvelope>;
+/** The wire version of data messages this code writes. */
+export const WIRE_VERSION = 2;
+
+/** The envelope of a data message (v2: a batch; v1: one event, no `v`). */
+export const DataEnvelope = t.union([
+  t.type({ v: t.literal(WIRE_VERSION), s: Num, t: Num, g: t.string, e: t.array(t.UnknownRecord) }),
+  t.type({ s: Num, t: Num, g: t.string, e: t.UnknownRecord }),
+]);
+/** What a consumer keeps of a data message's envelope (to order kept against live messages). */
+export interface DataEnvelope {
+  readonly s: number;
+  readonly t: number;
+  readonly g: string;
+}
 
 const ErrorInit = t.intersection([
   t.type({ kind: t.string, message: t.string }),
@@ -81,12 +97,15 @@ export type WireNotice = t.TypeOf<typeof NoticeEnvelope>['notice'];
 
 export const RefusedEnvelope = t.type({ t: Num, g: t.string, error: ErrorInit });
 
-/** A consumer's lease: the keys it wants now; an empty list says goodbye. */
-export const Interest = t.type({
-  consumer: t.string,
-  keys: t.array(t.string),
-  ttlMs: t.refinement(t.number, (n) => Number.isFinite(n) && n > 0 && n <= 600_000, 'TtlMs'),
-});
+/** A consumer's lease: the keys it wants now (an empty list says goodbye), and whether it wants events' `raw`. */
+export const Interest = t.intersection([
+  t.type({
+    consumer: t.string,
+    keys: t.array(t.string),
+    ttlMs: t.refinement(t.number, (n) => Number.isFinite(n) && n > 0 && n <= 600_000, 'TtlMs'),
+  }),
+  t.partial({ raw: t.boolean }),
+]);
 export type Interest = t.TypeOf<typeof Interest>;
 
 const decoder = new TextDecoder();
@@ -124,27 +143,92 @@ function malformed(broker: string, subject: string, text: string, why: string): 
   return new FeedError({ kind: 'decode', broker, message: `nats: malformed message on ${subject} (${why})`, raw: text.slice(0, 200) });
 }
 
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isLevels = (x: unknown): boolean => {
+  if (!Array.isArray(x)) return false;
+  for (const l of x) if (!isRecord(l) || !isNum(l.price) || !isNum(l.size)) return false;
+  return true;
+};
+
 /**
- * Checks a data envelope's event against the kind its subject promises. The hot path (every
- * market message of every consumer) asks the same codecs `is` — plain checks, no Either per
- * field — and only a message that fails is decoded again for the error's details.
+ * The hot path's checks of the market kinds: plain property tests, no io-ts. Each accepts only what
+ * its codec accepts (`__tests__/gateway/wire.test.ts` checks that on random values); anything it
+ * does not accept goes to the codec, which decides and words the error.
  */
-export function decodeEvent(
-  kind: EventKind,
-  data: Uint8Array,
-  broker: string,
-  subject: string,
-): { envelope: DataEnvelope; event: MarketEvent } | FeedError {
+const quickChecks: Partial<Record<EventKind, (e: Record<string, unknown>) => boolean>> = {
+  trade: (e) => e.kind === 'trade' && isNum(e.price) && isNum(e.size),
+  book: (e) => e.kind === 'book' && isLevels(e.asks) && isLevels(e.bids),
+  quote: (e) => e.kind === 'quote',
+};
+
+/** The quick check alone: true only for events of `kind` (false may still be one: ask the codec). */
+export function quickIsEvent(kind: EventKind, e: unknown): boolean {
+  const quick = quickChecks[kind];
+  return (
+    quick !== undefined &&
+    isRecord(e) &&
+    typeof e.broker === 'string' &&
+    typeof e.symbol === 'string' &&
+    typeof e.time === 'string' &&
+    isNum(e.timestamp) &&
+    quick(e)
+  );
+}
+
+/** The codec of an event kind (what decides). */
+export const eventCodec = (kind: EventKind): t.Type<unknown> => eventCodecs[kind];
+
+/** true when `e` is an event of `kind`: the quick check, and the codec when it says no. */
+export const isEvent = (kind: EventKind, e: unknown): boolean => quickIsEvent(kind, e) || eventCodecs[kind].is(e);
+
+/** A decoded data message: its envelope, its events of the kind the subject promises, and an error per event that is not one. */
+export interface DataMessage {
+  readonly envelope: DataEnvelope;
+  readonly events: MarketEvent[];
+  readonly errors: FeedError[];
+}
+
+/**
+ * Parses a data message and checks each event against the kind its subject promises. The hot
+ * path (every market message of every consumer) is one `JSON.parse` and plain checks per event;
+ * only a message that fails is decoded again by the codecs for the error's details. A batch with
+ * some bad events keeps its good ones.
+ */
+export function decodeData(kind: EventKind, data: Uint8Array, broker: string, subject: string): DataMessage | FeedError {
   let json: unknown;
   try {
     json = JSON.parse(decoder.decode(data));
   } catch {
     json = undefined;
   }
-  if (DataEnvelope.is(json) && eventCodecs[kind].is(json.e)) return { envelope: json, event: json.e as unknown as MarketEvent };
-  const envelope = decode(DataEnvelope, data, broker, subject);
-  if (envelope instanceof FeedError) return envelope;
-  return malformed(broker, subject, decoder.decode(data), `not a ${kind} event`);
+  if (!isRecord(json) || !isNum(json.s) || !isNum(json.t) || typeof json.g !== 'string') return envelopeError(data, broker, subject);
+  const envelope: DataEnvelope = { s: json.s, t: json.t, g: json.g };
+  let batch: unknown[];
+  if (json.v === WIRE_VERSION && Array.isArray(json.e)) batch = json.e;
+  else if (json.v === undefined && isRecord(json.e)) batch = [json.e];
+  else return envelopeError(data, broker, subject);
+  const events: MarketEvent[] = [];
+  let errors: FeedError[] | undefined;
+  for (let i = 0; i < batch.length; i++) {
+    const e = batch[i];
+    if (isEvent(kind, e)) events.push(e as MarketEvent);
+    else
+      (errors ??= []).push(
+        malformed(broker, subject, JSON.stringify(e) ?? String(e), `event ${i + 1} of ${batch.length} is not a ${kind} event`),
+      );
+  }
+  return { envelope, events, errors: errors ?? [] };
+}
+
+function envelopeError(data: Uint8Array, broker: string, subject: string): FeedError {
+  const r = decode(DataEnvelope, data, broker, subject);
+  return r instanceof FeedError ? r : malformed(broker, subject, decoder.decode(data), `unknown wire version`);
+}
+
+/** One data message's body: a batch of already-serialized events (each `JSON.stringify`'d). */
+export function encodeData(seq: number, sentAt: number, gateway: string, events: readonly string[]): Uint8Array {
+  return encoder.encode(`{"v":${WIRE_VERSION},"s":${seq},"t":${sentAt},"g":${JSON.stringify(gateway)},"e":[${events.join(',')}]}`);
 }
 
 /** A FeedStatus as JSON (errors as plain objects). */

@@ -15,6 +15,8 @@ export interface NatsServer {
   readonly wsUrl: string;
   readonly port: number;
   readonly dir: string;
+  /** The running server's process id (it changes on restart). */
+  readonly pid: number | undefined;
   readonly gateway: { readonly user: string; readonly pass: string };
   readonly consumer: { readonly user: string; readonly pass: string };
   /** Environment for `rx-market gateway` (NATS part). */
@@ -99,6 +101,9 @@ export async function startNatsServer(): Promise<NatsServer> {
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     port,
     dir,
+    get pid() {
+      return child.pid;
+    },
     gateway,
     consumer,
     gatewayEnv: { RXM_NATS_URL: `nats://127.0.0.1:${port}`, RXM_NATS_USER: gateway.user, RXM_NATS_PASSWORD: gateway.pass },

@@ -21,7 +21,8 @@ import { FeedStatus } from '../../core/status';
 import { MarketFeed } from '../../feed/market-feed';
 import { MarketEvent } from '../../model/market';
 import { AccountStream, MarketStream, Subjects, isToken, parseInterestKey, subjectsFor } from '../../nats/subjects';
-import { Interest, WireNotice, decode, encode, statusToJson } from '../../nats/wire';
+import { Interest, WireNotice, decode, encode, encodeData, statusToJson } from '../../nats/wire';
+import { batcher } from './batcher';
 import { KeyNotice } from '../../core/notices';
 import { LeaseTable, leaseTable } from './leases';
 import { Role, leadership } from './leadership';
@@ -53,6 +54,14 @@ export interface GatewayOptions {
   readonly renewMs?: number;
   /** KV bucket of the locks. Default 'rxm_gateways'. */
   readonly lockBucket?: string;
+  /**
+   * Market events carry their broker record (`raw`) always (true), or only while some consumer's
+   * lease asks for it (false: `raw` is null otherwise; it is most of an event's bytes and decode
+   * time). Account events always carry it. Default false.
+   */
+  readonly raw?: boolean;
+  /** Most market events per NATS message (the events of one subject within one event-loop turn go together). Default 64; 1 sends one per message. */
+  readonly batchMaxEvents?: number;
   /** One line per notable change (never a secret). */
   readonly log?: (line: string) => void;
 }
@@ -106,11 +115,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const subscriptions = new Subscription();
   let seq = 0;
   let natsDown = false;
+  /** Whether market events go out with their raw record now (see GatewayOptions.raw). */
+  let sendRaw = options.raw === true;
+  const serialize = (event: MarketEvent): string => JSON.stringify(sendRaw ? event : { ...event, raw: null });
 
-  const publish = (subject: string, event: MarketEvent): void => {
-    seq += 1;
-    nc.publish(subject, encode({ s: seq, t: now(), g: id, e: event }));
-  };
+  const batches = batcher(
+    (subject, events) => {
+      seq += 1;
+      nc.publish(subject, encodeData(seq, now(), id, events));
+    },
+    { maxEvents: options.batchMaxEvents },
+  );
+  subscriptions.add(() => batches.flush());
+  const publish = (subject: string, event: MarketEvent): void => batches.add(subject, serialize(event));
   const publishStatus = (status: FeedStatus): void =>
     nc.publish(subjects.status, encode({ t: now(), g: id, status: statusToJson(status) }));
   const publishNotice = (notice: WireNotice): void => {
@@ -152,7 +169,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // The same broker event published by two gateways (around a failover) gets the same id.
     accountQueue.push({
       subject: subjects.account(stream),
-      data: encode({ s: seq, t: now(), g: id, e: event }),
+      data: encodeData(seq, now(), id, [JSON.stringify(event)]),
       msgID: `${stream}-${hashId(JSON.stringify({ ...identity, raw: undefined }))}-${event.timestamp}`,
     });
     void drainAccount();
@@ -256,6 +273,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   /** Brings the registered keys in line with the leases (and refreshes refusals for keys still asked for). */
   const reconcile = (askedNow: readonly string[] = []): void => {
     if (!natsDown) for (const c of leases.expire(Date.now())) log(`lease of ${c} lapsed`);
+    sendRaw = options.raw === true || leases.wantsRaw();
     if (!term) return;
     const wanted = leases.wanted();
     for (const k of pinned) wanted.add(k);
@@ -298,6 +316,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         entry.subscription.unsubscribe();
       }
       t.keys.clear();
+      batches.flush();
       feed.close?.();
     });
     if (role.previous) publishNotice({ type: 'gap', reason: 'failover', from: role.previous.at, to: Date.now() });
@@ -334,7 +353,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       const consumer = m.subject.slice(m.subject.lastIndexOf('.') + 1);
       const keys = (lease as Interest).keys;
-      leases.renew(consumer, keys, (lease as Interest).ttlMs, Date.now());
+      leases.renew(consumer, keys, (lease as Interest).ttlMs, Date.now(), (lease as Interest).raw === true);
       reconcile(keys);
     },
   });
@@ -389,6 +408,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const deadline = Date.now() + 5_000;
       while (accountQueue.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       closed = true;
+      batches.flush();
       if (term) publishStatus({ state: 'closed' });
       subscriptions.unsubscribe();
       await nc.flush().catch(() => undefined);
