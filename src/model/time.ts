@@ -101,15 +101,8 @@ export function utcTime(epochMs: number): { readonly time: string; readonly time
 }
 
 /** The last date part read by `kstEpoch` and the epoch of its KST midnight. */
-let lastDatePart = '';
-let lastMidnight = NaN;
-
-/** Two ASCII digits at `i` as a number, or -1. */
-function twoDigits(s: string, i: number): number {
-  const a = s.charCodeAt(i) - 48;
-  const b = s.charCodeAt(i + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-}
+let epochDatePart = '';
+let epochMidnight = NaN;
 
 /** `dddd-dd-ddTdd:dd:dd+09:00` (digits where `d`). */
 function isKstShape(s: string): boolean {
@@ -133,11 +126,11 @@ export function kstEpoch(iso: string): number {
     const s = twoDigits(iso, 17);
     if (h >= 0 && h < 24 && m >= 0 && m < 60 && s >= 0 && s < 60) {
       const datePart = iso.slice(0, 10);
-      if (datePart !== lastDatePart) {
-        lastMidnight = Date.parse(`${datePart}T00:00:00+09:00`);
-        lastDatePart = datePart;
+      if (datePart !== epochDatePart) {
+        epochMidnight = Date.parse(`${datePart}T00:00:00+09:00`);
+        epochDatePart = datePart;
       }
-      return lastMidnight + ((h * 60 + m) * 60 + s) * 1000;
+      return epochMidnight + ((h * 60 + m) * 60 + s) * 1000;
     }
   }
   return Date.parse(iso);
