@@ -349,12 +349,13 @@ async function fanout(n: number): Promise<FanoutResult> {
       consumers.map((c) =>
         Promise.race([
           c.result,
-          new Promise<ConsumerResult>((r) =>
-            setTimeout(() => {
+          new Promise<ConsumerResult>((r) => {
+            const timer = setTimeout(() => {
               console.error(`consumer ${c.child.pid}: no report within 30 s`);
               r({ received: 0, latencies: [] });
-            }, 30_000),
-          ),
+            }, 30_000);
+            void c.result.then(() => clearTimeout(timer));
+          }),
         ]),
       ),
     );
