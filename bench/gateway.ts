@@ -472,6 +472,24 @@ function encodings(): void {
       decode: (bufs) => bufs.forEach((b) => decodeData('trade', b, 'bench', 'rxm.bench.trade.S0000')),
     },
     {
+      // Not used: the keys once per message, each event as an array of values, objects rebuilt.
+      name: `compact JSON (keys once, rows as arrays): ${perBatch} events per message, raw null`,
+      encode: () =>
+        batches(lean).map((b, i) => {
+          const keys = Object.keys(b[0]);
+          const rows = b.map((e) => JSON.stringify(keys.map((k) => (e as unknown as Record<string, unknown>)[k])));
+          return te.encode(`{"v":3,"s":${i},"t":${hrNow()},"g":"gw1","k":${JSON.stringify(keys)},"e":[${rows.join(',')}]}`);
+        }),
+      decode: (bufs) =>
+        bufs.forEach((b) => {
+          const m = JSON.parse(td.decode(b)) as { k: string[]; e: unknown[][] };
+          for (const row of m.e) {
+            const o: Record<string, unknown> = {};
+            for (let i = 0; i < m.k.length; i++) o[m.k[i]] = row[i];
+          }
+        }),
+    },
+    {
       name: `MessagePack (@msgpack/msgpack): ${perBatch} events per message, raw null`,
       encode: () => batches(lean).map((b, i) => msgpackEncode({ v: 2, s: i, t: hrNow(), g: 'gw1', e: b })),
       decode: (bufs) => bufs.forEach((b) => msgpackDecode(b)),
