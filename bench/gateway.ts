@@ -418,7 +418,13 @@ function verdict(r: FanoutResult): string[] {
     r.p99 < TARGET_P99_MS
       ? `hop p99 < ${TARGET_P99_MS} ms: met (${r.p99.toFixed(2)} ms)`
       : `hop p99 < ${TARGET_P99_MS} ms: MISSED by ${(r.p99 - TARGET_P99_MS).toFixed(2)} ms (${r.p99.toFixed(2)} ms)`;
-  return [rate, hop];
+  // The fraction is of what the gateway got; say when that fell short of the rate the generator was set to.
+  const input = r.inputRate / RATE;
+  const fed =
+    input >= TARGET_RATE
+      ? `input ${Math.round(r.inputRate).toLocaleString('en-US')}/s of ${RATE.toLocaleString('en-US')} set`
+      : `input only ${Math.round(r.inputRate).toLocaleString('en-US')}/s of ${RATE.toLocaleString('en-US')} set (${(input * 100).toFixed(0)} %): the gateway's process did not get the CPU to read more`;
+  return [rate, hop, fed];
 }
 
 /**
