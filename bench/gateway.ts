@@ -423,7 +423,7 @@ function verdict(r: FanoutResult): string[] {
   const fed =
     input >= TARGET_RATE
       ? `input ${Math.round(r.inputRate).toLocaleString('en-US')}/s of ${RATE.toLocaleString('en-US')} set`
-      : `input only ${Math.round(r.inputRate).toLocaleString('en-US')}/s of ${RATE.toLocaleString('en-US')} set (${(input * 100).toFixed(0)} %): the gateway's process did not get the CPU to read more`;
+      : `input only ${Math.round(r.inputRate).toLocaleString('en-US')}/s of ${RATE.toLocaleString('en-US')} set (${(input * 100).toFixed(0)} %): the generator's and the gateway's processes got too little of the CPU`;
   return [rate, hop, fed];
 }
 
