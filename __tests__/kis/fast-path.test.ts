@@ -5,7 +5,10 @@
  * - `readTradeValues` gives io-ts' `TradeValues` result when io-ts accepts, undefined when not;
  * - records named lazily (a Proxy read by position) equal records named eagerly: values, key
  *   order, JSON;
- * - whole frames through the codec: the same events, the same error messages, as with eager names.
+ * - whole frames through the codec: the same events, the same error messages, as with eager names;
+ * - records cut out of the payload (`cutRecords`, `Layout.read`: no split) equal the split ones;
+ * - the envelope, figure and time readers give what their regular-expression / io-ts / Date.parse
+ *   references gave.
  */
 import * as fc from 'fast-check';
 import { inspect } from 'util';
@@ -15,7 +18,11 @@ import path from 'path';
 import { kisNumber } from '../../src/brokers/kis/wire/values';
 import { TradeValues, readTradeValues } from '../../src/brokers/kis/wire/trade';
 import { decodeFields } from '../../src/brokers/kis/wire/values';
-import { Positional, chooseLayout, namedEagerly, positional } from '../../src/brokers/kis/wire/record';
+import { Positional, chooseLayout, cutRecords, namedEagerly, positional, splitRecords, valueAt } from '../../src/brokers/kis/wire/record';
+import { OptionalKisNumber } from '../../src/brokers/kis/wire/values';
+import { optionalFigure } from '../../src/brokers/kis/wire/figures';
+import { parseEnvelope } from '../../src/brokers/kis/wire/envelope';
+import { kstTime } from '../../src/model/time';
 import { statusWithoutCode } from '../../src/brokers/kis/wire/fields';
 import { toMessage } from '../../src/brokers/kis/wire/message';
 import { trIdInfo } from '../../src/brokers/kis/wire/tr-ids';
@@ -185,12 +192,19 @@ describe('kis fast path = eager path', () => {
           expect(JSON.stringify(a)).toBe(JSON.stringify(b));
           if (a.ok) mapped++;
           else refused++;
-          // Through the codec: the same verdict, and the record as eager naming gives it.
-          const events = makeCodec().decode(`0|${trId}|001|${values.join('^')}`);
+          // Through the codec (records cut out of the payload): the same verdict, the event and the
+          // record as eager naming gives them, in frames of one to three records.
+          const copies = 1 + (values.length % 3);
+          const frame = `0|${trId}|00${copies}|${Array.from({ length: copies }, () => values.join('^')).join('^')}`;
+          const events = makeCodec().decode(frame);
           const data = events.filter((e) => e.type === 'data');
-          expect(data.length).toBe(a.ok ? 1 : 0);
-          if (a.ok && data[0]?.type === 'data')
-            expect(JSON.stringify((data[0].message as { raw: unknown }).raw)).toBe(JSON.stringify(eager));
+          expect(data.length).toBe(a.ok ? copies : 0);
+          for (const event of data)
+            if (a.ok && event.type === 'data') {
+              expect(JSON.stringify(event.message)).toBe(JSON.stringify(a.event));
+              expect(JSON.stringify((event.message as { raw: unknown }).raw)).toBe(JSON.stringify(eager));
+              expect(inspect((event.message as { raw: unknown }).raw)).toBe(inspect(eager));
+            }
           if (!a.ok) expect(events.map((e) => e.type === 'report' && e.error.message)).toContain(`${trId}: ${a.reason}`);
         }),
         { seed: SEED, numRuns: 600 },
@@ -199,4 +213,110 @@ describe('kis fast path = eager path', () => {
       if (trId !== 'H0STMKO0') expect(refused).toBeGreaterThan(20);
     });
   }
+
+  it('records cut out of a payload equal the split ones: verdicts, reasons, values, names, extra', () => {
+    const trIds = Object.keys(layouts) as KisTrId[];
+    const value = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('', ' ', '005930', 'Y'));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...trIds),
+        fc.array(value, { maxLength: 140 }),
+        fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, -1, 1.5, NaN)),
+        (trId, list, count) => {
+          const payload = list.map((v) => v.replace(/\^/g, '')).join('^');
+          const split = splitRecords(payload, count);
+          const cut = cutRecords(payload, count);
+          expect(cut.ok).toBe(split.ok);
+          if (!split.ok || !cut.ok) {
+            expect(cut).toEqual(split);
+            return;
+          }
+          expect(cut.values).toBe(split.records[0].length);
+          const choice = chooseLayout(trId, cut.values, valueAt(payload, cut.ends, 0));
+          expect(choice).toEqual(chooseLayout(trId, split.records[0].length, split.records[0][0]));
+          split.records.forEach((values, r) => {
+            expect(Array.from({ length: cut.values }, (_, i) => valueAt(payload, cut.ends, r * cut.values + i))).toEqual(values);
+            if (!choice.ok) return;
+            const read = choice.layout.read(payload, cut.ends, r * cut.values, cut.values);
+            const decoded = choice.layout.codec.decode(values);
+            expect(isRight(decoded)).toBe(true);
+            if (!isRight(decoded)) return;
+            expect(JSON.stringify(read)).toBe(JSON.stringify(decoded.right));
+            expect(inspect(read)).toBe(inspect(decoded.right));
+            expect(read).toEqual(decoded.right);
+            expect(Object.keys(read.fields)).toEqual(Object.keys(decoded.right.fields));
+          });
+        },
+      ),
+      { seed: SEED, numRuns: 1500 },
+    );
+  });
+
+  it('optionalFigure reads what OptionalKisNumber decodes from the trimmed text', () => {
+    fc.assert(
+      fc.property(fc.option(wireString, { nil: undefined }), (s) => {
+        const decoded = s === undefined ? undefined : OptionalKisNumber.decode(s.trim());
+        const reference = decoded === undefined || !isRight(decoded) ? undefined : decoded.right;
+        expect([s, optionalFigure(s)]).toEqual([s, reference]);
+      }),
+      { seed: SEED, numRuns: 5000 },
+    );
+  });
+
+  it('the envelope reader accepts and refuses what the regular expressions did, with the same reasons', () => {
+    const reference = (frame: string): unknown => {
+      const c0 = frame.charCodeAt(0);
+      if (c0 !== 48 && c0 !== 49) return { type: 'control', text: frame };
+      const [flag, trId, countText] = frame.split('|');
+      if (frame.split('|').length < 4) return { type: 'malformed', reason: 'data frame without the E|TR_ID|NNN| envelope' };
+      if (flag !== '0' && flag !== '1') return { type: 'malformed', reason: `unknown encryption flag ${JSON.stringify(flag)}` };
+      if (!/^[A-Z0-9]+$/.test(trId)) return { type: 'malformed', reason: `invalid tr_id ${JSON.stringify(trId)}` };
+      if (!/^\d{1,4}$/.test(countText) || Number(countText) === 0) {
+        return { type: 'malformed', reason: `invalid record count ${JSON.stringify(countText)}` };
+      }
+      const payload = frame.slice(flag.length + trId.length + countText.length + 3);
+      return { type: 'data', envelope: { encrypted: flag === '1', trId, count: Number(countText), payload } };
+    };
+    const part = (...common: string[]) => fc.oneof(fc.constantFrom(...common), fc.string({ maxLength: 6 }));
+    fc.assert(
+      fc.property(
+        part('0', '1', '01', '2', ''),
+        part('H0STCNT0', 'h0stcnt0', 'H0ST-CNT0', '', 'É1'),
+        part('001', '1', '0000', '00000', '', ' 1', '١', '9999', '0x1'),
+        fc.string({ maxLength: 8 }),
+        fc.integer({ min: 1, max: 4 }),
+        (flag, trId, count, payload, bars) => {
+          const frame = [flag, trId, count, payload].slice(0, bars).join('|');
+          expect([frame, parseEnvelope(frame)]).toEqual([frame, reference(frame)]);
+        },
+      ),
+      { seed: SEED, numRuns: 5000 },
+    );
+  });
+
+  it('kstTime gives what Date.parse of the ISO text gave, over runs of one date', () => {
+    const reference = (date: string, hhmmss: string) => {
+      if (!/^\d{8}$/.test(date) || !/^\d{6}$/.test(hhmmss)) return undefined;
+      const [y, mo, d] = [date.slice(0, 4), date.slice(4, 6), date.slice(6, 8)];
+      const [h, mi, s] = [hhmmss.slice(0, 2), hhmmss.slice(2, 4), hhmmss.slice(4, 6)];
+      if (+h > 23 || +mi > 59 || +s > 59 || +mo < 1 || +mo > 12 || +d < 1 || +d > 31) return undefined;
+      const time = `${y}-${mo}-${d}T${h}:${mi}:${s}+09:00`;
+      return { time, timestamp: Date.parse(time) };
+    };
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const date = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 9999 }), two(13), two(32)).map(([y, m, d]) => `${String(y).padStart(4, '0')}${m}${d}`),
+      fc.constantFrom('20260305', '20260231', '20260431', '00000101', '99991231', '2026030', '2026O305', '202603051'),
+    );
+    const time = fc.oneof(
+      fc.tuple(two(24), two(60), two(60)).map((p) => p.join('')),
+      fc.constantFrom('093015', '235959', '240000', '09301', '0930150', '09a015', '+93015', ' 93015'),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(date, fc.array(time, { minLength: 1, maxLength: 4 })), { maxLength: 4 }), (runs) => {
+        for (const [d, times] of runs) for (const t of times) expect([d, t, kstTime(d, t)]).toEqual([d, t, reference(d, t)]);
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
+  });
 });

@@ -2,13 +2,17 @@
  * The WEEX fast readers agree with the io-ts codecs on random valid and invalid pushes: where a
  * reader gives a push, the codec accepts the same push (the input, unchanged); where the codec
  * refuses, the reader gives nothing, so the codec's message is the one reported. The decimal
- * scanner accepts exactly what the regular expression it replaced accepts.
+ * scanner accepts exactly what the regular expression it replaced accepts. Trades are mapped to
+ * what the spread-built mapping gave (values, key order, JSON), with times formatted as
+ * `toISOString` formats them.
  */
 import * as fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/Either';
 import { decimalValue, readDepthPush, readTradePush } from '../../src/brokers/weex/wire/fast';
 import { DepthPush, TradePush } from '../../src/brokers/weex/wire/public-pushes';
 import { createV3Codec, describeErrors } from '../../src/brokers/weex/codec';
+import { toTrades } from '../../src/brokers/weex/mapping';
+import { utcTime } from '../../src/model/time';
 
 const SEED = 20261203;
 const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?([eE][-+]?\d{1,3})?$/;
@@ -132,6 +136,82 @@ describe('weex fast readers = io-ts codecs', () => {
       expect(refused).toBeGreaterThan(100);
     });
   }
+
+  it('utcTime formats what toISOString formats (and throws where it throws)', () => {
+    const instant = fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 1_700_000_000_000, max: 1_800_000_000_000 }) },
+      { weight: 2, arbitrary: fc.integer({ min: -8.64e15 - 2, max: 8.64e15 + 2 }) },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(8.64e15, 8.64e15 - 1, 8.64e15 + 1, -8.64e15, -8.64e15 - 1, 0, -0, -1, 253402300800000, 1.5, -1.5, NaN),
+      },
+    );
+    const shown = (f: () => { time: string; timestamp: number }): string => {
+      try {
+        const { time, timestamp } = f();
+        return `${time} ${timestamp}`;
+      } catch (e) {
+        return `throws ${(e as Error).name}`;
+      }
+    };
+    // Runs of instants close together exercise the day the formatter keeps.
+    fc.assert(
+      fc.property(fc.array(fc.tuple(instant, fc.integer({ min: -90_000_000, max: 90_000_000 })), { maxLength: 8 }), (runs) => {
+        for (const [at, step] of runs)
+          for (const ms of [at, at + step, at - (step % 1000)])
+            expect([ms, shown(() => utcTime(ms))]).toEqual([ms, shown(() => ({ time: new Date(ms).toISOString(), timestamp: ms }))]);
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
+  it('trades map to what the spread-built mapping gave: values, key order, JSON', () => {
+    const reference = (push: TradePush) =>
+      push.d.map((d) => ({
+        kind: 'trade',
+        broker: 'weex',
+        symbol: push.s,
+        ...{ time: new Date(d.T).toISOString(), timestamp: d.T },
+        price: Number(d.p),
+        size: Number(d.q),
+        side: d.m ? 'sell' : 'buy',
+        tradeId: d.t,
+        ...(push.e === 'tradeSnapshot' ? { snapshot: true as const } : {}),
+        raw: d,
+      }));
+    const validTrade = fc.record(
+      {
+        T: fc.oneof(fc.integer({ min: 1_700_000_000_000, max: 1_800_000_000_000 }), fc.integer({ min: 0, max: 8.64e15 })),
+        p: plain,
+        q: plain,
+        m: fc.boolean(),
+        t: fc.string({ maxLength: 4 }),
+        v: plain,
+      },
+      { requiredKeys: ['T', 'p', 'q', 'm'] },
+    );
+    const validPush = fc.record({
+      e: fc.constantFrom('trade', 'tradeSnapshot'),
+      E: fc.integer({ min: 0, max: 2_000_000_000_000 }),
+      s: fc.constantFrom('BTCUSDT', 'ETHUSDT'),
+      d: fc.array(validTrade, { maxLength: 4 }),
+    });
+    let mapped = 0;
+    fc.assert(
+      fc.property(fc.oneof(validPush, tradePush), (push) => {
+        const value = readTradePush(JSON.parse(JSON.stringify(push)));
+        if (value === undefined) return;
+        mapped += value.d.length;
+        const mine = toTrades(value);
+        const theirs = reference(value);
+        expect(JSON.stringify(mine)).toBe(JSON.stringify(theirs));
+        expect(mine.map((t) => Object.keys(t))).toEqual(theirs.map((t) => Object.keys(t)));
+        expect(mine).toStrictEqual(theirs);
+      }),
+      { seed: SEED, numRuns: 1500 },
+    );
+    expect(mapped).toBeGreaterThan(100);
+  });
 
   it('an event named like an Object property is an unknown push, not a crash', () => {
     const [event] = createV3Codec().decode('{"e":"constructor","E":1,"s":"BTCUSDT"}');

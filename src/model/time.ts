@@ -23,6 +23,13 @@ export function kstDate(epochMs: number): string {
   return text;
 }
 
+/** The value of the two ASCII digits of `s` at `i`, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
 /** Whether `s` is `length` ASCII digits. */
 function digits(s: string, length: number): boolean {
   if (s.length !== length) return false;
@@ -33,21 +40,62 @@ function digits(s: string, length: number): boolean {
   return true;
 }
 
+/**
+ * The last trading date `kstTime` saw: its ISO prefix (`YYYY-MM-DDT`) and its KST midnight as
+ * `Date.parse` reads it (NaN where Date.parse refuses the date; a 31st of a 30-day month rolls
+ * over as Date.parse rolls it). A time of day is then added arithmetically: records of one day
+ * parse no dates.
+ */
+let lastDate = '';
+let lastDatePrefix = '';
+let lastMidnight = NaN;
+
 /** A KST wall-clock time on a trading date, as ISO-8601 and epoch ms; undefined when malformed. */
 export function kstTime(yyyymmdd: string, hhmmss: string): { readonly time: string; readonly timestamp: number } | undefined {
-  if (!digits(yyyymmdd, 8) || !digits(hhmmss, 6)) return undefined;
-  const y = yyyymmdd.slice(0, 4);
-  const mo = yyyymmdd.slice(4, 6);
-  const d = yyyymmdd.slice(6, 8);
-  const h = hhmmss.slice(0, 2);
-  const mi = hhmmss.slice(2, 4);
-  const s = hhmmss.slice(4, 6);
-  if (+h > 23 || +mi > 59 || +s > 59 || +mo < 1 || +mo > 12 || +d < 1 || +d > 31) return undefined;
-  const time = `${y}-${mo}-${d}T${h}:${mi}:${s}+09:00`;
-  return { time, timestamp: Date.parse(time) };
+  if (hhmmss.length !== 6 || !digits(yyyymmdd, 8)) return undefined;
+  const h = twoDigits(hhmmss, 0);
+  const mi = twoDigits(hhmmss, 2);
+  const s = twoDigits(hhmmss, 4);
+  if (h < 0 || mi < 0 || s < 0 || h > 23 || mi > 59 || s > 59) return undefined;
+  if (yyyymmdd !== lastDate) {
+    const mo = twoDigits(yyyymmdd, 4);
+    const d = twoDigits(yyyymmdd, 6);
+    if (mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
+    lastDatePrefix = `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}T`;
+    lastMidnight = Date.parse(`${lastDatePrefix}00:00:00+09:00`);
+    lastDate = yyyymmdd;
+  }
+  const time = `${lastDatePrefix}${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}:${hhmmss.slice(4, 6)}+09:00`;
+  return { time, timestamp: lastMidnight + (h * 3600 + mi * 60 + s) * 1000 };
 }
+
+/** '00'…'99' and '000'…'999': the digits of a clock reading without number → string conversions. */
+const pad2: readonly string[] = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
+const pad3: readonly string[] = Array.from({ length: 1000 }, (_, n) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n)));
+
+/** The last UTC day `utcTime` formatted: its first epoch ms and its ISO prefix (`YYYY-MM-DDT`). */
+let lastUtcDay = NaN;
+let lastUtcPrefix = '';
 
 /** ISO-8601 in UTC for venues that send epoch milliseconds. */
 export function utcTime(epochMs: number): { readonly time: string; readonly timestamp: number } {
-  return { time: new Date(epochMs).toISOString(), timestamp: epochMs };
+  const day = Math.floor(epochMs / DAY_MS) * DAY_MS;
+  // Whole ms of a day already seen: formatted arithmetically (what toISOString gives, checked by
+  // the brokers' fast-path tests); anything else (a new day, fractions, NaN) by Date itself.
+  if (day !== lastUtcDay || !Number.isInteger(epochMs) || epochMs > 8.64e15) {
+    const time = new Date(epochMs).toISOString();
+    if (Number.isInteger(epochMs)) {
+      lastUtcDay = day;
+      lastUtcPrefix = time.slice(0, time.indexOf('T') + 1);
+    }
+    return { time, timestamp: epochMs };
+  }
+  let r = epochMs - day;
+  const ms = r % 1000;
+  r = (r - ms) / 1000;
+  const s = r % 60;
+  r = (r - s) / 60;
+  const mi = r % 60;
+  const h = (r - mi) / 60;
+  return { time: `${lastUtcPrefix}${pad2[h]}:${pad2[mi]}:${pad2[s]}.${pad3[ms]}Z`, timestamp: epochMs };
 }

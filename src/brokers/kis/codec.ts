@@ -9,7 +9,7 @@ import { CipherKey, decryptPayload } from './wire/cipher';
 import { ControlMessage, formatRequest, keyOf, meaningOf, parseKey } from './wire/control';
 import { DataEnvelope, parseEnvelope } from './wire/envelope';
 import { KisWireRecord } from './wire/message';
-import { KisRecord, chooseLayout, splitRecords } from './wire/record';
+import { KisRecord, chooseLayout, cutRecords, valueAt } from './wire/record';
 import { trIdInfo } from './wire/tr-ids';
 
 export interface KisCodecOptions {
@@ -154,10 +154,10 @@ export class KisCodec implements SessionCodec<KisWireRecord> {
         return [decodeError(`cannot decrypt ${env.trId} frame (${(err as Error).message})`, frame)];
       }
     }
-    const split = splitRecords(payload, env.count);
-    if (!split.ok) return [decodeError(`${env.trId}: ${split.reason}`, frame)];
-    const length = split.records[0].length;
-    const choice = chooseLayout(env.trId, length, split.records[0][0]);
+    const cut = cutRecords(payload, env.count);
+    if (!cut.ok) return [decodeError(`${env.trId}: ${cut.reason}`, frame)];
+    const { ends, values: length } = cut;
+    const choice = chooseLayout(env.trId, length, valueAt(payload, ends, 0));
     if (!choice.ok) return [decodeError(choice.reason, frame)];
     const events: Event[] = [];
     if (!choice.known) {
@@ -170,23 +170,22 @@ export class KisCodec implements SessionCodec<KisWireRecord> {
         events.push({ type: 'report', error: new FeedError({ kind: 'notice', broker, message, raw: frame }) });
       }
     }
-    for (const values of split.records) {
-      const positional = choice.layout.codec.decode(values);
-      if (positional._tag === 'Left') {
-        events.push(decodeError(`${env.trId}: record does not fit its layout`, frame));
-        continue;
-      }
-      const record: KisRecord = { trId: env.trId, ...positional.right };
-      const route = this.route(info.kind, env.trId);
-      // Keyed as registered: notices by the HTS ID, market records by their stock code (or, for
-      // records without one, by the only key of their tr_id). The feed maps the record.
-      const code = info.kind === 'notice' ? fieldOf(record, 'CUST_ID') : fieldOf(record, 'MKSC_SHRN_ISCD').trim() || route.symbol || '';
+    // What `layout.codec.decode(values)` gives for the split values (the layout fits: never a
+    // failure), without splitting them: __tests__/kis/fast-path.test.ts checks the two agree.
+    const { layout } = choice;
+    const route = this.route(info.kind, env.trId);
+    // Keyed as registered: notices by the HTS ID, market records by their stock code (or, for
+    // records without one, by the only key of their tr_id). The feed maps the record.
+    const codeAt = layout.indexOf(info.kind === 'notice' ? 'CUST_ID' : 'MKSC_SHRN_ISCD');
+    for (let first = 0; first < ends.length; first += length) {
+      const positional = layout.read(payload, ends, first, length);
+      const record: KisRecord = { trId: env.trId, fields: positional.fields, extra: positional.extra };
+      const value = codeAt < 0 ? '' : valueAt(payload, ends, first + codeAt);
+      const code = info.kind === 'notice' ? value : value.trim() || route.symbol || '';
       const key = route.key ?? keyOf(env.trId, code);
-      events.push({
-        type: 'data',
-        key,
-        message: { kind: info.kind, record, ...(route.symbol !== undefined ? { symbol: route.symbol } : {}) },
-      });
+      const message: KisWireRecord =
+        route.symbol !== undefined ? { kind: info.kind, record, symbol: route.symbol } : { kind: info.kind, record };
+      events.push({ type: 'data', key, message });
     }
     return events;
   }
@@ -196,19 +195,21 @@ export class KisCodec implements SessionCodec<KisWireRecord> {
    * is one per session in practice) and doc-style H0UNMKO0 records (no code): those go to the
    * only key of their tr_id when there is exactly one.
    */
-  private route(kind: string, trId: string): { readonly key?: string; readonly symbol?: string } {
+  private route(kind: string, trId: string): Route {
+    if (kind !== 'notice' && kind !== 'status') return noRoute;
     const keys = this.keys.get(trId);
-    if (keys === undefined || keys.size !== 1) return {};
+    if (keys === undefined || keys.size !== 1) return noRoute;
     const [only] = keys;
     if (kind === 'notice') return { key: only };
-    if (kind === 'status') return { symbol: parseKey(only)?.trKey };
-    return {};
+    return { symbol: parseKey(only)?.trKey };
   }
 }
 
-function fieldOf(record: KisRecord, name: string): string {
-  return (record.fields as Readonly<Record<string, string>>)[name] ?? '';
+interface Route {
+  readonly key?: string;
+  readonly symbol?: string;
 }
+const noRoute: Route = {};
 
 function decodeError(message: string, raw: string): Event {
   return { type: 'report', error: new FeedError({ kind: 'decode', broker, message, raw }) };

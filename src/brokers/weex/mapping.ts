@@ -40,21 +40,27 @@ export function toBookMessage(push: DepthPush): BookMessage {
   };
 }
 
-/** `m` (buyer is maker) true means the seller hit the bid: a sell-initiated trade. */
+/**
+ * `m` (buyer is maker) true means the seller hit the bid: a sell-initiated trade. Built field by
+ * field in the model's key order (the NDJSON lines keep it): no spreads, no per-push closure.
+ */
 export function toTrades(push: TradePush): Trade<WireTrade>[] {
-  return push.d.map((d) => ({
-    kind: 'trade',
-    broker: BROKER,
-    symbol: push.s,
-    ...utcTime(d.T),
-    price: num(d.p),
-    size: num(d.q),
-    side: d.m ? 'sell' : 'buy',
-    tradeId: d.t,
-    // The recent prints a fresh subscription gets first: not live, and sent again on every one.
-    ...(push.e === 'tradeSnapshot' ? { snapshot: true as const } : {}),
-    raw: d,
-  }));
+  const d = push.d;
+  const out: Trade<WireTrade>[] = new Array(d.length);
+  // The recent prints a fresh subscription gets first: not live, and sent again on every one.
+  const snapshot = push.e === 'tradeSnapshot';
+  for (let i = 0; i < d.length; i++) out[i] = tradeOf(push.s, d[i], snapshot);
+  return out;
+}
+
+function tradeOf(symbol: string, d: WireTrade, snapshot: boolean): Trade<WireTrade> {
+  const { time, timestamp } = utcTime(d.T);
+  const price = num(d.p);
+  const size = num(d.q);
+  const side = d.m ? 'sell' : 'buy';
+  return snapshot
+    ? { kind: 'trade', broker: BROKER, symbol, time, timestamp, price, size, side, tradeId: d.t, snapshot: true, raw: d }
+    : { kind: 'trade', broker: BROKER, symbol, time, timestamp, price, size, side, tradeId: d.t, raw: d };
 }
 
 /**

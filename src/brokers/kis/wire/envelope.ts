@@ -33,14 +33,32 @@ export function parseEnvelope(frame: string): Envelope {
   const trId = frame.slice(a + 1, b);
   const countText = frame.slice(b + 1, c);
   if (flag !== '0' && flag !== '1') return { type: 'malformed', reason: `unknown encryption flag ${JSON.stringify(flag)}` };
-  if (!/^[A-Z0-9]+$/.test(trId)) return { type: 'malformed', reason: `invalid tr_id ${JSON.stringify(trId)}` };
-  if (!/^\d{1,4}$/.test(countText) || Number(countText) === 0) {
-    return { type: 'malformed', reason: `invalid record count ${JSON.stringify(countText)}` };
+  if (!isTrId(trId)) return { type: 'malformed', reason: `invalid tr_id ${JSON.stringify(trId)}` };
+  const count = countOf(countText);
+  if (count === 0) return { type: 'malformed', reason: `invalid record count ${JSON.stringify(countText)}` };
+  return { type: 'data', envelope: { encrypted: flag === '1', trId, count, payload: frame.slice(c + 1) } };
+}
+
+/** `/^[A-Z0-9]+$/` without the regular expression (every frame has one). */
+function isTrId(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
   }
-  return {
-    type: 'data',
-    envelope: { encrypted: flag === '1', trId, count: Number(countText), payload: frame.slice(c + 1) },
-  };
+  return true;
+}
+
+/** The value of 1–4 digits (`/^\d{1,4}$/`), or 0 for anything else. */
+function countOf(s: string): number {
+  if (s.length < 1 || s.length > 4) return 0;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return 0;
+    n = n * 10 + (c - 48);
+  }
+  return n;
 }
 
 /** Builds a data frame (used by the loopback server and tests). */

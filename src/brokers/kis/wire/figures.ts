@@ -14,13 +14,15 @@
  *   as well (the record's text stays in `raw`): a bad figure does not cost the print.
  */
 import { Direction, SessionFigures } from '../../../model';
-import { OptionalKisNumber } from './values';
+import { kisNumber } from './values';
 
-/** A KIS number, or undefined when empty or not a number. */
+/**
+ * A KIS number, or undefined when empty or not a number: what `OptionalKisNumber` decodes from
+ * the trimmed text, read without io-ts (`kisNumber` skips the white space `trim()` removes, and
+ * refuses empty text). __tests__/kis/fast-path.test.ts checks the two agree.
+ */
 export function optionalFigure(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const decoded = OptionalKisNumber.decode(text.trim());
-  return decoded._tag === 'Right' ? decoded.right : undefined;
+  return kisNumber(text);
 }
 
 /** A magnitude with the direction of a 1–5 sign code applied (the code wins over the text's sign). */
@@ -39,14 +41,28 @@ function present<T extends object>(fields: T): Partial<T> {
 
 /** Change, change percent, cumulative volume and turnover of a CNT (or ANC) record. */
 export function sessionFigures(fields: Readonly<Record<string, string | undefined>>, direction: Direction | undefined): SessionFigures {
+  return addSessionFigures({}, fields, direction);
+}
+
+/**
+ * Adds the figures of `sessionFigures` to `event`, in the same order and only where present:
+ * what spreading `sessionFigures(...)` into it gives, without the intermediate objects.
+ */
+export function addSessionFigures<E extends object>(
+  event: E,
+  fields: Readonly<Record<string, string | undefined>>,
+  direction: Direction | undefined,
+): E & SessionFigures {
+  const out = event as E & { -readonly [K in keyof SessionFigures]: SessionFigures[K] };
   const change = optionalFigure(fields.PRDY_VRSS);
+  if (change !== undefined) out.change = withDirection(change, direction);
   const percent = optionalFigure(fields.PRDY_CTRT);
-  return present({
-    change: change === undefined ? undefined : withDirection(change, direction),
-    changePercent: percent === undefined ? undefined : withDirection(percent, direction),
-    cumulativeVolume: optionalFigure(fields.ACML_VOL),
-    cumulativeTurnover: optionalFigure(fields.ACML_TR_PBMN),
-  });
+  if (percent !== undefined) out.changePercent = withDirection(percent, direction);
+  const volume = optionalFigure(fields.ACML_VOL);
+  if (volume !== undefined) out.cumulativeVolume = volume;
+  const turnover = optionalFigure(fields.ACML_TR_PBMN);
+  if (turnover !== undefined) out.cumulativeTurnover = turnover;
+  return out;
 }
 
 /** An ASP record's total resting sizes (`TOTAL_BIDP_RSQN`, `TOTAL_ASKP_RSQN`: all ten levels and beyond). */

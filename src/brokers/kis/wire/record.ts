@@ -22,6 +22,10 @@ export type Positional<F extends string> = Omit<KisRecord<F>, 'trId'>;
  * target fills in (in layout order, as a plain object would have them) the first time anything
  * but a field read asks (keys, `in`, spread, JSON.stringify, a write). A mapping reads a handful
  * of a record's 46–66 values; naming all of them per record was most of the decode.
+ *
+ * The values are either a list (io-ts decoding of a `string[]`) or, from the codec, the frame's
+ * payload with the end of every value (`cutRecords`): then a value is cut out of the payload only
+ * when read, and a frame's 46–66 values per record are never split into strings nobody reads.
  */
 class Named implements ProxyHandler<Record<string, string>>, Filler {
   private full = false;
@@ -29,19 +33,30 @@ class Named implements ProxyHandler<Record<string, string>>, Filler {
   constructor(
     private readonly names: readonly string[],
     private readonly index: ReadonlyMap<string, number>,
-    private readonly list: readonly string[],
+    /** The values as a list, or undefined when they are cut out of `text` by `ends`. */
+    private readonly list: readonly string[] | undefined,
+    private readonly text: string,
+    private readonly ends: readonly number[],
+    /** The record's first value's index in `ends`. */
+    private readonly first: number,
   ) {}
+
+  /** The record's i-th value. */
+  at(i: number): string {
+    if (this.list !== undefined) return this.list[i];
+    return valueAt(this.text, this.ends, this.first + i);
+  }
 
   force(target: Record<string, string>): void {
     if (this.full) return;
     this.full = true;
-    for (let i = 0; i < this.names.length; i++) target[this.names[i]] = this.list[i];
+    for (let i = 0; i < this.names.length; i++) target[this.names[i]] = this.at(i);
   }
 
   get(target: Record<string, string>, key: string | symbol, receiver: unknown): unknown {
     if (!this.full && typeof key === 'string') {
       const i = this.index.get(key);
-      if (i !== undefined) return this.list[i];
+      if (i !== undefined) return this.at(i);
     }
     return isHidden(key) ? undefined : Reflect.get(target, key, receiver);
   }
@@ -125,31 +140,51 @@ export function positional<F extends string>(
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 function named<F extends string>(names: readonly F[], index: ReadonlyMap<string, number>, list: readonly string[]): Record<F, string> {
-  const handler = new Named(names, index, list);
-  return new Proxy(lazyTarget(handler) as Record<string, string>, handler) as Record<F, string>;
+  return proxyOf(new Named(names, index, list, '', [], 0)) as Record<F, string>;
 }
+
+const proxyOf = (handler: Named): Record<string, string> => new Proxy(lazyTarget(handler) as Record<string, string>, handler);
 
 /** A layout: the codec for records of one length of one tr_id. */
 export interface Layout {
   readonly trId: string;
   readonly length: number;
   readonly codec: t.Type<Positional<string>, readonly string[], unknown>;
+  /**
+   * A record of this layout cut out of a frame (`cutRecords`): what `codec` decodes from the same
+   * values, read lazily from the payload. `first`: the record's first value's index in `ends`;
+   * `values`: values per record (at least `length`; the rest are `extra`).
+   */
+  read(text: string, ends: readonly number[], first: number, values: number): Positional<string>;
+  /** The position of a field (the last of that name, as in the named record), or -1. */
+  indexOf(name: string): number;
+}
+
+function layoutOf(trId: string, name: string, names: readonly string[]): Layout {
+  const index = new Map<string, number>(names.map((n, i) => [n, i]));
+  return {
+    trId,
+    length: names.length,
+    codec: positional(name, names),
+    read(text, ends, first, values) {
+      const fields = proxyOf(new Named(names, index, undefined, text, ends, first));
+      if (values === names.length) return { fields, extra: [] };
+      const extra: string[] = [];
+      for (let k = first + names.length; k < first + values; k++) extra.push(valueAt(text, ends, k));
+      return { fields, extra };
+    },
+    indexOf: (field) => index.get(field) ?? -1,
+  };
 }
 
 const table = new Map<string, readonly Layout[]>();
 for (const [trId, lists] of Object.entries(layouts) as [KisTrId, readonly (readonly string[])[]][]) {
   table.set(
     trId,
-    lists
-      .map((names) => ({ trId, length: names.length, codec: positional(`${trId}/${names.length}`, names) }))
-      .sort((a, b) => a.length - b.length),
+    lists.map((names) => layoutOf(trId, `${trId}/${names.length}`, names)).sort((a, b) => a.length - b.length),
   );
 }
-const statusNoCode: Layout = {
-  trId: 'H0UNMKO0',
-  length: statusWithoutCode.length,
-  codec: positional('H0UNMKO0/doc', statusWithoutCode),
-};
+const statusNoCode: Layout = layoutOf('H0UNMKO0', 'H0UNMKO0/doc', statusWithoutCode);
 
 /** How a record of `length` values is read: exactly (`known`), or with a tail kept as extra. */
 export type LayoutChoice =
@@ -163,8 +198,7 @@ export function chooseLayout(trId: string, length: number, first?: string): Layo
   if (trId === 'H0UNMKO0' && length === statusNoCode.length && (first === 'Y' || first === 'N')) {
     return { ok: true, layout: statusNoCode, known: true };
   }
-  const exact = options.find((l) => l.length === length);
-  if (exact) return { ok: true, layout: exact, known: true };
+  for (const layout of options) if (layout.length === length) return { ok: true, layout, known: true };
   const fitting = options.filter((l) => l.length < length);
   if (fitting.length === 0) {
     const known = options.map((l) => l.length).join('/');
@@ -188,4 +222,32 @@ export function splitRecords(
   const records: string[][] = [];
   for (let i = 0; i < count; i++) records.push(values.slice(i * perRecord, (i + 1) * perRecord));
   return { ok: true, records };
+}
+
+/** Where the values of a payload end: the index of each `^`, then the payload's length. */
+function valueEnds(payload: string): number[] {
+  const ends: number[] = [];
+  for (let i = payload.indexOf('^'); i >= 0; i = payload.indexOf('^', i + 1)) ends.push(i);
+  ends.push(payload.length);
+  return ends;
+}
+
+/**
+ * `splitRecords` without the split: the same verdicts and reasons, the records as the end of
+ * every value (`ends`, for `Layout.read`) and the values per record.
+ */
+export function cutRecords(
+  payload: string,
+  count: number,
+): { readonly ok: true; readonly ends: readonly number[]; readonly values: number } | { readonly ok: false; readonly reason: string } {
+  if (!Number.isInteger(count) || count < 1) return { ok: false, reason: `invalid record count ${count}` };
+  const ends = valueEnds(payload);
+  const values = ends.length / count;
+  if (!Number.isInteger(values)) return { ok: false, reason: `${ends.length} values do not split into ${count} records` };
+  return { ok: true, ends, values };
+}
+
+/** The k-th value of a payload cut by `cutRecords`. */
+export function valueAt(payload: string, ends: readonly number[], k: number): string {
+  return payload.slice(k === 0 ? 0 : ends[k - 1] + 1, ends[k]);
 }

@@ -18,7 +18,7 @@ import {
 import { isDigits } from '../../../core/wire-number';
 import { MapContext, Mapped, mapped, unmapped } from '../mapped';
 import { venueOf } from '../venue';
-import { sessionFigures } from './figures';
+import { addSessionFigures } from './figures';
 
 /** What a trade needs from the record; the rest stays in `raw`. */
 export const TradeValues = t.type({
@@ -70,22 +70,25 @@ export function toTrade(record: KisTradeRecord, ctx: MapContext): Mapped<KisTrad
     if (decoded._tag === 'Left') return unmapped(describeErrors(decoded.left));
     v = decoded.right;
   }
-  const side = sideOfTradeClass(record.fields.CCLD_DVSN ?? record.fields.CNTG_CLS_CODE ?? '');
+  const fields = record.fields;
+  const side = sideOfTradeClass(fields.CCLD_DVSN ?? fields.CNTG_CLS_CODE ?? '');
   const when = kisTime(v.STCK_CNTG_HOUR, v.BSOP_DATE, ctx.now);
   if (when === undefined) return unmapped(`STCK_CNTG_HOUR: not a valid time (${JSON.stringify(v.STCK_CNTG_HOUR)})`);
   const exchange = venueOf(record.trId);
-  return mapped<KisTrade>({
+  // Built in the model's key order (the NDJSON lines keep it), optional fields only where present.
+  const trade: { -readonly [K in keyof KisTrade]: KisTrade[K] } = {
     kind: 'trade',
     broker: 'kis',
     symbol: v.MKSC_SHRN_ISCD,
     price: v.STCK_PRPR,
     size: v.CNTG_VOL,
-    ...(side !== undefined ? { side } : {}),
-    ...(v.PRDY_VRSS_SIGN !== undefined ? { direction: v.PRDY_VRSS_SIGN } : {}),
-    ...(exchange !== undefined ? { exchange } : {}),
-    ...sessionFigures(record.fields, v.PRDY_VRSS_SIGN),
-    time: when.time,
-    timestamp: when.timestamp,
-    raw: record,
-  });
+  } as KisTrade;
+  if (side !== undefined) trade.side = side;
+  if (v.PRDY_VRSS_SIGN !== undefined) trade.direction = v.PRDY_VRSS_SIGN;
+  if (exchange !== undefined) trade.exchange = exchange;
+  addSessionFigures(trade, fields, v.PRDY_VRSS_SIGN);
+  trade.time = when.time;
+  trade.timestamp = when.timestamp;
+  trade.raw = record;
+  return mapped<KisTrade>(trade);
 }
