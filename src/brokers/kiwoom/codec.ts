@@ -156,7 +156,8 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
   }
 
   decode(frame: string): readonly FrameEvent<KiwoomMessage>[] {
-    if (frame.trim() === 'PING') return [{ type: 'reply', frame }]; // bare-text ping, echoed as is
+    // A bare-text ping, echoed as is (the length test spares data frames a trim).
+    if (frame.length < 64 && frame.trim() === 'PING') return [{ type: 'reply', frame }];
     let json: unknown;
     try {
       json = JSON.parse(frame);
@@ -297,10 +298,10 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
   // --- REAL ---------------------------------------------------------------------------------
 
   private real(json: unknown, frame: string): FrameEvent<KiwoomMessage>[] {
-    const env = envelopes.REAL.decode(json);
-    if (env._tag === 'Left') return [decodeFailure('a REAL frame has no data list', frame)];
+    // `is` checks what `decode` would, without building its result objects.
+    if (!envelopes.REAL.is(json)) return [decodeFailure('a REAL frame has no data list', frame)];
     const out: FrameEvent<KiwoomMessage>[] = [];
-    for (const raw of env.right.data) {
+    for (const raw of json.data) {
       const entry = RealEntryCodec.decode(raw);
       if (entry._tag === 'Left') {
         out.push(decodeFailure('a REAL entry has no type or values', frame));
