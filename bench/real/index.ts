@@ -20,9 +20,9 @@ import { join } from 'path';
 import { createInterface, Interface } from 'readline';
 import { Observable, Subscription } from 'rxjs';
 import { WebSocket } from 'ws';
-import { findBroker } from '../../src/app/brokers';
-import { cliStreams } from '../../src/app/contract-streams';
 import { StreamFlags } from '../../src/app/broker-module';
+import { MarketFeed } from '../../src/feed/market-feed';
+import { OrderBook, Trade } from '../../src/model';
 import { FrameKind } from './frames';
 
 const { connectBare } = require('./bare.js') as {
@@ -192,15 +192,24 @@ interface Run {
 
 type Consumer = (onEvent: () => void) => Promise<() => void>;
 
+/**
+ * rx-market as users run it: the built package (dist/, what `npm ci` and `npm run bench` build),
+ * not the TypeScript sources through a loader, whose module interop adds a call per import.
+ */
+interface BrokerFeed extends MarketFeed {
+  trades$(symbols: readonly string[], o?: StreamFlags): Observable<Trade>;
+  orderBook$(symbols: readonly string[], o?: StreamFlags): Observable<OrderBook>;
+}
+const pkg = require(join(root, 'dist', 'index.js')) as Record<string, (env: Record<string, string>, o: object) => BrokerFeed>;
+
 function rxConsumer(server: FeedServer, c: Case): Consumer {
   return async (onEvent) => {
-    const module = findBroker(c.broker)!;
-    const feed = module.feedFromEnv(server.env, { connectionLingerMs: 0, keyLingerMs: 0 });
-    const source = cliStreams(module)[c.stream].open(feed, c.symbols, c.flags) as Observable<unknown>;
+    const feed = pkg[`${c.broker}FromEnv`](server.env, { connectionLingerMs: 0, keyLingerMs: 0 });
+    const source: Observable<unknown> = c.stream === 'trades' ? feed.trades$(c.symbols, c.flags) : feed.orderBook$(c.symbols, c.flags);
     const sub: Subscription = source.subscribe({ next: onEvent, error: (e: unknown) => console.error(`${c.label}: ${String(e)}`) });
     return () => {
       sub.unsubscribe();
-      (feed as { close?: () => void }).close?.();
+      feed.close();
     };
   };
 }

@@ -1,6 +1,7 @@
+import * as fc from 'fast-check';
 import { TestScheduler } from 'rxjs/testing';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { distinctTrades } from '../../src/feed/distinct-trades';
+import { dayVolumeIdentity, distinctTrades } from '../../src/feed/distinct-trades';
 import { Trade } from '../../src/model';
 
 /** distinctTrades: a print seen among the last `memory` of its stream is dropped; older ones pass. */
@@ -39,8 +40,96 @@ describe('distinctTrades', () => {
     expect(out.map((t) => t.tradeId)).toEqual(['1', '2', '3', '4', '1', '2', '5', '3']);
   });
 
+  it('the same identity at another price or size is another print; each is remembered and forgotten in turn', async () => {
+    const p = (id: string, price: number, size = 1): Trade => ({ ...trade(id), price, size });
+    const seq = [p('1', 10), p('1', 11), p('1', 11), p('1', 10), p('1', 10, 2), p('2', 10), p('1', 11), p('3', 10), p('1', 10), p('1', 11)];
+    const out = await lastValueFrom(from(seq).pipe(distinctTrades(byId, 3), toArray()));
+    // memory 3: 1@10 1@11 | 1@11 1@10 (seen) | 1@10x2 | 2@10 (forgets 1@10) | 1@11 (seen) | 3@10 (forgets 1@11) | 1@10 (forgotten: passes) | 1@11 (forgotten: passes)
+    expect(out.map((t) => `${t.tradeId}@${t.price}x${t.size}`)).toEqual(['1@10x1', '1@11x1', '1@10x2', '2@10x1', '3@10x1', '1@10x1', '1@11x1']);
+  });
+
   it('memory 0 remembers nothing', async () => {
     const out = await lastValueFrom(from(['1', '1'].map((id) => trade(id))).pipe(distinctTrades(byId, 0), toArray()));
     expect(out).toHaveLength(2);
+  });
+});
+
+describe('dayVolumeIdentity (KRX prints: no trade id, a cumulative volume)', () => {
+  const at = (iso: string, cumulative: number | undefined, size = 5, symbol = 'A', exchange = 'KRX'): Trade & { cum?: number } => ({
+    ...trade('', symbol),
+    exchange,
+    size,
+    time: iso,
+    timestamp: Date.parse(iso),
+    cum: cumulative,
+  });
+  const byVolume = (t: Trade & { cum?: number }): string | number | undefined => dayVolumeIdentity(t, t.cum);
+  const keep = async (ts: readonly (Trade & { cum?: number })[]): Promise<string[]> =>
+    (await lastValueFrom(from(ts).pipe(distinctTrades(byVolume), toArray()))).map((t) => `${t.symbol}${t.exchange}@${t.time}:${t.cum}`);
+
+  it('drops a print sent again; keeps the same volume on another symbol, venue or KST day', async () => {
+    const a = at('2026-11-20T09:00:01+09:00', 100);
+    const out = await keep([
+      a,
+      at('2026-11-20T09:00:02+09:00', 105),
+      { ...a },
+      at('2026-11-20T09:00:01+09:00', 100, 5, 'B'),
+      at('2026-11-20T09:00:01+09:00', 100, 5, 'A', 'NXT'),
+      at('2026-11-21T09:00:01+09:00', 100),
+      // 23:59 UTC on the 20th is the 21st in Seoul: the same KST day as the print before.
+      at('2026-11-20T23:59:00Z', 100),
+    ]);
+    expect(out).toEqual([
+      'AKRX@2026-11-20T09:00:01+09:00:100',
+      'AKRX@2026-11-20T09:00:02+09:00:105',
+      'BKRX@2026-11-20T09:00:01+09:00:100',
+      'ANXT@2026-11-20T09:00:01+09:00:100',
+      'AKRX@2026-11-21T09:00:01+09:00:100',
+    ]);
+  });
+
+  it('tells size-0 prints apart by time, price and size; no volume, no identity', async () => {
+    const zero = at('2026-11-20T09:00:01+09:00', 100, 0);
+    expect(byVolume(zero)).toBe('2026-11-20T09:00:01+09:00|1|0|100');
+    expect(byVolume(at('2026-11-20T09:00:01+09:00', undefined))).toBeUndefined();
+    const out = await keep([at('2026-11-20T09:00:01+09:00', 100), zero, at('2026-11-20T09:00:03+09:00', 100, 0), { ...zero }]);
+    expect(out).toHaveLength(3);
+  });
+});
+
+describe('distinctTrades against a plain model', () => {
+  /** The rule, spelt out: the last `memory` passed prints, a repeat = same symbol, venue, identity, price, size. */
+  const model = (ts: readonly Trade[], memory: number): Trade[] => {
+    const kept: Trade[] = [];
+    const remembered: Trade[] = [];
+    for (const t of ts) {
+      const same = (r: Trade): boolean =>
+        r.symbol === t.symbol && r.exchange === t.exchange && r.tradeId === t.tradeId && r.price === t.price && r.size === t.size;
+      if (t.tradeId !== undefined && remembered.some(same)) continue;
+      kept.push(t);
+      if (t.tradeId !== undefined && memory > 0) {
+        remembered.push(t);
+        if (remembered.length > memory) remembered.shift();
+      }
+    }
+    return kept;
+  };
+  const print = fc.record({
+    symbol: fc.constantFrom('A', 'A', 'A', 'B'),
+    exchange: fc.constantFrom('KRX', 'KRX', 'KRX', 'NXT', undefined),
+    tradeId: fc.constantFrom('1', '1', '2', '3', undefined),
+    price: fc.constantFrom(10, 11),
+    size: fc.constantFrom(1, 2),
+  });
+
+  it('passes exactly the prints the model passes, for any memory', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(print, { minLength: 10, maxLength: 80 }), fc.integer({ min: 0, max: 5 }), async (specs, memory) => {
+        const ts = specs.map((s): Trade => ({ ...trade(s.tradeId ?? '', s.symbol), ...s }));
+        const out = await lastValueFrom(from(ts).pipe(distinctTrades((t: Trade) => t.tradeId, memory), toArray()));
+        expect(out).toEqual(model(ts, memory));
+      }),
+      { seed: 1305, numRuns: 3000 },
+    );
   });
 });

@@ -35,3 +35,73 @@ function inspectFilled(this: Record<string | symbol, unknown>): Record<string, u
   for (const k of Object.keys(this)) out[k] = this[k];
   return out;
 }
+
+/**
+ * An object computed on first look: any read, key listing, `in`, spread or write runs `compute`
+ * once and answers from its result. For a record part that is rarely read (the Kiwoom `extra`
+ * FIDs) but must behave as a plain own property of the record: an accessor in an object literal
+ * costs about 0.5 µs to create in V8, this about 0.05 µs.
+ */
+export function lazyObject<T extends object>(compute: () => T): T {
+  const handler = new LazyObject(compute as () => object);
+  return new Proxy(lazyTarget(handler), handler) as unknown as T;
+}
+
+class LazyObject implements ProxyHandler<Record<string, unknown>>, Filler {
+  private compute: (() => object) | undefined;
+
+  constructor(compute: () => object) {
+    this.compute = compute;
+  }
+
+  force(target: Record<string, unknown>): void {
+    const compute = this.compute;
+    if (compute === undefined) return;
+    this.compute = undefined;
+    const value = compute() as Record<string, unknown>;
+    for (const k of Object.keys(value)) target[k] = value[k];
+  }
+
+  get(target: Record<string, unknown>, key: string | symbol, receiver: unknown): unknown {
+    if (isHidden(key)) return undefined;
+    this.force(target);
+    return Reflect.get(target, key, receiver);
+  }
+
+  has(target: Record<string, unknown>, key: string | symbol): boolean {
+    if (isHidden(key)) return false;
+    this.force(target);
+    return Reflect.has(target, key);
+  }
+
+  ownKeys(target: Record<string, unknown>): (string | symbol)[] {
+    this.force(target);
+    return visibleKeys(target);
+  }
+
+  getOwnPropertyDescriptor(target: Record<string, unknown>, key: string | symbol): PropertyDescriptor | undefined {
+    if (isHidden(key)) return undefined;
+    this.force(target);
+    return Reflect.getOwnPropertyDescriptor(target, key);
+  }
+
+  set(target: Record<string, unknown>, key: string | symbol, value: unknown): boolean {
+    this.force(target);
+    return Reflect.set(target, key, value);
+  }
+
+  defineProperty(target: Record<string, unknown>, key: string | symbol, descriptor: PropertyDescriptor): boolean {
+    this.force(target);
+    return Reflect.defineProperty(target, key, descriptor);
+  }
+
+  deleteProperty(target: Record<string, unknown>, key: string | symbol): boolean {
+    this.force(target);
+    return Reflect.deleteProperty(target, key);
+  }
+
+  preventExtensions(target: Record<string, unknown>): boolean {
+    this.force(target);
+    return Reflect.preventExtensions(target);
+  }
+}

@@ -1,8 +1,9 @@
 /**
  * Trades without repeats across reconnects: a print whose identity was seen among the last
- * `memory` prints of the stream is dropped. Each broker says what identifies a print (WEEX: the
- * trade id; Kiwoom and KIS: time + price + size + the day's cumulative volume, which grows with
- * every print, so two real prints never share it). Prints without an identity always pass.
+ * `memory` prints of the stream is dropped. Each broker says what identifies a print within its
+ * symbol and venue (WEEX: the trade id; Kiwoom and KIS: the day's cumulative volume on the
+ * trade's date, which grows with every print, so two real prints never share it), at the same
+ * price and size. Prints without an identity always pass.
  *
  * ```
  * distinctTrades(id)        a, b: prints; a' = a sent again after a reconnect
@@ -13,27 +14,80 @@
 import { MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { Trade } from '../model/market';
 
-export function distinctTrades<T extends Trade>(identity: (t: T) => string | undefined, memory = 10_000): MonoTypeOperatorFunction<T> {
+/** What identifies a print within its symbol and venue; numbers are the cheapest to remember. */
+export type TradeIdentity<T> = (t: T) => string | number | undefined;
+
+export function distinctTrades<T extends Trade>(identity: TradeIdentity<T>, memory = 10_000): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) => {
-      // The last `memory` identities, oldest first to forget: a ring beside the Set. (Evicting
-      // through `seen.values().next()` walks the Set's deleted slots: quadratic on a busy stream.)
-      const seen = new Set<string>();
-      const ring: string[] = [];
+      // Ring slots of the remembered identities, per symbol, then per venue: a composite string
+      // key would be built and hashed anew for every print (about 1 µs in V8); these lookups hash
+      // short strings or numbers.
+      const bySymbol = new Map<string, Map<string, Map<string | number, number>>>();
+      // The last `memory` prints, oldest first to forget: where each is remembered, its identity,
+      // price and size. A print is a repeat when its identity is known with the same price and
+      // size; the same identity with another price or size (never a resent print) is remembered
+      // apart, under its full description, in `others`.
+      const slotMaps: (Map<string | number, number> | undefined)[] = [];
+      const slotIds: (string | number)[] = [];
+      const slotPrice: number[] = [];
+      const slotSize: number[] = [];
+      const others = new Set<string>();
       let oldest = 0;
+
+      const mapOf = (t: T): Map<string | number, number> => {
+        let venues = bySymbol.get(t.symbol);
+        if (venues === undefined) bySymbol.set(t.symbol, (venues = new Map()));
+        const venue = t.exchange ?? '';
+        let ids = venues.get(venue);
+        if (ids === undefined) venues.set(venue, (ids = new Map()));
+        return ids;
+      };
+      const otherKey = (t: T, id: string | number): string => `${t.symbol}\u0000${t.exchange ?? ''}\u0000${id}\u0000${t.price}\u0000${t.size}`;
+
+      /** Takes the next ring slot (forgetting what it held); -1 when nothing is remembered. */
+      const take = (): number => {
+        if (memory < 1) return -1;
+        if (slotIds.length < memory) return slotIds.length;
+        const slot = oldest;
+        oldest = (oldest + 1) % memory;
+        const held = slotMaps[slot];
+        const id = slotIds[slot];
+        if (held === undefined) others.delete(id as string);
+        else if (held.get(id) === slot) held.delete(id);
+        return slot;
+      };
+      const fill = (slot: number, ids: Map<string | number, number> | undefined, id: string | number, t: T): void => {
+        slotMaps[slot] = ids;
+        slotIds[slot] = id;
+        slotPrice[slot] = t.price;
+        slotSize[slot] = t.size;
+      };
+
       return source.subscribe({
         next: (t) => {
           const id = identity(t);
           if (id !== undefined) {
-            const key = `${t.symbol}\u0000${t.exchange ?? ''}\u0000${id}`;
-            if (seen.has(key)) return;
-            seen.add(key);
-            if (ring.length < memory) ring.push(key);
-            else if (memory < 1) seen.delete(key);
-            else {
-              seen.delete(ring[oldest]);
-              ring[oldest] = key;
-              oldest = (oldest + 1) % memory;
+            const ids = mapOf(t);
+            const known = ids.get(id);
+            if (known === undefined) {
+              // Its first price and size may be forgotten while another of its prints is not.
+              if (others.size > 0 && others.has(otherKey(t, id))) return;
+              const slot = take();
+              if (slot >= 0) {
+                ids.set(id, slot);
+                fill(slot, ids, id, t);
+              }
+            } else if (slotPrice[known] === t.price && slotSize[known] === t.size) {
+              return;
+            } else {
+              const key = otherKey(t, id);
+              if (others.has(key)) return;
+              const slot = take();
+              if (slot >= 0) {
+                others.add(key);
+                fill(slot, undefined, key, t);
+              }
             }
           }
           subscriber.next(t);
@@ -42,4 +96,23 @@ export function distinctTrades<T extends Trade>(identity: (t: T) => string | und
         complete: () => subscriber.complete(),
       });
     });
+}
+
+const DAY_MS = 86_400_000;
+const KST_MS = 9 * 3_600_000;
+
+/**
+ * The identity of a print on a venue that sends no trade id but the day's cumulative volume (KRX
+ * via Kiwoom and KIS): (KST date, cumulative volume) as one exact number while the volume stays
+ * below 10^12 shares. A print of size 0 leaves the volume as it was: it is told apart by time,
+ * price and size as well (a string).
+ */
+export function dayVolumeIdentity(t: Trade, cumulative: number | undefined): string | number | undefined {
+  if (cumulative === undefined) return undefined;
+  if (t.size > 0 && Number.isInteger(cumulative) && cumulative >= 0 && cumulative < 1e12) {
+    // Days mod 1000: a repeat is looked for among recent prints, never a thousand days apart.
+    const day = Math.floor((t.timestamp + KST_MS) / DAY_MS) % 1000;
+    if (day >= 0) return day * 1e12 + cumulative;
+  }
+  return `${t.time}|${t.price}|${t.size}|${cumulative}`;
 }

@@ -105,3 +105,39 @@ export function utcTime(epochMs: number): { readonly time: string; readonly time
   const h = (r - mi) / 60;
   return { time: `${lastUtcPrefix}${pad2[h]}:${pad2[mi]}:${pad2[s]}.${pad3[ms]}Z`, timestamp: epochMs };
 }
+
+/** The last date part read by `kstEpoch` and the epoch of its KST midnight. */
+let epochDatePart = '';
+let epochMidnight = NaN;
+
+/** `dddd-dd-ddTdd:dd:dd+09:00` (digits where `d`). */
+function isKstShape(s: string): boolean {
+  for (let i = 0; i < 19; i++) {
+    const c = s.charCodeAt(i);
+    const want = i === 4 || i === 7 ? 45 : i === 10 ? 84 : i === 13 || i === 16 ? 58 : -1;
+    if (want === -1 ? c < 48 || c > 57 : c !== want) return false;
+  }
+  return s.endsWith('+09:00');
+}
+
+/**
+ * `Date.parse` of an ISO-8601 KST time as the KRX decoders write it (`2026-11-20T09:00:01+09:00`),
+ * without parsing the date for every print: the date's midnight is remembered, the clock time
+ * summed from its digits. Any other text goes to `Date.parse`, so the result is always its.
+ */
+export function kstEpoch(iso: string): number {
+  if (iso.length === 25 && isKstShape(iso)) {
+    const h = twoDigits(iso, 11);
+    const m = twoDigits(iso, 14);
+    const s = twoDigits(iso, 17);
+    if (h >= 0 && h < 24 && m >= 0 && m < 60 && s >= 0 && s < 60) {
+      // startsWith first: a print of the day seen last slices nothing.
+      if (!iso.startsWith(epochDatePart) || epochDatePart === '') {
+        epochDatePart = iso.slice(0, 10);
+        epochMidnight = Date.parse(`${epochDatePart}T00:00:00+09:00`);
+      }
+      return epochMidnight + ((h * 60 + m) * 60 + s) * 1000;
+    }
+  }
+  return Date.parse(iso);
+}

@@ -8,6 +8,7 @@
  * price in the same second count twice and a notice sent again on a later connection once.
  * A lost KIS fill cannot be seen in the stream (no totals): the reconnect's gap tells where.
  */
+import { dayVolumeIdentity } from '../../feed/distinct-trades';
 import { FillFacts } from '../../feed/fills';
 import { OrderEvent, Trade } from '../../model';
 import { KisRecord } from './wire/record';
@@ -20,13 +21,13 @@ export function orderFillFacts(e: OrderEvent<KisRecord<string>>): FillFacts {
 }
 
 /**
- * The identity of a print (KIS sends no trade id): time, price, size and the day's cumulative
- * volume (ACML_VOL), which grows with every print. Undefined when the record has no volume.
+ * The identity of a print (KIS sends no trade id) within its symbol and venue: the day's
+ * cumulative volume (ACML_VOL) on its KST date, which grows with every print (distinctTrades
+ * also compares price and size). Undefined when the record has no volume.
  */
-export function tradeIdentity(t: Trade<KisRecord<string>>): string | undefined {
-  const f = t.raw.fields as Readonly<Record<string, string | undefined>>;
-  const cumulative = f.ACML_VOL;
-  return cumulative === undefined || cumulative === '' ? undefined : `${t.time}|${t.price}|${t.size}|${cumulative}`;
+export function tradeIdentity(t: Trade<KisRecord<string>>): string | number | undefined {
+  // ACML_VOL as the trade carries it: a number, cheap to remember (see dayVolumeIdentity).
+  return dayVolumeIdentity(t, t.cumulativeVolume);
 }
 
 /**

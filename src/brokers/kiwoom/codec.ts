@@ -23,7 +23,7 @@
 import { FeedError } from '../../core/errors';
 import { FrameEvent, SessionCodec } from '../../core/protocol';
 import { Condition, ConditionList, ConditionSnapshot } from './conditions';
-import { envelopes, isTrnm, RealEntryCodec, RegEntry, requests, systemNotice } from './wire/envelope';
+import { decodeRealEntry, envelopes, isTrnm, plainRealEntry, RegEntry, requests, systemNotice } from './wire/envelope';
 import { accountTypes, conditionKey, conditionListKey, parseKey, realKey, wideTypes } from './keys';
 import { RealCode, RealTables, isRealCode } from './wire/real-types';
 import { AnyRealRecord, decodeRecord } from './wire/record';
@@ -156,7 +156,8 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
   }
 
   decode(frame: string): readonly FrameEvent<KiwoomMessage>[] {
-    if (frame.trim() === 'PING') return [{ type: 'reply', frame }]; // bare-text ping, echoed as is
+    // A bare-text ping, echoed as is (the length test spares data frames a trim).
+    if (frame.length < 64 && frame.trim() === 'PING') return [{ type: 'reply', frame }];
     let json: unknown;
     try {
       json = JSON.parse(frame);
@@ -297,23 +298,21 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
   // --- REAL ---------------------------------------------------------------------------------
 
   private real(json: unknown, frame: string): FrameEvent<KiwoomMessage>[] {
-    const env = envelopes.REAL.decode(json);
-    if (env._tag === 'Left') return [decodeFailure('a REAL frame has no data list', frame)];
+    // `is` checks what `decode` would, without building its result objects.
+    if (!envelopes.REAL.is(json)) return [decodeFailure('a REAL frame has no data list', frame)];
     const out: FrameEvent<KiwoomMessage>[] = [];
-    for (const raw of env.right.data) {
-      const entry = RealEntryCodec.decode(raw);
-      if (entry._tag === 'Left') {
+    for (const raw of json.data) {
+      const entry = plainRealEntry(raw) ?? decodeRealEntry(raw);
+      if (entry === undefined) {
         out.push(decodeFailure('a REAL entry has no type or values', frame));
         continue;
       }
-      const { type, values } = entry.right;
-      const item = entry.right.item ?? '';
+      const { type, item } = entry;
       if (!isRealCode(type)) {
         out.push(decodeFailure(`unknown real-time type ${JSON.stringify(type)}`, frame));
         continue;
       }
-      const name = entry.right.name ?? undefined;
-      const record = decodeRecord(this.options.tables, type as RealCode, { type, item, name, values });
+      const record = decodeRecord(this.options.tables, type as RealCode, entry);
       if ('error' in record) {
         out.push(decodeFailure(record.error, frame));
         continue;

@@ -17,8 +17,10 @@ import {
   Quote,
   Side,
   Trade,
+  kstEpoch,
 } from '../../model';
 import { FillFacts } from '../../feed/fills';
+import { dayVolumeIdentity } from '../../feed/distinct-trades';
 import { ConditionEvent, ConditionSnapshot } from './conditions';
 import { RealRecord } from './wire/record';
 
@@ -31,7 +33,7 @@ export function kstInstant(epochMs: number): { readonly time: string; readonly t
 }
 
 function at(iso: string): { readonly time: string; readonly timestamp: number } {
-  return { time: iso, timestamp: Date.parse(iso) };
+  return { time: iso, timestamp: kstEpoch(iso) };
 }
 
 /**
@@ -40,44 +42,69 @@ function at(iso: string): { readonly time: string; readonly timestamp: number } 
  * close, 13 cumulative volume, 14 cumulative turnover (sent in million KRW, given here in KRW).
  * A frame without a trade time (FID 20) is stamped with the receive time `now` and says so in
  * `timeSource: 'receive'`.
+ *
+ * The hot path of every Kiwoom trade: fields are read once each and set in a fixed order (the
+ * key order of the NDJSON line), without spreads or intermediate objects.
  */
 export function toTrade(r: RealRecord<'0B'>, now: number = Date.now()): Trade<RealRecord<'0B'>> {
   const f = r.fields;
+  const time = f.time;
   // Absent is tolerated; present but unreadable is a broken frame, not a reason to guess.
-  const badTime = f.time === undefined ? r.extra['20'] : undefined;
-  if (badTime !== undefined && badTime.trim() !== '') throw new Error(`0B FID 20 (time) is not a HHMMSS time: ${JSON.stringify(badTime)}`);
-  return {
+  if (time === undefined) {
+    const badTime = r.extra['20'];
+    if (badTime !== undefined && badTime.trim() !== '') throw new Error(`0B FID 20 (time) is not a HHMMSS time: ${JSON.stringify(badTime)}`);
+  }
+  const t = {
     kind: 'trade',
     broker: BROKER,
     symbol: r.symbol,
     exchange: r.exchange,
     price: f.lastPrice,
     size: f.size,
-    ...(f.side === undefined ? {} : { side: f.side }),
-    direction: f.direction,
-    ...present({
-      change: f.change,
-      changePercent: f.changeRate,
-      cumulativeVolume: f.cumulativeVolume,
-      cumulativeTurnover: f.cumulativeValue === undefined ? undefined : f.cumulativeValue * MILLION,
-    }),
-    ...(f.time === undefined ? { ...kstInstant(now), timeSource: 'receive' as const } : at(f.time)),
-    raw: r,
-  };
+  } as { -readonly [K in keyof Trade<RealRecord<'0B'>>]: Trade<RealRecord<'0B'>>[K] };
+  const side = f.side;
+  if (side !== undefined) t.side = side;
+  t.direction = f.direction;
+  const change = f.change;
+  if (change !== undefined) t.change = change;
+  const changeRate = f.changeRate;
+  if (changeRate !== undefined) t.changePercent = changeRate;
+  const cumulativeVolume = f.cumulativeVolume;
+  if (cumulativeVolume !== undefined) t.cumulativeVolume = cumulativeVolume;
+  const cumulativeValue = f.cumulativeValue;
+  if (cumulativeValue !== undefined) t.cumulativeTurnover = cumulativeValue * MILLION;
+  if (time === undefined) {
+    const received = kstInstant(now);
+    t.time = received.time;
+    t.timestamp = received.timestamp;
+    t.timeSource = 'receive';
+  } else {
+    t.time = time;
+    t.timestamp = kstEpoch(time);
+  }
+  t.raw = r;
+  return t;
 }
 
 /** FID 14 (누적거래대금) is in million KRW. */
 const MILLION = 1_000_000;
 
+/** The 0D field names of levels 1…10, built once rather than per level of every book. */
+const levelNames = (prefix: 'ask' | 'bid'): { readonly price: readonly string[]; readonly size: readonly string[] } => ({
+  price: Array.from({ length: 10 }, (_, i) => `${prefix}Price${i + 1}`),
+  size: Array.from({ length: 10 }, (_, i) => `${prefix}Size${i + 1}`),
+});
+const LEVEL_NAMES = { ask: levelNames('ask'), bid: levelNames('bid') };
+
 /** 0D → OrderBook: up to 10 levels a side, best first; levels without a price are skipped. */
 export function toOrderBook(r: RealRecord<'0D'>, depth = 10): OrderBook<RealRecord<'0D'>> {
   const f = r.fields as unknown as Readonly<Record<string, number | undefined>>;
-  const side = (prefix: 'ask' | 'bid'): PriceLevel[] => {
+  const side = (names: (typeof LEVEL_NAMES)['ask']): PriceLevel[] => {
     const out: PriceLevel[] = [];
-    for (let i = 1; i <= 10 && out.length < depth; i++) {
-      const price = f[`${prefix}Price${i}`];
+    for (let i = 0; i < 10 && out.length < depth; i++) {
+      const price = f[names.price[i]];
       if (!price) continue;
-      out.push({ price, size: f[`${prefix}Size${i}`] ?? 0 });
+      out.push({ price, size: f[names.size[i]] ?? 0 });
     }
     return out;
   };
@@ -86,8 +113,8 @@ export function toOrderBook(r: RealRecord<'0D'>, depth = 10): OrderBook<RealReco
     broker: BROKER,
     symbol: r.symbol,
     exchange: r.exchange,
-    asks: side('ask'),
-    bids: side('bid'),
+    asks: side(LEVEL_NAMES.ask),
+    bids: side(LEVEL_NAMES.bid),
     // 125/121: every resting share on each side, not only the levels kept by `depth`.
     ...present({ totalBidSize: r.fields.totalBidSize, totalAskSize: r.fields.totalAskSize }),
     ...at(r.fields.time),
@@ -297,13 +324,15 @@ export function orderFillFacts(e: OrderEvent<RealRecord<'00'>>): FillFacts {
 }
 
 /**
- * The identity of a 0B print (Kiwoom sends no trade id): time, price, size and the day's
- * cumulative volume (13), which grows with every print, so two real prints never share it.
- * Undefined (no de-duplication) when the frame omits the cumulative volume.
+ * The identity of a 0B print (Kiwoom sends no trade id) within its symbol and venue: the day's
+ * cumulative volume (13) on the trade's KST date. It grows by the size of every print, so two
+ * real prints of a day never share it; a number, which is cheap to remember. A print of size 0
+ * (it leaves the volume as it was) is told apart by time, price and size as well. Undefined (no
+ * de-duplication) when the frame omits the cumulative volume.
  */
-export function tradeIdentity(t: Trade<RealRecord<'0B'>>): string | undefined {
-  const cumulative = t.raw.fields.cumulativeVolume;
-  return cumulative === undefined ? undefined : `${t.time}|${t.price}|${t.size}|${cumulative}`;
+export function tradeIdentity(t: Trade<RealRecord<'0B'>>): string | number | undefined {
+  // The trade carries FID 13 as it was decoded: no second read through the record.
+  return dayVolumeIdentity(t, t.cumulativeVolume);
 }
 
 // --- KRX events (src/model/krx.ts) -------------------------------------------------------------

@@ -14,7 +14,7 @@
  *   in `extra`: an added FID is never an error and nothing the wire said is lost.
  */
 import * as t from 'io-ts';
-import { Filler, isHidden, lazyTarget, visibleKeys } from '../../../core/lazy-target';
+import { Filler, isHidden, lazyObject, lazyTarget, visibleKeys } from '../../../core/lazy-target';
 import { DatedPiece, INVALID, Piece, PieceOf, aggressor, direction } from './values';
 
 /** The `values` object of a REAL entry. */
@@ -274,12 +274,8 @@ export function table<S extends Spec>(code: string, spec: S): FieldTable<S> {
     }
     const handler = new LazyFields(reader, values, days, cache);
     const target = lazyTarget(handler);
-    return {
-      fields: new Proxy(target, handler) as FieldsOf<S>,
-      get extra(): Values {
-        return handler.extra(target);
-      },
-    };
+    // Plain data properties: an accessor in the literal would cost more than the whole read.
+    return { fields: new Proxy(target, handler) as FieldsOf<S>, extra: lazyObject(() => handler.extra(target)) };
   };
 
   const write = (fields: Partial<FieldsOf<S>>): Record<string, string> => {

@@ -49,27 +49,8 @@ export function decodeRecord<C extends RealCode>(
   const { symbol, exchange } = splitItem(entry.item);
   // Account and VI records name their stock in FID 9001; the item may be '' or suffixed.
   const named = (fields as { readonly symbol?: string }).symbol;
-  // `extra` stays as lazy as the table made it (an accessor, read on first use).
+  // `extra` stays as lazy as the table made it (computed on first look).
   return entry.name === undefined
-    ? {
-        type,
-        item: entry.item,
-        symbol: named ?? symbol,
-        exchange,
-        fields,
-        get extra(): Values {
-          return out.extra;
-        },
-      }
-    : {
-        type,
-        item: entry.item,
-        symbol: named ?? symbol,
-        exchange,
-        name: entry.name,
-        fields,
-        get extra(): Values {
-          return out.extra;
-        },
-      };
+    ? { type, item: entry.item, symbol: named ?? symbol, exchange, fields, extra: out.extra }
+    : { type, item: entry.item, symbol: named ?? symbol, exchange, name: entry.name, fields, extra: out.extra };
 }
