@@ -13,6 +13,7 @@ import { splitItem } from '../../src/brokers/kiwoom/endpoints';
 import { FieldTable, Spec, Values } from '../../src/brokers/kiwoom/wire/fields';
 import { INVALID, aggressor, date, direction, duration, price, qty, signedNumber, size, time } from '../../src/brokers/kiwoom/wire/values';
 import { KiwoomCodec } from '../../src/brokers/kiwoom/codec';
+import { decodeRealEntry, plainRealEntry } from '../../src/brokers/kiwoom/wire/envelope';
 
 const SEED = 20261203;
 const tables = realTables(() => '20261120');
@@ -245,6 +246,36 @@ describe('kiwoom fast path = eager path', () => {
         },
       ),
       { seed: SEED, numRuns: 500 },
+    );
+  });
+});
+
+describe('REAL entries: the copy-free path takes only what the codec gives unchanged', () => {
+  const anyValue = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string({ maxLength: 3 }), fc.integer(), fc.constant([]), fc.object({ maxDepth: 1 }));
+  const entry = fc.record(
+    {
+      type: fc.oneof(fc.constantFrom('0B', '0D', 'zz'), anyValue),
+      item: fc.oneof(fc.constantFrom('005930', '005930_NX', ''), anyValue),
+      name: fc.oneof(fc.constant('주식체결'), anyValue),
+      values: fc.oneof(fc.constant({ '10': '+1' }), fc.constant([{ '10': '+1' }]), anyValue),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('agrees with RealEntryCodec on every entry', () => {
+    fc.assert(
+      fc.property(fc.oneof(entry, anyValue), (raw) => {
+        const slow = decodeRealEntry(raw);
+        const fast = plainRealEntry(raw);
+        // Taken as is only where the codec accepts it and reads it the same.
+        if (fast !== undefined) {
+          expect(slow).toBeDefined();
+          expect({ ...fast, name: fast.name ?? undefined }).toEqual({ ...slow, name: slow?.name ?? undefined });
+        }
+        const either = fast ?? slow;
+        expect(either === undefined).toBe(slow === undefined);
+      }),
+      { seed: 1306, numRuns: 5000 },
     );
   });
 });

@@ -125,10 +125,10 @@ export function kstEpoch(iso: string): number {
     const m = twoDigits(iso, 14);
     const s = twoDigits(iso, 17);
     if (h >= 0 && h < 24 && m >= 0 && m < 60 && s >= 0 && s < 60) {
-      const datePart = iso.slice(0, 10);
-      if (datePart !== epochDatePart) {
-        epochMidnight = Date.parse(`${datePart}T00:00:00+09:00`);
-        epochDatePart = datePart;
+      // startsWith first: a print of the day seen last slices nothing.
+      if (!iso.startsWith(epochDatePart) || epochDatePart === '') {
+        epochDatePart = iso.slice(0, 10);
+        epochMidnight = Date.parse(`${epochDatePart}T00:00:00+09:00`);
       }
       return epochMidnight + ((h * 60 + m) * 60 + s) * 1000;
     }

@@ -23,7 +23,7 @@
 import { FeedError } from '../../core/errors';
 import { FrameEvent, SessionCodec } from '../../core/protocol';
 import { Condition, ConditionList, ConditionSnapshot } from './conditions';
-import { envelopes, isTrnm, RealEntryCodec, RegEntry, requests, systemNotice } from './wire/envelope';
+import { decodeRealEntry, envelopes, isTrnm, plainRealEntry, RegEntry, requests, systemNotice } from './wire/envelope';
 import { accountTypes, conditionKey, conditionListKey, parseKey, realKey, wideTypes } from './keys';
 import { RealCode, RealTables, isRealCode } from './wire/real-types';
 import { AnyRealRecord, decodeRecord } from './wire/record';
@@ -302,19 +302,17 @@ export class KiwoomCodec implements SessionCodec<KiwoomMessage> {
     if (!envelopes.REAL.is(json)) return [decodeFailure('a REAL frame has no data list', frame)];
     const out: FrameEvent<KiwoomMessage>[] = [];
     for (const raw of json.data) {
-      const entry = RealEntryCodec.decode(raw);
-      if (entry._tag === 'Left') {
+      const entry = plainRealEntry(raw) ?? decodeRealEntry(raw);
+      if (entry === undefined) {
         out.push(decodeFailure('a REAL entry has no type or values', frame));
         continue;
       }
-      const { type, values } = entry.right;
-      const item = entry.right.item ?? '';
+      const { type, item } = entry;
       if (!isRealCode(type)) {
         out.push(decodeFailure(`unknown real-time type ${JSON.stringify(type)}`, frame));
         continue;
       }
-      const name = entry.right.name ?? undefined;
-      const record = decodeRecord(this.options.tables, type as RealCode, { type, item, name, values });
+      const record = decodeRecord(this.options.tables, type as RealCode, entry);
       if ('error' in record) {
         out.push(decodeFailure(record.error, frame));
         continue;

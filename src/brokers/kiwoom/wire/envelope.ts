@@ -88,6 +88,33 @@ export const RealEntryCodec = new t.Type<RealEntryShape, RealEntryShape, unknown
   t.identity,
 );
 
+/**
+ * An entry already in the shape `RealEntryCodec` gives (text type and item, text or no name, a
+ * values object), taken as it is: the common case costs no copies. Anything else is undefined
+ * and goes through the codec, which decides.
+ */
+export function plainRealEntry(raw: unknown): RealEntryShape | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const e = raw as { type?: unknown; item?: unknown; name?: unknown; values?: unknown };
+  const values = e.values;
+  return typeof e.type === 'string' &&
+    typeof e.item === 'string' &&
+    (e.name === undefined || typeof e.name === 'string') &&
+    typeof values === 'object' &&
+    values !== null &&
+    !Array.isArray(values)
+    ? (e as RealEntryShape)
+    : undefined;
+}
+
+/** An entry through its codec, which also reads the quirks (a null item, values in a list). */
+export function decodeRealEntry(raw: unknown): RealEntryShape | undefined {
+  const entry = RealEntryCodec.decode(raw);
+  if (entry._tag === 'Left') return undefined;
+  const { type, values, item, name } = entry.right;
+  return { type, item: item ?? '', name: name ?? undefined, values };
+}
+
 /** A REAL frame; its entries are decoded one by one so one bad entry spares the others. */
 export const Real = t.type({ trnm: t.literal('REAL'), data: t.array(t.unknown) });
 
