@@ -6,7 +6,7 @@
  * Three kinds of process, measured apart: the broker's side is a generator process writing one
  * JSON line per trade in 1 ms ticks (as a socket delivers frames); the gateway runs in this
  * process on a feed that parses those lines into Trades (a stand-in for a broker feed's decoding);
- * the consumers are separate Node processes on `dist/nats.js` (run `npm run build` first).
+ * the consumers are separate Node processes on `dist/nats.js` (`npm run bench` builds it first).
  * Earlier versions generated the trades inside the gateway's process, which then fell short of
  * the input rate and charged the generator to the gateway.
  *

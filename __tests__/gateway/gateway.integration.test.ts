@@ -291,3 +291,30 @@ it('sends broker records (raw) only while some consumer asks for them', async ()
   expect(got.errors).toEqual([]);
   plain.close();
 });
+
+it('a late joiner gets only the last book of a kept batch, then updates', async () => {
+  const first = consumerFeed(nats);
+  const books1 = collect(first.orderBook$('000990'));
+  await until(() => server.registrations().includes('0D|000990'), 'the book key');
+  // One message with three books (as the gateway sends the books of one turn): JetStream keeps it whole.
+  gw.nc.publish(
+    'rxm.kiwoom.book.000990',
+    encodeData(
+      1,
+      1,
+      'gw-before',
+      [book('000990', 10, 11), book('000990', 12, 13), book('000990', 14, 15)].map((b) => JSON.stringify(b)),
+    ),
+  );
+  await until(() => books1.values.length === 3, 'the three books live');
+  const late = consumerFeed(nats);
+  const books2 = collect(late.orderBook$('000990'));
+  await until(() => books2.values.length === 1, 'the kept book');
+  await new Promise((r) => setTimeout(r, 200));
+  expect(books2.values.map((b: OrderBook) => b.bids[0].price)).toEqual([14]);
+  server.publish(book('000990', 16, 17));
+  await until(() => books2.values.length === 2, 'the next update');
+  expect((books2.values[1] as OrderBook).bids[0].price).toBe(16);
+  first.close();
+  late.close();
+});
