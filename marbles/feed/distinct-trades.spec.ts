@@ -84,8 +84,8 @@ describe('dayVolumeIdentity (KRX prints: no trade id, a cumulative volume)', () 
       at('2026-11-20T09:00:01+09:00', 100, 5, 'B'),
       at('2026-11-20T09:00:01+09:00', 100, 5, 'A', 'NXT'),
       at('2026-11-21T09:00:01+09:00', 100),
-      // 23:59 UTC on the 20th is the 21st in Seoul: the same KST day as the print before.
-      at('2026-11-20T23:59:00Z', 100),
+      // 00:00:01 UTC on the 21st is 09:00:01 in Seoul: the print before, sent again.
+      at('2026-11-21T00:00:01Z', 100),
     ]);
     expect(out).toEqual([
       'AKRX@2026-11-20T09:00:01+09:00:100',
@@ -96,23 +96,28 @@ describe('dayVolumeIdentity (KRX prints: no trade id, a cumulative volume)', () 
     ]);
   });
 
-  it('tells size-0 prints apart by time, price and size; no volume, no identity', async () => {
+  it('tells prints of one volume apart by time, price and size (a recorded session repeats its sample); no volume, no identity', async () => {
     const zero = at('2026-11-20T09:00:01+09:00', 100, 0);
-    expect(byVolume(zero)).toBe('2026-11-20T09:00:01+09:00|1|0|100');
     expect(byVolume(at('2026-11-20T09:00:01+09:00', undefined))).toBeUndefined();
+    expect(byVolume(at('2026-11-20T09:00:01+09:00', 1.5))).toBe('20777|1.5');
     const out = await keep([at('2026-11-20T09:00:01+09:00', 100), zero, at('2026-11-20T09:00:03+09:00', 100, 0), { ...zero }]);
     expect(out).toHaveLength(3);
   });
 });
 
 describe('distinctTrades against a plain model', () => {
-  /** The rule, spelt out: the last `memory` passed prints, a repeat = same symbol, venue, identity, price, size. */
+  /** The rule, spelt out: the last `memory` passed prints, a repeat = same symbol, venue, identity, price, size, time. */
   const model = (ts: readonly Trade[], memory: number): Trade[] => {
     const kept: Trade[] = [];
     const remembered: Trade[] = [];
     for (const t of ts) {
       const same = (r: Trade): boolean =>
-        r.symbol === t.symbol && r.exchange === t.exchange && r.tradeId === t.tradeId && r.price === t.price && r.size === t.size;
+        r.symbol === t.symbol &&
+        r.exchange === t.exchange &&
+        r.tradeId === t.tradeId &&
+        r.price === t.price &&
+        r.size === t.size &&
+        r.timestamp === t.timestamp;
       if (t.tradeId !== undefined && remembered.some(same)) continue;
       kept.push(t);
       if (t.tradeId !== undefined && memory > 0) {
@@ -128,6 +133,7 @@ describe('distinctTrades against a plain model', () => {
     tradeId: fc.constantFrom('1', '1', '2', '3', undefined),
     price: fc.constantFrom(10, 11),
     size: fc.constantFrom(1, 2),
+    timestamp: fc.constantFrom(0, 0, 1000),
   });
 
   it('passes exactly the prints the model passes, for any memory', async () => {

@@ -3,7 +3,7 @@
  * `memory` prints of the stream is dropped. Each broker says what identifies a print within its
  * symbol and venue (WEEX: the trade id; Kiwoom and KIS: the day's cumulative volume on the
  * trade's date, which grows with every print, so two real prints never share it), at the same
- * price and size. Prints without an identity always pass.
+ * price, size and time. Prints without an identity always pass.
  *
  * ```
  * distinctTrades(id)        a, b: prints; a' = a sent again after a reconnect
@@ -25,13 +25,14 @@ export function distinctTrades<T extends Trade>(identity: TradeIdentity<T>, memo
       // short strings or numbers.
       const bySymbol = new Map<string, Map<string, Map<string | number, number>>>();
       // The last `memory` prints, oldest first to forget: where each is remembered, its identity,
-      // price and size. A print is a repeat when its identity is known with the same price and
-      // size; the same identity with another price or size (never a resent print) is remembered
-      // apart, under its full description, in `others`.
+      // price, size and time. A print is a repeat when its identity is known with the same price,
+      // size and time; the same identity with another of those (never a resent print) is
+      // remembered apart, under its full description, in `others`.
       const slotMaps: (Map<string | number, number> | undefined)[] = [];
       const slotIds: (string | number)[] = [];
       const slotPrice: number[] = [];
       const slotSize: number[] = [];
+      const slotTime: number[] = [];
       const others = new Set<string>();
       let oldest = 0;
 
@@ -44,7 +45,7 @@ export function distinctTrades<T extends Trade>(identity: TradeIdentity<T>, memo
         return ids;
       };
       const otherKey = (t: T, id: string | number): string =>
-        `${t.symbol}\u0000${t.exchange ?? ''}\u0000${id}\u0000${t.price}\u0000${t.size}`;
+        `${t.symbol}\u0000${t.exchange ?? ''}\u0000${id}\u0000${t.price}\u0000${t.size}\u0000${t.timestamp}`;
 
       /** Takes the next ring slot (forgetting what it held); -1 when nothing is remembered. */
       const take = (): number => {
@@ -63,6 +64,7 @@ export function distinctTrades<T extends Trade>(identity: TradeIdentity<T>, memo
         slotIds[slot] = id;
         slotPrice[slot] = t.price;
         slotSize[slot] = t.size;
+        slotTime[slot] = t.timestamp;
       };
 
       return source.subscribe({
@@ -72,14 +74,14 @@ export function distinctTrades<T extends Trade>(identity: TradeIdentity<T>, memo
             const ids = mapOf(t);
             const known = ids.get(id);
             if (known === undefined) {
-              // Its first price and size may be forgotten while another of its prints is not.
+              // Its first print may be forgotten while another one of its identity is not.
               if (others.size > 0 && others.has(otherKey(t, id))) return;
               const slot = take();
               if (slot >= 0) {
                 ids.set(id, slot);
                 fill(slot, ids, id, t);
               }
-            } else if (slotPrice[known] === t.price && slotSize[known] === t.size) {
+            } else if (slotPrice[known] === t.price && slotSize[known] === t.size && slotTime[known] === t.timestamp) {
               return;
             } else {
               const key = otherKey(t, id);
@@ -104,16 +106,15 @@ const KST_MS = 9 * 3_600_000;
 
 /**
  * The identity of a print on a venue that sends no trade id but the day's cumulative volume (KRX
- * via Kiwoom and KIS): (KST date, cumulative volume) as one exact number while the volume stays
- * below 10^12 shares. A print of size 0 leaves the volume as it was: it is told apart by time,
- * price and size as well (a string).
+ * via Kiwoom and KIS): (KST date, cumulative volume), one exact number while the volume stays
+ * below 10^12 shares (a string beyond). With the price, size and time distinctTrades compares,
+ * a print is told apart exactly as by its whole description.
  */
 export function dayVolumeIdentity(t: Trade, cumulative: number | undefined): string | number | undefined {
   if (cumulative === undefined) return undefined;
-  if (t.size > 0 && Number.isInteger(cumulative) && cumulative >= 0 && cumulative < 1e12) {
-    // Days mod 1000: a repeat is looked for among recent prints, never a thousand days apart.
-    const day = Math.floor((t.timestamp + KST_MS) / DAY_MS) % 1000;
-    if (day >= 0) return day * 1e12 + cumulative;
-  }
-  return `${t.time}|${t.price}|${t.size}|${cumulative}`;
+  const day = Math.floor((t.timestamp + KST_MS) / DAY_MS);
+  // Days mod 1000: a repeat is looked for among recent prints, never a thousand days apart.
+  return Number.isInteger(cumulative) && cumulative >= 0 && cumulative < 1e12 && day >= 0
+    ? (day % 1000) * 1e12 + cumulative
+    : `${day}|${cumulative}`;
 }
