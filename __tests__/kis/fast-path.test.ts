@@ -19,8 +19,11 @@ import { kisNumber } from '../../src/brokers/kis/wire/values';
 import { TradeValues, readTradeValues } from '../../src/brokers/kis/wire/trade';
 import { decodeFields } from '../../src/brokers/kis/wire/values';
 import { Positional, chooseLayout, cutRecords, namedEagerly, positional, splitRecords, valueAt } from '../../src/brokers/kis/wire/record';
-import { OptionalKisNumber } from '../../src/brokers/kis/wire/values';
-import { optionalFigure } from '../../src/brokers/kis/wire/figures';
+import { OptionalKisNumber, describeErrors, kisTime, sideOfTradeClass } from '../../src/brokers/kis/wire/values';
+import { optionalFigure, sessionFigures } from '../../src/brokers/kis/wire/figures';
+import { KisRecord } from '../../src/brokers/kis/wire/record';
+import { Mapped } from '../../src/brokers/kis/mapped';
+import { venueOf } from '../../src/brokers/kis/venue';
 import { parseEnvelope } from '../../src/brokers/kis/wire/envelope';
 import { kstTime } from '../../src/model/time';
 import { statusWithoutCode } from '../../src/brokers/kis/wire/fields';
@@ -100,6 +103,35 @@ function recordOf(base: readonly string[]): fc.Arbitrary<string[]> {
       for (const [i, v] of changes) out[i] = v.replace(/[\^|]/g, '');
       return [...out, ...tail];
     });
+}
+
+/** The trade mapping as it was built before (spreads), the reference of key order and values. */
+function spreadTrade(record: KisRecord): Mapped<unknown> {
+  const fields = record.fields as Record<string, string | undefined>;
+  const decoded = decodeFields(TradeValues, fields as Record<string, string>);
+  if (!isRight(decoded)) return { ok: false, reason: describeErrors(decoded.left) };
+  const v = decoded.right;
+  const side = sideOfTradeClass(fields.CCLD_DVSN ?? fields.CNTG_CLS_CODE ?? '');
+  const when = kisTime(v.STCK_CNTG_HOUR, v.BSOP_DATE, NOW);
+  if (when === undefined) return { ok: false, reason: `STCK_CNTG_HOUR: not a valid time (${JSON.stringify(v.STCK_CNTG_HOUR)})` };
+  const exchange = venueOf(record.trId);
+  return {
+    ok: true,
+    event: {
+      kind: 'trade',
+      broker: 'kis',
+      symbol: v.MKSC_SHRN_ISCD,
+      price: v.STCK_PRPR,
+      size: v.CNTG_VOL,
+      ...(side !== undefined ? { side } : {}),
+      ...(v.PRDY_VRSS_SIGN !== undefined ? { direction: v.PRDY_VRSS_SIGN } : {}),
+      ...(exchange !== undefined ? { exchange } : {}),
+      ...sessionFigures(fields, v.PRDY_VRSS_SIGN),
+      time: when.time,
+      timestamp: when.timestamp,
+      raw: record,
+    },
+  };
 }
 
 describe('kis fast path = eager path', () => {
@@ -190,6 +222,8 @@ describe('kis fast path = eager path', () => {
           const a = toMessage(info.kind, lazy, { now: NOW });
           const b = toMessage(info.kind, eager, { now: NOW });
           expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+          // Trades: what the spread-built mapping gave (values, key order), figures present or not.
+          if (info.kind === 'trade') expect(JSON.stringify(a)).toBe(JSON.stringify(spreadTrade(eager)));
           if (a.ok) mapped++;
           else refused++;
           // Through the codec (records cut out of the payload): the same verdict, the event and the

@@ -251,7 +251,14 @@ describe('kiwoom fast path = eager path', () => {
 });
 
 describe('REAL entries: the copy-free path takes only what the codec gives unchanged', () => {
-  const anyValue = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string({ maxLength: 3 }), fc.integer(), fc.constant([]), fc.object({ maxDepth: 1 }));
+  const anyValue = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.string({ maxLength: 3 }),
+    fc.integer(),
+    fc.constant([]),
+    fc.object({ maxDepth: 1 }),
+  );
   const entry = fc.record(
     {
       type: fc.oneof(fc.constantFrom('0B', '0D', 'zz'), anyValue),

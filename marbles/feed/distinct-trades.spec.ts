@@ -45,7 +45,15 @@ describe('distinctTrades', () => {
     const seq = [p('1', 10), p('1', 11), p('1', 11), p('1', 10), p('1', 10, 2), p('2', 10), p('1', 11), p('3', 10), p('1', 10), p('1', 11)];
     const out = await lastValueFrom(from(seq).pipe(distinctTrades(byId, 3), toArray()));
     // memory 3: 1@10 1@11 | 1@11 1@10 (seen) | 1@10x2 | 2@10 (forgets 1@10) | 1@11 (seen) | 3@10 (forgets 1@11) | 1@10 (forgotten: passes) | 1@11 (forgotten: passes)
-    expect(out.map((t) => `${t.tradeId}@${t.price}x${t.size}`)).toEqual(['1@10x1', '1@11x1', '1@10x2', '2@10x1', '3@10x1', '1@10x1', '1@11x1']);
+    expect(out.map((t) => `${t.tradeId}@${t.price}x${t.size}`)).toEqual([
+      '1@10x1',
+      '1@11x1',
+      '1@10x2',
+      '2@10x1',
+      '3@10x1',
+      '1@10x1',
+      '1@11x1',
+    ]);
   });
 
   it('memory 0 remembers nothing', async () => {
@@ -126,7 +134,12 @@ describe('distinctTrades against a plain model', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(print, { minLength: 10, maxLength: 80 }), fc.integer({ min: 0, max: 5 }), async (specs, memory) => {
         const ts = specs.map((s): Trade => ({ ...trade(s.tradeId ?? '', s.symbol), ...s }));
-        const out = await lastValueFrom(from(ts).pipe(distinctTrades((t: Trade) => t.tradeId, memory), toArray()));
+        const out = await lastValueFrom(
+          from(ts).pipe(
+            distinctTrades((t: Trade) => t.tradeId, memory),
+            toArray(),
+          ),
+        );
         expect(out).toEqual(model(ts, memory));
       }),
       { seed: 1305, numRuns: 3000 },

@@ -43,7 +43,8 @@ export function distinctTrades<T extends Trade>(identity: TradeIdentity<T>, memo
         if (ids === undefined) venues.set(venue, (ids = new Map()));
         return ids;
       };
-      const otherKey = (t: T, id: string | number): string => `${t.symbol}\u0000${t.exchange ?? ''}\u0000${id}\u0000${t.price}\u0000${t.size}`;
+      const otherKey = (t: T, id: string | number): string =>
+        `${t.symbol}\u0000${t.exchange ?? ''}\u0000${id}\u0000${t.price}\u0000${t.size}`;
 
       /** Takes the next ring slot (forgetting what it held); -1 when nothing is remembered. */
       const take = (): number => {

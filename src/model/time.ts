@@ -49,9 +49,13 @@ function digits(s: string, length: number): boolean {
 let lastDate = '';
 let lastDatePrefix = '';
 let lastMidnight = NaN;
+/** The last time read, and what it gave: a busy stock prints many times within one second. */
+let lastHhmmss = '';
+let lastResult: { readonly time: string; readonly timestamp: number } | undefined;
 
 /** A KST wall-clock time on a trading date, as ISO-8601 and epoch ms; undefined when malformed. */
 export function kstTime(yyyymmdd: string, hhmmss: string): { readonly time: string; readonly timestamp: number } | undefined {
+  if (hhmmss === lastHhmmss && yyyymmdd === lastDate && lastResult !== undefined) return lastResult;
   if (hhmmss.length !== 6 || !digits(yyyymmdd, 8)) return undefined;
   const h = twoDigits(hhmmss, 0);
   const mi = twoDigits(hhmmss, 2);
@@ -66,7 +70,9 @@ export function kstTime(yyyymmdd: string, hhmmss: string): { readonly time: stri
     lastDate = yyyymmdd;
   }
   const time = `${lastDatePrefix}${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}:${hhmmss.slice(4, 6)}+09:00`;
-  return { time, timestamp: lastMidnight + (h * 3600 + mi * 60 + s) * 1000 };
+  lastHhmmss = hhmmss;
+  lastResult = { time, timestamp: lastMidnight + (h * 3600 + mi * 60 + s) * 1000 };
+  return lastResult;
 }
 
 /** '00'…'99' and '000'…'999': the digits of a clock reading without number → string conversions. */

@@ -52,7 +52,8 @@ export function toTrade(r: RealRecord<'0B'>, now: number = Date.now()): Trade<Re
   // Absent is tolerated; present but unreadable is a broken frame, not a reason to guess.
   if (time === undefined) {
     const badTime = r.extra['20'];
-    if (badTime !== undefined && badTime.trim() !== '') throw new Error(`0B FID 20 (time) is not a HHMMSS time: ${JSON.stringify(badTime)}`);
+    if (badTime !== undefined && badTime.trim() !== '')
+      throw new Error(`0B FID 20 (time) is not a HHMMSS time: ${JSON.stringify(badTime)}`);
   }
   const t = {
     kind: 'trade',

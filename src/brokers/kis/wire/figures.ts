@@ -41,28 +41,14 @@ function present<T extends object>(fields: T): Partial<T> {
 
 /** Change, change percent, cumulative volume and turnover of a CNT (or ANC) record. */
 export function sessionFigures(fields: Readonly<Record<string, string | undefined>>, direction: Direction | undefined): SessionFigures {
-  return addSessionFigures({}, fields, direction);
-}
-
-/**
- * Adds the figures of `sessionFigures` to `event`, in the same order and only where present:
- * what spreading `sessionFigures(...)` into it gives, without the intermediate objects.
- */
-export function addSessionFigures<E extends object>(
-  event: E,
-  fields: Readonly<Record<string, string | undefined>>,
-  direction: Direction | undefined,
-): E & SessionFigures {
-  const out = event as E & { -readonly [K in keyof SessionFigures]: SessionFigures[K] };
   const change = optionalFigure(fields.PRDY_VRSS);
-  if (change !== undefined) out.change = withDirection(change, direction);
   const percent = optionalFigure(fields.PRDY_CTRT);
-  if (percent !== undefined) out.changePercent = withDirection(percent, direction);
-  const volume = optionalFigure(fields.ACML_VOL);
-  if (volume !== undefined) out.cumulativeVolume = volume;
-  const turnover = optionalFigure(fields.ACML_TR_PBMN);
-  if (turnover !== undefined) out.cumulativeTurnover = turnover;
-  return out;
+  return present({
+    change: change === undefined ? undefined : withDirection(change, direction),
+    changePercent: percent === undefined ? undefined : withDirection(percent, direction),
+    cumulativeVolume: optionalFigure(fields.ACML_VOL),
+    cumulativeTurnover: optionalFigure(fields.ACML_TR_PBMN),
+  });
 }
 
 /** An ASP record's total resting sizes (`TOTAL_BIDP_RSQN`, `TOTAL_ASKP_RSQN`: all ten levels and beyond). */

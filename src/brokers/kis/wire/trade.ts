@@ -18,7 +18,7 @@ import {
 import { isDigits } from '../../../core/wire-number';
 import { MapContext, Mapped, mapped, unmapped } from '../mapped';
 import { venueOf } from '../venue';
-import { addSessionFigures } from './figures';
+import { optionalFigure, withDirection } from './figures';
 
 /** What a trade needs from the record; the rest stays in `raw`. */
 export const TradeValues = t.type({
@@ -75,7 +75,40 @@ export function toTrade(record: KisTradeRecord, ctx: MapContext): Mapped<KisTrad
   const when = kisTime(v.STCK_CNTG_HOUR, v.BSOP_DATE, ctx.now);
   if (when === undefined) return unmapped(`STCK_CNTG_HOUR: not a valid time (${JSON.stringify(v.STCK_CNTG_HOUR)})`);
   const exchange = venueOf(record.trId);
-  // Built in the model's key order (the NDJSON lines keep it), optional fields only where present.
+  const direction = v.PRDY_VRSS_SIGN;
+  const change = optionalFigure(fields.PRDY_VRSS);
+  const changePercent = optionalFigure(fields.PRDY_CTRT);
+  const cumulativeVolume = optionalFigure(fields.ACML_VOL);
+  const cumulativeTurnover = optionalFigure(fields.ACML_TR_PBMN);
+  // Built in the model's key order (the NDJSON lines keep it), optional fields only where present:
+  // one literal when a KRX/NXT print carries everything (the usual case), else field by field.
+  if (
+    side !== undefined &&
+    direction !== undefined &&
+    exchange !== undefined &&
+    change !== undefined &&
+    changePercent !== undefined &&
+    cumulativeVolume !== undefined &&
+    cumulativeTurnover !== undefined
+  ) {
+    return mapped<KisTrade>({
+      kind: 'trade',
+      broker: 'kis',
+      symbol: v.MKSC_SHRN_ISCD,
+      price: v.STCK_PRPR,
+      size: v.CNTG_VOL,
+      side,
+      direction,
+      exchange,
+      change: withDirection(change, direction),
+      changePercent: withDirection(changePercent, direction),
+      cumulativeVolume,
+      cumulativeTurnover,
+      time: when.time,
+      timestamp: when.timestamp,
+      raw: record,
+    });
+  }
   const trade: { -readonly [K in keyof KisTrade]: KisTrade[K] } = {
     kind: 'trade',
     broker: 'kis',
@@ -84,9 +117,12 @@ export function toTrade(record: KisTradeRecord, ctx: MapContext): Mapped<KisTrad
     size: v.CNTG_VOL,
   } as KisTrade;
   if (side !== undefined) trade.side = side;
-  if (v.PRDY_VRSS_SIGN !== undefined) trade.direction = v.PRDY_VRSS_SIGN;
+  if (direction !== undefined) trade.direction = direction;
   if (exchange !== undefined) trade.exchange = exchange;
-  addSessionFigures(trade, fields, v.PRDY_VRSS_SIGN);
+  if (change !== undefined) trade.change = withDirection(change, direction);
+  if (changePercent !== undefined) trade.changePercent = withDirection(changePercent, direction);
+  if (cumulativeVolume !== undefined) trade.cumulativeVolume = cumulativeVolume;
+  if (cumulativeTurnover !== undefined) trade.cumulativeTurnover = cumulativeTurnover;
   trade.time = when.time;
   trade.timestamp = when.timestamp;
   trade.raw = record;
