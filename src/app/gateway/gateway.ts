@@ -119,12 +119,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let sendRaw = options.raw === true;
   const serialize = (event: MarketEvent): string => JSON.stringify(sendRaw ? event : { ...event, raw: null });
 
+  let lastPublishError = '';
   const batches = batcher(
     (subject, events) => {
       seq += 1;
-      nc.publish(subject, encodeData(seq, now(), id, events));
+      try {
+        nc.publish(subject, encodeData(seq, now(), id, events));
+      } catch (err) {
+        // Sent from setImmediate: a throw would end the process. Said once per new reason.
+        const why = err instanceof Error ? err.message : String(err);
+        if (why !== lastPublishError) log(`market data not published (${why})`);
+        lastPublishError = why;
+      }
     },
-    { maxEvents: options.batchMaxEvents },
+    // A batch stays under the server's max payload (up to 3 bytes per character in UTF-8).
+    { maxEvents: options.batchMaxEvents, maxChars: Math.min(256 * 1024, Math.floor(((nc.info?.max_payload ?? 1 << 20) - 256) / 3)) },
   );
   subscriptions.add(() => batches.flush());
   const publish = (subject: string, event: MarketEvent): void => batches.add(subject, serialize(event));

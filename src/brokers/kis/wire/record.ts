@@ -158,11 +158,13 @@ export interface Layout {
   read(text: string, ends: readonly number[], first: number, values: number): Positional<string>;
   /** The position of a field (the last of that name, as in the named record), or -1. */
   indexOf(name: string): number;
+  /** `chooseLayout`'s answer for records of exactly this length, made once. */
+  readonly exact: LayoutChoice;
 }
 
 function layoutOf(trId: string, name: string, names: readonly string[]): Layout {
   const index = new Map<string, number>(names.map((n, i) => [n, i]));
-  return {
+  const layout: { -readonly [K in keyof Layout]: Layout[K] } = {
     trId,
     length: names.length,
     codec: positional(name, names),
@@ -174,7 +176,10 @@ function layoutOf(trId: string, name: string, names: readonly string[]): Layout 
       return { fields, extra };
     },
     indexOf: (field) => index.get(field) ?? -1,
+    exact: { ok: false, reason: '' },
   };
+  layout.exact = { ok: true, layout, known: true };
+  return layout;
 }
 
 const table = new Map<string, readonly Layout[]>();
@@ -196,9 +201,9 @@ export function chooseLayout(trId: string, length: number, first?: string): Layo
   if (options === undefined) return { ok: false, reason: `unknown tr_id ${trId}` };
   // The H0UNMKO0 doc has no stock code; live frames do. A record starting with Y/N is the doc's.
   if (trId === 'H0UNMKO0' && length === statusNoCode.length && (first === 'Y' || first === 'N')) {
-    return { ok: true, layout: statusNoCode, known: true };
+    return statusNoCode.exact;
   }
-  for (const layout of options) if (layout.length === length) return { ok: true, layout, known: true };
+  for (let i = 0; i < options.length; i++) if (options[i].length === length) return options[i].exact;
   const fitting = options.filter((l) => l.length < length);
   if (fitting.length === 0) {
     const known = options.map((l) => l.length).join('/');
