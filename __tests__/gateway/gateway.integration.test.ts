@@ -318,3 +318,25 @@ it('a late joiner gets only the last book of a kept batch, then updates', async 
   first.close();
   late.close();
 });
+
+it('survives its NATS connection closing under it: what it cannot publish is logged, and it still stops cleanly', async () => {
+  await gw.stop();
+  const lines: string[] = [];
+  gw = await kiwoomGateway(nats, server, { log: (l) => lines.push(l) });
+  await until(() => server.counters.logins === 2, 'the new leader to log in');
+  const feed = consumerFeed(nats);
+  const trades = collect(feed.trades$('005930'));
+  await until(() => server.registrations().includes('0B|005930'), 'the key');
+  server.publish(trade('005930', 70_000, 5));
+  await until(() => trades.values.length === 1, 'a trade through the gateway');
+
+  await gw.nc.close();
+  // The broker link drops: status (reconnecting), a gap notice and new trades all want out.
+  server.closeConnections();
+  await until(() => server.counters.logins === 3, 'the broker session to come back');
+  await until(() => server.registrations().includes('0B|005930'), 'the key registered again');
+  server.publish(trade('005930', 70_100, 6));
+  await until(() => lines.some((l) => l.startsWith('not published to rxm.kiwoom.')), 'a log line for what could not go out');
+  await expect(gw.gateway.close()).resolves.toBeUndefined();
+  feed.close();
+});

@@ -120,28 +120,35 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const serialize = (event: MarketEvent): string => JSON.stringify(sendRaw ? event : { ...event, raw: null });
 
   let lastPublishError = '';
+  /**
+   * Publishes, or logs why not (once per new reason). A closed connection throws from
+   * `publish`; the callers run inside subscriptions and timers, where a throw would end the
+   * process (and, in `close`, leave the lock unreleased).
+   */
+  const send = (subject: string, data: string | Uint8Array): void => {
+    try {
+      nc.publish(subject, data);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      if (why !== lastPublishError) log(`not published to ${subject} (${why})`);
+      lastPublishError = why;
+    }
+  };
+
   const batches = batcher(
     (subject, events) => {
       seq += 1;
-      try {
-        nc.publish(subject, encodeData(seq, now(), id, events));
-      } catch (err) {
-        // Sent from setImmediate: a throw would end the process. Said once per new reason.
-        const why = err instanceof Error ? err.message : String(err);
-        if (why !== lastPublishError) log(`market data not published (${why})`);
-        lastPublishError = why;
-      }
+      send(subject, encodeData(seq, now(), id, events));
     },
     // A batch stays under the server's max payload (up to 3 bytes per character in UTF-8).
     { maxEvents: options.batchMaxEvents, maxChars: Math.min(256 * 1024, Math.floor(((nc.info?.max_payload ?? 1 << 20) - 256) / 3)) },
   );
   subscriptions.add(() => batches.flush());
   const publish = (subject: string, event: MarketEvent): void => batches.add(subject, serialize(event));
-  const publishStatus = (status: FeedStatus): void =>
-    nc.publish(subjects.status, encode({ t: now(), g: id, status: statusToJson(status) }));
+  const publishStatus = (status: FeedStatus): void => send(subjects.status, encode({ t: now(), g: id, status: statusToJson(status) }));
   const publishNotice = (notice: WireNotice): void => {
     if (notice.type === 'gap' && notice.symbol === undefined) log(`gap notice for every key: ${notice.reason}`);
-    nc.publish(subjects.notice, encode({ t: now(), g: id, notice }));
+    send(subjects.notice, encode({ t: now(), g: id, notice }));
   };
   /** A broker feed's notice, with the symbol it concerns (the broker's key means nothing to consumers). */
   const forwardNotice = (n: KeyNotice): void => {
@@ -202,10 +209,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const parsed = key.split('.');
     if (parsed.length !== 2 || !parsed.every(isToken)) return;
     const init = error.toInit();
-    nc.publish(
-      `${subjects.refused(parsed[0] as MarketStream, parsed[1])}`,
-      encode({ t: now(), g: id, error: { ...init, raw: undefined } }),
-    );
+    send(`${subjects.refused(parsed[0] as MarketStream, parsed[1])}`, encode({ t: now(), g: id, error: { ...init, raw: undefined } }));
     term?.refused.set(key, { error, sentAt: Date.now() });
   };
 
