@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { TestScheduler } from 'rxjs/testing';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { dayVolumeIdentity, distinctTrades } from '../../src/feed/distinct-trades';
+import { distinctTrades } from '../../src/feed/distinct-trades';
 import { Trade } from '../../src/model';
 
 /** distinctTrades: a print seen among the last `memory` of its stream is dropped; older ones pass. */
@@ -62,8 +62,8 @@ describe('distinctTrades', () => {
   });
 });
 
-describe('dayVolumeIdentity (KRX prints: no trade id, a cumulative volume)', () => {
-  const at = (iso: string, cumulative: number | undefined, size = 5, symbol = 'A', exchange = 'KRX'): Trade & { cum?: number } => ({
+describe("distinctTrades on KRX prints (no trade id: the day's cumulative volume)", () => {
+  const at = (iso: string, cumulative: number, size = 5, symbol = 'A', exchange = 'KRX'): Trade & { cum: number } => ({
     ...trade('', symbol),
     exchange,
     size,
@@ -71,11 +71,17 @@ describe('dayVolumeIdentity (KRX prints: no trade id, a cumulative volume)', () 
     timestamp: Date.parse(iso),
     cum: cumulative,
   });
-  const byVolume = (t: Trade & { cum?: number }): string | number | undefined => dayVolumeIdentity(t, t.cum);
-  const keep = async (ts: readonly (Trade & { cum?: number })[]): Promise<string[]> =>
-    (await lastValueFrom(from(ts).pipe(distinctTrades(byVolume), toArray()))).map((t) => `${t.symbol}${t.exchange}@${t.time}:${t.cum}`);
+  const keep = async (ts: readonly (Trade & { cum: number })[]): Promise<string[]> =>
+    (
+      await lastValueFrom(
+        from(ts).pipe(
+          distinctTrades((t: Trade & { cum: number }) => t.cum),
+          toArray(),
+        ),
+      )
+    ).map((t) => `${t.symbol}${t.exchange}@${t.time}:${t.cum}x${t.size}`);
 
-  it('drops a print sent again; keeps the same volume on another symbol, venue or KST day', async () => {
+  it('drops a print sent again; keeps the same volume on another symbol, venue, day, time or size', async () => {
     const a = at('2026-11-20T09:00:01+09:00', 100);
     const out = await keep([
       a,
@@ -86,22 +92,19 @@ describe('dayVolumeIdentity (KRX prints: no trade id, a cumulative volume)', () 
       at('2026-11-21T09:00:01+09:00', 100),
       // 00:00:01 UTC on the 21st is 09:00:01 in Seoul: the print before, sent again.
       at('2026-11-21T00:00:01Z', 100),
+      // A recorded session may repeat a sample record at other times or sizes: other prints.
+      at('2026-11-20T09:00:09+09:00', 100),
+      at('2026-11-20T09:00:01+09:00', 100, 0),
     ]);
     expect(out).toEqual([
-      'AKRX@2026-11-20T09:00:01+09:00:100',
-      'AKRX@2026-11-20T09:00:02+09:00:105',
-      'BKRX@2026-11-20T09:00:01+09:00:100',
-      'ANXT@2026-11-20T09:00:01+09:00:100',
-      'AKRX@2026-11-21T09:00:01+09:00:100',
+      'AKRX@2026-11-20T09:00:01+09:00:100x5',
+      'AKRX@2026-11-20T09:00:02+09:00:105x5',
+      'BKRX@2026-11-20T09:00:01+09:00:100x5',
+      'ANXT@2026-11-20T09:00:01+09:00:100x5',
+      'AKRX@2026-11-21T09:00:01+09:00:100x5',
+      'AKRX@2026-11-20T09:00:09+09:00:100x5',
+      'AKRX@2026-11-20T09:00:01+09:00:100x0',
     ]);
-  });
-
-  it('tells prints of one volume apart by time, price and size (a recorded session repeats its sample); no volume, no identity', async () => {
-    const zero = at('2026-11-20T09:00:01+09:00', 100, 0);
-    expect(byVolume(at('2026-11-20T09:00:01+09:00', undefined))).toBeUndefined();
-    expect(byVolume(at('2026-11-20T09:00:01+09:00', 1.5))).toBe('20777|1.5');
-    const out = await keep([at('2026-11-20T09:00:01+09:00', 100), zero, at('2026-11-20T09:00:03+09:00', 100, 0), { ...zero }]);
-    expect(out).toHaveLength(3);
   });
 });
 

@@ -1,9 +1,9 @@
 /**
  * Trades without repeats across reconnects: a print whose identity was seen among the last
  * `memory` prints of the stream is dropped. Each broker says what identifies a print within its
- * symbol and venue (WEEX: the trade id; Kiwoom and KIS: the day's cumulative volume on the
- * trade's date, which grows with every print, so two real prints never share it), at the same
- * price, size and time. Prints without an identity always pass.
+ * symbol and venue (WEEX: the trade id; Kiwoom and KIS: the day's cumulative volume, which
+ * grows with every print), at the same price, size and time. Prints without an identity always
+ * pass.
  *
  * ```
  * distinctTrades(id)        a, b: prints; a' = a sent again after a reconnect
@@ -99,22 +99,4 @@ export function distinctTrades<T extends Trade>(identity: TradeIdentity<T>, memo
         complete: () => subscriber.complete(),
       });
     });
-}
-
-const DAY_MS = 86_400_000;
-const KST_MS = 9 * 3_600_000;
-
-/**
- * The identity of a print on a venue that sends no trade id but the day's cumulative volume (KRX
- * via Kiwoom and KIS): (KST date, cumulative volume), one exact number while the volume stays
- * below 10^12 shares (a string beyond). With the price, size and time distinctTrades compares,
- * a print is told apart exactly as by its whole description.
- */
-export function dayVolumeIdentity(t: Trade, cumulative: number | undefined): string | number | undefined {
-  if (cumulative === undefined) return undefined;
-  const day = Math.floor((t.timestamp + KST_MS) / DAY_MS);
-  // Days mod 1000: a repeat is looked for among recent prints, never a thousand days apart.
-  return Number.isInteger(cumulative) && cumulative >= 0 && cumulative < 1e12 && day >= 0
-    ? (day % 1000) * 1e12 + cumulative
-    : `${day}|${cumulative}`;
 }

@@ -8,7 +8,6 @@
  * price in the same second count twice and a notice sent again on a later connection once.
  * A lost KIS fill cannot be seen in the stream (no totals): the reconnect's gap tells where.
  */
-import { dayVolumeIdentity } from '../../feed/distinct-trades';
 import { FillFacts } from '../../feed/fills';
 import { OrderEvent, Trade } from '../../model';
 import { KisRecord } from './wire/record';
@@ -22,12 +21,13 @@ export function orderFillFacts(e: OrderEvent<KisRecord<string>>): FillFacts {
 
 /**
  * The identity of a print (KIS sends no trade id) within its symbol and venue: the day's
- * cumulative volume (ACML_VOL) on its KST date, which grows with every print (distinctTrades
- * also compares price and size). Undefined when the record has no volume.
+ * cumulative volume (ACML_VOL), which grows with every print. Undefined when the record has no
+ * volume.
  */
 export function tradeIdentity(t: Trade<KisRecord<string>>): string | number | undefined {
-  // ACML_VOL as the trade carries it: a number, cheap to remember (see dayVolumeIdentity).
-  return dayVolumeIdentity(t, t.cumulativeVolume);
+  // ACML_VOL as the trade carries it: a number, cheap to remember; distinctTrades compares
+  // price, size and time as well, so a volume seen on another day is another print.
+  return t.cumulativeVolume;
 }
 
 /**

@@ -20,7 +20,6 @@ import {
   kstEpoch,
 } from '../../model';
 import { FillFacts } from '../../feed/fills';
-import { dayVolumeIdentity } from '../../feed/distinct-trades';
 import { ConditionEvent, ConditionSnapshot } from './conditions';
 import { RealRecord } from './wire/record';
 
@@ -326,14 +325,13 @@ export function orderFillFacts(e: OrderEvent<RealRecord<'00'>>): FillFacts {
 
 /**
  * The identity of a 0B print (Kiwoom sends no trade id) within its symbol and venue: the day's
- * cumulative volume (13) on the trade's KST date. It grows by the size of every print, so two
- * real prints of a day never share it; a number, which is cheap to remember. A print of size 0
- * (it leaves the volume as it was) is told apart by time, price and size as well. Undefined (no
- * de-duplication) when the frame omits the cumulative volume.
+ * cumulative volume (13), which grows by the size of every print; a number, cheap to remember.
+ * distinctTrades also compares price, size and time, so a print is a repeat exactly when its
+ * whole description is. Undefined (no de-duplication) when the frame omits the volume.
  */
 export function tradeIdentity(t: Trade<RealRecord<'0B'>>): string | number | undefined {
   // The trade carries FID 13 as it was decoded: no second read through the record.
-  return dayVolumeIdentity(t, t.cumulativeVolume);
+  return t.cumulativeVolume;
 }
 
 // --- KRX events (src/model/krx.ts) -------------------------------------------------------------
