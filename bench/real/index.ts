@@ -375,7 +375,10 @@ export async function run(): Promise<void> {
     for (const broker of new Set(cases.map((c) => c.broker))) servers.set(broker, await FeedServer.start(broker));
     for (const c of cases) {
       const server = servers.get(c.broker)!;
-      const rxArgs = [bin, 'stream', c.broker, c.stream, ...c.symbols, ...c.cliFlags];
+      // The bench's reader can fall behind a book stream's long lines; the bare client then
+      // buffers without bound, so rx-market gets room too instead of stopping at its default
+      // 16 MiB bound (which it would, by design: exit 1, "not being read fast enough").
+      const rxArgs = [bin, 'stream', c.broker, c.stream, ...c.symbols, ...c.cliFlags, '--max-buffer', '1024'];
       const bareArgs = [bareJs, c.broker, c.stream, ...c.symbols];
       const runs = {
         bareIn: [] as number[],
