@@ -54,7 +54,7 @@ describe('usage errors: exit 2, one rx-market: line on stderr, nothing on stdout
     [
       'a bad venue (no credentials set)',
       ['stream', 'kiwoom', 'trades', '005930', '--exchange', 'XYZ'],
-      /--exchange must be one of KRX, NXT, SOR/,
+      /--exchange must be one of KRX, NXT, SOR, got "XYZ"/,
     ],
     ['a flag the broker does not take', ['stream', 'weex', 'book', 'BTCUSDT', '--exchange', 'KRX'], /weex takes no --exchange/],
     ['symbols on an account stream', ['stream', 'weex', 'orders', 'BTCUSDT'], /takes no symbols/],

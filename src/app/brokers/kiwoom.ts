@@ -25,7 +25,7 @@ function venue(flags: StreamFlags): Exchange | undefined {
       kind: 'config',
       broker: 'kiwoom',
       fatal: true,
-      message: `kiwoom: --exchange must be one of ${exchanges.join(', ')}`,
+      message: `kiwoom: --exchange must be one of ${exchanges.join(', ')}, got ${JSON.stringify(flags.exchange)}`,
     });
   }
   return v as Exchange;
