@@ -173,8 +173,18 @@ export function boundary(broker: string): Boundary {
     map:
       <I, O>(fn: (record: I) => O | readonly O[] | undefined): OperatorFunction<I, O> =>
       (source) =>
-        new Observable<O>((subscriber) =>
-          source.subscribe({
+        new Observable<O>((subscriber) => {
+          const pass = (event: O): void => {
+            const problem = isEvent(event) ? modelProblem(event) : undefined;
+            if (problem === undefined) subscriber.next(event);
+            else
+              report(
+                decodeError(
+                  `${(event as MarketEvent | KrxEvent).kind} of ${(event as MarketEvent | KrxEvent).symbol} outside the model (${problem})`,
+                ),
+              );
+          };
+          return source.subscribe({
             next: (record) => {
               let out: O | readonly O[] | undefined;
               try {
@@ -184,21 +194,13 @@ export function boundary(broker: string): Boundary {
                 return;
               }
               if (out === undefined) return;
-              const list = Array.isArray(out) ? (out as readonly O[]) : [out as O];
-              for (const event of list) {
-                const problem = isEvent(event) ? modelProblem(event) : undefined;
-                if (problem === undefined) subscriber.next(event);
-                else
-                  report(
-                    decodeError(
-                      `${(event as MarketEvent | KrxEvent).kind} of ${(event as MarketEvent | KrxEvent).symbol} outside the model (${problem})`,
-                    ),
-                  );
-              }
+              // One event (the usual case) goes out without a list around it.
+              if (!Array.isArray(out)) return pass(out as O);
+              for (const event of out as readonly O[]) pass(event);
             },
             error: (err: unknown) => subscriber.error(err),
             complete: () => subscriber.complete(),
-          }),
-        ),
+          });
+        }),
   };
 }
