@@ -21,7 +21,7 @@ export async function run(): Promise<void> {
   const server = await startFeed();
   try {
     console.log(`\n# core: ${COUNT} frames per run, median of ${ROUNDS} runs, feed in a separate process\n`);
-    console.log('| live keys | plain ws + JSON.parse (msg/s) | rx-market session (msg/s) | ratio |');
+    console.log('| live keys | plain ws + JSON.parse (msg/s) | rx-market session (msg/s) | ratio (target ≥ 0.85) |');
     console.log('|---:|---:|---:|---:|');
     const coreByKeys = new Map<number, number>();
     for (const keys of KEY_COUNTS) {
@@ -34,10 +34,12 @@ export async function run(): Promise<void> {
       const p = median(plain);
       const c = median(core);
       coreByKeys.set(keys, c);
-      console.log(`| ${keys} | ${fmt(p)} | ${fmt(c)} | ${(c / p).toFixed(2)} |`);
+      console.log(`| ${keys} | ${fmt(p)} | ${fmt(c)} | ${(c / p).toFixed(2)} ${c / p >= 0.85 ? '✅' : '❌'} |`);
     }
     const scale = coreByKeys.get(1000)! / coreByKeys.get(1)!;
-    console.log(`\nsession throughput at 1000 keys / at 1 key: ${scale.toFixed(2)} (1.00 = routing cost independent of keys)`);
+    console.log(
+      `\nsession throughput at 1000 keys / at 1 key: ${scale.toFixed(2)} (1.00 = routing cost independent of keys; target ≥ 0.9) ${scale >= 0.9 ? '✅' : '❌'}`,
+    );
     routingOnly();
   } finally {
     server.process.kill();
