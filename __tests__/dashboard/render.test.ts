@@ -108,6 +108,10 @@ describe('dashboard screen (rendered to text)', () => {
     expect(line).toContain(`frames ${events.length}`);
     expect(line).toContain(`trades ${trades.length}`);
     expect(line).toContain(`bid ${n(book.bids[0].price)} ask ${n(book.asks[0].price)}`);
+    expect(line).not.toContain('last error');
+    expect(summaryLine({ ...state, lastError: 'auth: nats kiwoom: Authorization Violation' })).toMatch(
+      / · last error: auth: nats kiwoom: Authorization Violation$/,
+    );
   });
 });
 

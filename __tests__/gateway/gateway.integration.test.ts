@@ -5,6 +5,7 @@
 import { Subscription } from 'rxjs';
 import type { Msg } from '@nats-io/nats-core';
 import { FeedError } from '../../src/core/errors';
+import { FeedStatus } from '../../src/core/status';
 import { startKiwoomServer, KiwoomServer } from '../../src/app/servers/kiwoom/server';
 import { OrderBook, OrderEvent, Trade } from '../../src/model';
 import { encode, encodeData } from '../../src/nats/wire';
@@ -140,6 +141,20 @@ it('bad input: an unknown broker and a bad symbol error their stream with a clea
   await until(() => bad.errors.length === 1, 'the bad-symbol error');
   expect((bad.errors[0] as FeedError).kind).toBe('config');
   nobody.close();
+  feed.close();
+});
+
+it('a wrong NATS password: the stream errors with an auth FeedError and status$ says why', async () => {
+  const feed = consumerFeed(nats, { pass: 'not-the-password' });
+  const statuses: FeedStatus[] = [];
+  subs.add(feed.status$.subscribe((s) => statuses.push(s)));
+  const trades = collect(feed.trades$('005930'));
+  await until(() => trades.errors.length === 1, 'the auth error');
+  expect((trades.errors[0] as FeedError).kind).toBe('auth');
+  expect((trades.errors[0] as FeedError).fatal).toBe(true);
+  const closed = statuses.find((s) => s.state === 'closed' && s.error !== undefined);
+  expect(closed && closed.state === 'closed' && closed.error?.kind).toBe('auth');
+  expect(statuses[statuses.length - 1]).toEqual(closed);
   feed.close();
 });
 

@@ -6,10 +6,10 @@ import { natsServerConfig } from '../../src/app/gateway/nats-config';
 it('the README shows the permission config the tests use', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
   const shown = natsServerConfig({
-    host: '0.0.0.0',
+    host: '127.0.0.1',
     port: 4222,
     wsPort: 8080,
-    storeDir: '/var/lib/nats',
+    storeDir: './nats-data',
     gatewayPassword: 'CHANGE-ME-gateway',
     consumerPassword: 'CHANGE-ME-consumer',
   });

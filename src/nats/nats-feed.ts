@@ -178,6 +178,7 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
   const link$: Observable<Link> = new Observable<Link>((subscriber) => {
     let nc: NatsConnection | undefined;
     let stopped = false;
+    let failed = false;
     let renew: ReturnType<typeof setInterval> | undefined;
     subscriber.add(() => {
       stopped = true;
@@ -198,7 +199,8 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
           .catch(() => undefined)
           .finally(() => void c.close().catch(() => undefined));
       }
-      status.next({ state: 'closed' });
+      // A failed connect has said why on status$; a plain 'closed' would hide it.
+      if (!failed) status.next({ state: 'closed' });
     });
     pushStatus();
     const servers = typeof options.servers === 'string' ? options.servers : [...options.servers];
@@ -256,7 +258,13 @@ export function createNatsFeed(connect: NatsConnect, options: NatsFeedOptions): 
         if (!stopped)
           subscriber.error(toFeedError(end ?? new Error('nats: connection closed'), { kind: 'connection', broker, fatal: true }));
       },
-      (err: unknown) => subscriber.error(natsError(err)),
+      (err: unknown) => {
+        // Said on status$ too: an app watching the status (a dashboard) learns why, not only each stream.
+        const error = natsError(err);
+        failed = true;
+        if (!closing) status.next({ state: 'closed', error });
+        subscriber.error(error);
+      },
     );
   }).pipe(
     share({

@@ -29,5 +29,7 @@ export function summaryLine(state: DashboardState): string {
       `${symbol} last ${formatNumber(last?.price)} bid ${formatNumber(book?.bids[0]?.price)} ask ${formatNumber(book?.asks[0]?.price)} vwap ${formatNumber(vwap === undefined ? undefined : Math.round(vwap * 100) / 100)}`,
     );
   }
+  // The count alone does not say what went wrong: the last error says it.
+  if (state.lastError !== undefined) parts.push(`last error: ${state.lastError}`);
   return parts.join(' · ');
 }

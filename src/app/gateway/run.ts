@@ -55,6 +55,7 @@ export async function runGateway(context: CliContext, options: GatewayCliOptions
       lingerMs: options.lingerMs,
       lockMs: options.lockMs,
       retention: options.tradesWindowMs ? { tradesWindowMs: options.tradesWindowMs } : undefined,
+      raw: options.raw === true,
       log: say,
     });
   } catch (err) {

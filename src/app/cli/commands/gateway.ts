@@ -11,6 +11,7 @@ export interface GatewayCliOptions {
   readonly lingerMs?: number;
   readonly lockMs?: number;
   readonly tradesWindowMs?: number;
+  readonly raw?: boolean;
   readonly duration?: number;
 }
 
@@ -33,6 +34,7 @@ export function registerGateway(program: Command, context: CliContext): void {
     .option('--linger-ms <ms>', 'a key stays registered this long after its last lease lapsed', positiveInt)
     .option('--lock-ms <ms>', "a standby takes over after the leader's lock went unrenewed this long", positiveInt)
     .option('--trades-window-ms <ms>', 'recent trades kept for late joiners', positiveInt)
+    .option('--raw', "send every market event with its broker record (by default only while some consumer's lease asks)")
     .option('--duration <sec>', 'stop after this many seconds', positiveInt)
     .addHelpText('after', `\nEnvironment: the broker's credentials (see rx-market --help), and ${gatewayEnvVars.join(', ')} for NATS.`)
     .action(async (options: GatewayCliOptions) => {
