@@ -37,6 +37,60 @@ function inspectFilled(this: Record<string | symbol, unknown>): Record<string, u
 }
 
 /**
+ * The traps of a lazily filled record Proxy: anything but a plain read (keys, `in`, descriptors,
+ * a write, a spread, `JSON.stringify`) fills the target first (`force`), then answers from it as
+ * a plain object would; the symbols of `lazyTarget` stay out of sight. A subclass says how to
+ * fill, and may answer a read of one field without filling (`get`).
+ */
+export abstract class FillOnLook<T extends object = Record<string, unknown>> implements ProxyHandler<T> {
+  /** Fills the target with every field, in order (once). */
+  abstract force(target: T): void;
+
+  get(target: T, key: string | symbol, receiver: unknown): unknown {
+    if (isHidden(key)) return undefined;
+    this.force(target);
+    return Reflect.get(target, key, receiver);
+  }
+
+  has(target: T, key: string | symbol): boolean {
+    if (isHidden(key)) return false;
+    this.force(target);
+    return Reflect.has(target, key);
+  }
+
+  ownKeys(target: T): (string | symbol)[] {
+    this.force(target);
+    return visibleKeys(target as Record<string, unknown>);
+  }
+
+  getOwnPropertyDescriptor(target: T, key: string | symbol): PropertyDescriptor | undefined {
+    if (isHidden(key)) return undefined;
+    this.force(target);
+    return Reflect.getOwnPropertyDescriptor(target, key);
+  }
+
+  set(target: T, key: string | symbol, value: unknown): boolean {
+    this.force(target);
+    return Reflect.set(target, key, value);
+  }
+
+  defineProperty(target: T, key: string | symbol, descriptor: PropertyDescriptor): boolean {
+    this.force(target);
+    return Reflect.defineProperty(target, key, descriptor);
+  }
+
+  deleteProperty(target: T, key: string | symbol): boolean {
+    this.force(target);
+    return Reflect.deleteProperty(target, key);
+  }
+
+  preventExtensions(target: T): boolean {
+    this.force(target);
+    return Reflect.preventExtensions(target);
+  }
+}
+
+/**
  * An object computed on first look: any read, key listing, `in`, spread or write runs `compute`
  * once and answers from its result. For a record part that is rarely read (the Kiwoom `extra`
  * FIDs) but must behave as a plain own property of the record: an accessor in an object literal
@@ -47,10 +101,11 @@ export function lazyObject<T extends object>(compute: () => T): T {
   return new Proxy(lazyTarget(handler), handler) as unknown as T;
 }
 
-class LazyObject implements ProxyHandler<Record<string, unknown>>, Filler {
+class LazyObject extends FillOnLook {
   private compute: (() => object) | undefined;
 
   constructor(compute: () => object) {
+    super();
     this.compute = compute;
   }
 
@@ -60,48 +115,5 @@ class LazyObject implements ProxyHandler<Record<string, unknown>>, Filler {
     this.compute = undefined;
     const value = compute() as Record<string, unknown>;
     for (const k of Object.keys(value)) target[k] = value[k];
-  }
-
-  get(target: Record<string, unknown>, key: string | symbol, receiver: unknown): unknown {
-    if (isHidden(key)) return undefined;
-    this.force(target);
-    return Reflect.get(target, key, receiver);
-  }
-
-  has(target: Record<string, unknown>, key: string | symbol): boolean {
-    if (isHidden(key)) return false;
-    this.force(target);
-    return Reflect.has(target, key);
-  }
-
-  ownKeys(target: Record<string, unknown>): (string | symbol)[] {
-    this.force(target);
-    return visibleKeys(target);
-  }
-
-  getOwnPropertyDescriptor(target: Record<string, unknown>, key: string | symbol): PropertyDescriptor | undefined {
-    if (isHidden(key)) return undefined;
-    this.force(target);
-    return Reflect.getOwnPropertyDescriptor(target, key);
-  }
-
-  set(target: Record<string, unknown>, key: string | symbol, value: unknown): boolean {
-    this.force(target);
-    return Reflect.set(target, key, value);
-  }
-
-  defineProperty(target: Record<string, unknown>, key: string | symbol, descriptor: PropertyDescriptor): boolean {
-    this.force(target);
-    return Reflect.defineProperty(target, key, descriptor);
-  }
-
-  deleteProperty(target: Record<string, unknown>, key: string | symbol): boolean {
-    this.force(target);
-    return Reflect.deleteProperty(target, key);
-  }
-
-  preventExtensions(target: Record<string, unknown>): boolean {
-    this.force(target);
-    return Reflect.preventExtensions(target);
   }
 }

@@ -3,7 +3,7 @@
  * each record named by an io-ts codec built from its tr_id's ordered field list.
  */
 import * as t from 'io-ts';
-import { Filler, isHidden, lazyTarget, visibleKeys } from '../../../core/lazy-target';
+import { FillOnLook, isHidden, lazyTarget } from '../../../core/lazy-target';
 import { layouts, statusWithoutCode } from './fields';
 import { KisTrId } from './tr-ids';
 
@@ -27,7 +27,7 @@ export type Positional<F extends string> = Omit<KisRecord<F>, 'trId'>;
  * payload with the end of every value (`cutRecords`): then a value is cut out of the payload only
  * when read, and a frame's 46–66 values per record are never split into strings nobody reads.
  */
-class Named implements ProxyHandler<Record<string, string>>, Filler {
+class Named extends FillOnLook<Record<string, string>> {
   private full = false;
 
   constructor(
@@ -39,7 +39,9 @@ class Named implements ProxyHandler<Record<string, string>>, Filler {
     private readonly ends: readonly number[],
     /** The record's first value's index in `ends`. */
     private readonly first: number,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The record's i-th value. */
   at(i: number): string {
@@ -53,49 +55,12 @@ class Named implements ProxyHandler<Record<string, string>>, Filler {
     for (let i = 0; i < this.names.length; i++) target[this.names[i]] = this.at(i);
   }
 
-  get(target: Record<string, string>, key: string | symbol, receiver: unknown): unknown {
+  override get(target: Record<string, string>, key: string | symbol, receiver: unknown): unknown {
     if (!this.full && typeof key === 'string') {
       const i = this.index.get(key);
       if (i !== undefined) return this.at(i);
     }
     return isHidden(key) ? undefined : Reflect.get(target, key, receiver);
-  }
-
-  has(target: Record<string, string>, key: string | symbol): boolean {
-    if (isHidden(key)) return false;
-    this.force(target);
-    return Reflect.has(target, key);
-  }
-
-  ownKeys(target: Record<string, string>): (string | symbol)[] {
-    this.force(target);
-    return visibleKeys(target);
-  }
-
-  getOwnPropertyDescriptor(target: Record<string, string>, key: string | symbol): PropertyDescriptor | undefined {
-    if (isHidden(key)) return undefined;
-    this.force(target);
-    return Reflect.getOwnPropertyDescriptor(target, key);
-  }
-
-  set(target: Record<string, string>, key: string | symbol, value: unknown): boolean {
-    this.force(target);
-    return Reflect.set(target, key, value);
-  }
-
-  defineProperty(target: Record<string, string>, key: string | symbol, descriptor: PropertyDescriptor): boolean {
-    this.force(target);
-    return Reflect.defineProperty(target, key, descriptor);
-  }
-
-  deleteProperty(target: Record<string, string>, key: string | symbol): boolean {
-    this.force(target);
-    return Reflect.deleteProperty(target, key);
-  }
-
-  preventExtensions(target: Record<string, string>): boolean {
-    this.force(target);
-    return Reflect.preventExtensions(target);
   }
 }
 

@@ -14,7 +14,7 @@
  *   in `extra`: an added FID is never an error and nothing the wire said is lost.
  */
 import * as t from 'io-ts';
-import { Filler, isHidden, lazyObject, lazyTarget, visibleKeys } from '../../../core/lazy-target';
+import { FillOnLook, isHidden, lazyObject, lazyTarget } from '../../../core/lazy-target';
 import { DatedPiece, INVALID, Piece, PieceOf, aggressor, direction } from './values';
 
 /** The `values` object of a REAL entry. */
@@ -129,7 +129,7 @@ function readOne(reader: Reader, values: Values, days: readonly string[], i: num
  * but a field read asks (keys, `in`, spread, JSON.stringify, a write). A field read alone costs
  * one parse, then one array read. The cache holds ABSENT, INVALID or the value per spec.
  */
-class LazyFields implements ProxyHandler<Record<string, unknown>>, Filler {
+class LazyFields extends FillOnLook {
   private full = false;
   private unread: Set<string> | undefined;
 
@@ -138,7 +138,9 @@ class LazyFields implements ProxyHandler<Record<string, unknown>>, Filler {
     private readonly values: Values,
     private readonly days: readonly string[],
     private readonly cache: unknown[],
-  ) {}
+  ) {
+    super();
+  }
 
   private at(i: number): unknown {
     let v = this.cache[i];
@@ -164,7 +166,7 @@ class LazyFields implements ProxyHandler<Record<string, unknown>>, Filler {
     return this.reader.extraOf(this.values, this.unread);
   }
 
-  get(target: Record<string, unknown>, key: string | symbol, receiver: unknown): unknown {
+  override get(target: Record<string, unknown>, key: string | symbol, receiver: unknown): unknown {
     if (!this.full && typeof key === 'string') {
       const i = this.reader.index.get(key);
       if (i !== undefined) {
@@ -173,43 +175,6 @@ class LazyFields implements ProxyHandler<Record<string, unknown>>, Filler {
       }
     }
     return isHidden(key) ? undefined : Reflect.get(target, key, receiver);
-  }
-
-  has(target: Record<string, unknown>, key: string | symbol): boolean {
-    if (isHidden(key)) return false;
-    this.force(target);
-    return Reflect.has(target, key);
-  }
-
-  ownKeys(target: Record<string, unknown>): (string | symbol)[] {
-    this.force(target);
-    return visibleKeys(target);
-  }
-
-  getOwnPropertyDescriptor(target: Record<string, unknown>, key: string | symbol): PropertyDescriptor | undefined {
-    if (isHidden(key)) return undefined;
-    this.force(target);
-    return Reflect.getOwnPropertyDescriptor(target, key);
-  }
-
-  set(target: Record<string, unknown>, key: string | symbol, value: unknown): boolean {
-    this.force(target);
-    return Reflect.set(target, key, value);
-  }
-
-  defineProperty(target: Record<string, unknown>, key: string | symbol, descriptor: PropertyDescriptor): boolean {
-    this.force(target);
-    return Reflect.defineProperty(target, key, descriptor);
-  }
-
-  deleteProperty(target: Record<string, unknown>, key: string | symbol): boolean {
-    this.force(target);
-    return Reflect.deleteProperty(target, key);
-  }
-
-  preventExtensions(target: Record<string, unknown>): boolean {
-    this.force(target);
-    return Reflect.preventExtensions(target);
   }
 }
 
